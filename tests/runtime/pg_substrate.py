@@ -1,0 +1,304 @@
+"""A throwaway PostgreSQL server and the substrate schema of DESIGN.md, for `runtime` tests.
+
+The fixtures are registered by tests/runtime/conftest.py; tests import the seed data from here
+(this module has a unique name, unlike `conftest`, so the import cannot pick another folder's).
+
+The server is started by the tests themselves, once per session, from the binaries that
+`make postgres` (scripts/ensure-postgres.sh) guarantees. PostgreSQL refuses to run as root, and
+sessions and CI run as root, so the server runs as the unprivileged `postgres` OS user that
+Debian's package creates. A missing server fails the tests; it is never a skip.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
+SERVER_USER = "postgres"  # the OS account the server runs as when the tests run as root
+SUPERUSER = "postgres"  # the bootstrap database superuser
+OWNER = "substrate_owner"  # owns the schema, as the substrate's migrations would
+READER = "kora_reader"  # an ordinary role: no superuser, no BYPASSRLS, not the owner
+DATABASE = "substrate"
+
+SCHEMA_SQL = r"""
+CREATE TABLE public.kora_role_charter (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    workspace_id uuid NOT NULL,
+    charter_version text NOT NULL,
+    schema_version int NOT NULL,
+    content_md text,
+    content_hash text,
+    content_jsonb jsonb,
+    is_active boolean NOT NULL DEFAULT false,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX kora_role_charter_one_active
+    ON public.kora_role_charter (workspace_id) WHERE is_active;
+
+CREATE TABLE public.kora_policy_registry (
+    workspace_id uuid NOT NULL,
+    policy_path text NOT NULL CHECK (policy_path ~ '^policy\.[a-z_]+(\.[a-z_]+)*$'),
+    policy_value jsonb NOT NULL,
+    PRIMARY KEY (workspace_id, policy_path)
+);
+ALTER TABLE public.kora_policy_registry ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.kora_policy_registry FORCE ROW LEVEL SECURITY;
+CREATE POLICY kora_policy_registry_workspace ON public.kora_policy_registry
+    USING (workspace_id = nullif(current_setting('app.current_workspace_id', true), '')::uuid);
+
+GRANT USAGE ON SCHEMA public TO kora_reader;
+GRANT SELECT ON public.kora_role_charter, public.kora_policy_registry TO kora_reader;
+"""
+
+# Non-ASCII on purpose: the Python hash must equal pgcrypto's digest of the UTF-8 bytes.
+CHARTER_MD = (
+    "# Kora — Role Charter\n\n"
+    "Kora coordinates the substrate\u2019s agents: « naïve » shortcuts are refused. "
+    "調整役 🚦\n"
+)
+CHARTER_CONTENT: dict[str, Any] = {
+    "schema_version": 1,
+    "sections": {
+        "identity": "You are Kora, the coordinating agent of the IsoKron substrate — ≠ operator.",
+        "audit_attribution": "Every action is attributed to actor_kind=kora.",
+        "charter_modification": "Only an operator may change this charter.",
+        "effective_date_clause": "Effective from activation until superseded.",
+        "authority_can_do": [
+            "Author operations within granted capabilities",
+            "Propose policy changes for operator review",
+        ],
+        "authority_cannot_do": [
+            "Approve its own policy proposals",
+            "Override a security or policy verdict",
+        ],
+        "override_preconditions": ["A recorded critic verdict exists"],
+        "escalation_triggers": ["Any security-relevant uncertainty"],
+        "per_session_discipline": ["Re-read the charter at session start"],
+    },
+}
+POLICIES: dict[str, Any] = {
+    "policy.voice.provider": "elevenlabs",
+    "policy.escalation.max_open": 3,
+    "policy.sea.auto_condense": True,
+    "policy.routing.fallback_order": ["critic", "operator"],
+    "policy.budget": {"daily_usd": 12.5, "hard_stop": None},
+}
+
+
+def _find_server_bindir() -> Path:
+    """The same search as scripts/ensure-postgres.sh: pg_config, then Debian's layout."""
+    candidates: list[str] = []
+    if os.environ.get("TSMIRROR_PG_BINDIR"):
+        candidates.append(os.environ["TSMIRROR_PG_BINDIR"])
+    if shutil.which("pg_config"):
+        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
+        candidates.append(out.stdout.strip())
+    debian = glob.glob("/usr/lib/postgresql/*/bin")
+    candidates += sorted(debian, key=lambda d: int(Path(d).parent.name), reverse=True)
+    for candidate in candidates:
+        bindir = Path(candidate)
+        if all((bindir / tool).is_file() for tool in ("initdb", "pg_ctl", "postgres")):
+            return bindir
+    pytest.fail(
+        "no PostgreSQL server binaries (initdb, pg_ctl, postgres) found; "
+        "run `make postgres` (scripts/ensure-postgres.sh) to install them",
+        pytrace=False,
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class LocalCluster:
+    """A PostgreSQL cluster in a temporary directory, run as an unprivileged OS user."""
+
+    bindir: Path
+    root: Path
+    port: int = field(default_factory=_free_port)
+
+    @property
+    def datadir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def logfile(self) -> Path:
+        return self.root / "server.log"
+
+    def _run(self, *args: str) -> None:
+        # subprocess drops privileges itself (setuid in the child); no runuser/sudo needed.
+        account = pwd.getpwnam(SERVER_USER) if os.geteuid() == 0 else None
+        result = subprocess.run(
+            [str(self.bindir / args[0]), *args[1:]],
+            cwd=self.root,
+            env={**os.environ, "LC_ALL": "C", "LANG": "C", "PGDATA": str(self.datadir)},
+            user=account.pw_uid if account else None,
+            group=account.pw_gid if account else None,
+            extra_groups=[] if account else None,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if result.returncode != 0:
+            log = self.logfile.read_text() if self.logfile.exists() else ""
+            pytest.fail(
+                f"{args[0]} {' '.join(args[1:3])} failed ({result.returncode}):\n"
+                f"{result.stdout}{result.stderr}{log}",
+                pytrace=False,
+            )
+
+    def initdb(self) -> None:
+        self._run("initdb", "--username", SUPERUSER, "--auth", "trust", "--encoding", "UTF8")
+
+    def start(self) -> None:
+        options = " ".join(
+            [
+                f"-p {self.port}",
+                "-c listen_addresses=127.0.0.1",
+                f"-c unix_socket_directories={self.root}",
+                "-c shared_preload_libraries=pg_stat_statements",
+                "-c max_connections=200",
+                # Durability is irrelevant for a throwaway cluster; speed is not.
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            ]
+        )
+        self._run("pg_ctl", "start", "--wait", "--silent", "-l", str(self.logfile), "-o", options)
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "stop", "--wait", "--silent", "-m", mode)
+
+    def dsn(self, user: str, database: str = DATABASE) -> str:
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[LocalCluster]:
+    bindir = _find_server_bindir()
+    root = Path(tempfile.mkdtemp(prefix="tsmirror-pg-"))
+    if os.geteuid() == 0:
+        try:
+            account = pwd.getpwnam(SERVER_USER)
+        except KeyError:
+            pytest.fail(
+                f"running as root but there is no unprivileged `{SERVER_USER}` OS user to run "
+                "PostgreSQL as; Debian's postgresql package creates it (`make postgres`)",
+                pytrace=False,
+            )
+        os.chown(root, account.pw_uid, account.pw_gid)
+    cluster = LocalCluster(bindir=bindir, root=root)
+    cluster.initdb()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop(mode="immediate")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@dataclass
+class Substrate:
+    """The schema of DESIGN.md in a fresh database, and helpers that seed it."""
+
+    cluster: LocalCluster
+
+    @property
+    def reader_dsn(self) -> str:
+        return self.cluster.dsn(READER)
+
+    def superuser(self) -> psycopg.Connection[Any]:
+        # A fresh connection each time: the server may have been restarted by a test.
+        return psycopg.connect(self.cluster.dsn(SUPERUSER), autocommit=True)
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        with self.superuser() as conn, conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall() if cur.description else []
+
+    def add_charter(
+        self,
+        workspace_id: uuid.UUID,
+        *,
+        content_md: str | None = CHARTER_MD,
+        content: object = CHARTER_CONTENT,
+        charter_version: str = "1.2.0",
+        schema_version: int = 1,
+        is_active: bool = True,
+        content_hash_sql: str = "encode(digest(%(content_md)s, 'sha256'), 'hex')",
+    ) -> None:
+        """Insert a charter row; its content_hash is computed by pgcrypto, not by Python."""
+        self.execute(
+            "INSERT INTO public.kora_role_charter (workspace_id, charter_version, schema_version,"
+            " content_md, content_hash, content_jsonb, is_active) VALUES (%(ws)s, %(version)s,"
+            f" %(schema_version)s, %(content_md)s, {content_hash_sql}, %(content)s, %(active)s)",
+            {
+                "ws": workspace_id,
+                "version": charter_version,
+                "schema_version": schema_version,
+                "content_md": content_md,
+                "content": None if content is None else Jsonb(content),
+                "active": is_active,
+            },
+        )
+
+    def add_policies(self, workspace_id: uuid.UUID, policies: Mapping[str, Any]) -> None:
+        with self.superuser() as conn, conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO public.kora_policy_registry (workspace_id, policy_path, policy_value)"
+                " VALUES (%s, %s, %s)",
+                [(workspace_id, path, Jsonb(value)) for path, value in policies.items()],
+            )
+
+    def seed_workspace(self) -> uuid.UUID:
+        workspace_id = uuid.uuid4()
+        self.add_charter(workspace_id, is_active=False, charter_version="1.1.0")
+        self.add_charter(workspace_id)
+        self.add_policies(workspace_id, POLICIES)
+        return workspace_id
+
+
+@pytest.fixture(scope="session")
+def substrate(pg_cluster: LocalCluster) -> Substrate:
+    with psycopg.connect(pg_cluster.dsn(SUPERUSER, "postgres"), autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {OWNER} LOGIN")
+        conn.execute(f"CREATE ROLE {READER} LOGIN NOSUPERUSER NOBYPASSRLS")
+        conn.execute(f"CREATE DATABASE {DATABASE} OWNER {OWNER}")
+    with psycopg.connect(pg_cluster.dsn(SUPERUSER), autocommit=True) as conn:
+        conn.execute(b"CREATE EXTENSION pg_stat_statements")
+    with psycopg.connect(pg_cluster.dsn(OWNER), autocommit=True) as conn:
+        conn.execute(b"CREATE EXTENSION pgcrypto")  # trusted: the database owner may create it
+        conn.execute(SCHEMA_SQL)
+    return Substrate(pg_cluster)
+
+
+@pytest.fixture
+def workspace_id(substrate: Substrate) -> uuid.UUID:
+    """A fresh workspace with an inactive and an active charter and the standard policies."""
+    return substrate.seed_workspace()
+
+
+def python_content_hash(content_md: str) -> str:
+    return hashlib.sha256(content_md.encode("utf-8")).hexdigest()
+
+
+def as_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
