@@ -1,0 +1,54 @@
+# Every target installs what it needs; `make regen` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
+
+.PHONY: install regen check lint typecheck test bench node postgres clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# Render every mirror from examples/substrate, or from $$KORA_ISOKRON_REPO when it is set.
+regen: install
+	$(BIN)/tsmirror regen
+
+# Exit 1 when the committed mirrors differ from what the current source renders.
+check: install
+	$(BIN)/tsmirror check
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+# Node packages (the TypeScript oracle) come from the committed lockfile.
+node: $(NODE_INSTALLED)
+
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# A PostgreSQL server for the integration tests: Debian's package when none is on the machine.
+postgres:
+	@bash scripts/ensure-postgres.sh
+
+test: install node postgres lint typecheck
+	$(BIN)/tsmirror check
+	$(BIN)/pytest
+
+bench: install node postgres
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""tsmirror: mirror TypeScript constants and types into typed Python modules."""

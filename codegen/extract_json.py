@@ -1,0 +1,132 @@
+"""``tsmirror extract``: one symbol as JSON.
+
+A const prints exactly as ``JSON.stringify`` prints it. A type prints as its shape::
+
+    {"symbol": "KoraRoleCharterContent",
+     "declarations": [<every declaration it needs, dependencies first, the symbol last>]}
+
+Each declaration is ``{"kind": "object", "name", "fields": [{"name", "type", "optional"}]}``,
+``{"kind": "alias", "name", "type"}`` or ``{"kind": "enum", "name", "members": [{"name",
+"value"}]}``. A type is one of ``{"kind": "string" | "number" | "boolean" | "null"}``,
+``{"kind": "literal", "value"}``, ``{"kind": "array", "element"}``, ``{"kind": "record",
+"key", "value"}``, ``{"kind": "union", "members"}`` or ``{"kind": "ref", "name"}``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codegen import ir
+from codegen.ts.evaluate import Evaluator, to_json
+from codegen.ts.extract import MirrorBuilder
+from codegen.ts.literals import number_to_string
+from codegen.ts.program import Program
+
+
+def extract_symbol(root: Path, file: Path, symbol: str) -> ir.JsonValue:
+    program = Program(root)
+    source = program.load(file)
+    binding = program.resolve_export(source, symbol, None)
+    decl = binding.declaration
+    if decl is not None and decl.kind in (
+        "const",
+        "default",
+        "let",
+        "var",
+        "function",
+        "class",
+    ):
+        return to_json(Evaluator(program).evaluate_declaration(binding.file, decl))
+    builder = MirrorBuilder(program)
+    builder.add_symbol(source, symbol)
+    return {
+        "symbol": symbol,
+        "declarations": [declaration_json(d) for d in builder.declarations],
+    }
+
+
+def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
+    if isinstance(decl, ir.ObjectDecl):
+        return {
+            "kind": "object",
+            "name": decl.name,
+            "fields": [
+                {"name": f.name, "type": type_json(f.type), "optional": f.optional}
+                for f in decl.fields
+            ],
+        }
+    if isinstance(decl, ir.AliasDecl):
+        return {"kind": "alias", "name": decl.name, "type": type_json(decl.type)}
+    if isinstance(decl, ir.EnumDecl):
+        return {
+            "kind": "enum",
+            "name": decl.name,
+            "members": [{"name": m.name, "value": m.value} for m in decl.members],
+        }
+    return {
+        "kind": "const",
+        "name": decl.name,
+        "type": type_json(decl.type),
+        "value": decl.value,
+    }
+
+
+def type_json(type_: ir.TypeRef) -> ir.JsonValue:
+    if isinstance(type_, ir.Primitive):
+        return {"kind": type_.name}
+    if isinstance(type_, ir.LiteralType):
+        return {"kind": "literal", "value": type_.value}
+    if isinstance(type_, ir.ArrayType):
+        return {"kind": "array", "element": type_json(type_.element)}
+    if isinstance(type_, ir.RecordType):
+        return {
+            "kind": "record",
+            "key": type_json(type_.key),
+            "value": type_json(type_.value),
+        }
+    if isinstance(type_, ir.UnionType):
+        return {"kind": "union", "members": [type_json(m) for m in type_.members]}
+    return {"kind": "ref", "name": type_.name}
+
+
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+}
+
+
+def _quote(text: str) -> str:
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif code < 0x20 or 0xD800 <= code <= 0xDFFF:
+            # well-formed JSON.stringify escapes control characters and lone surrogates
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def stringify(value: ir.JsonValue) -> str:
+    """``JSON.stringify(value)``: compact, key order kept, numbers as JavaScript prints them."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return number_to_string(value)
+    if isinstance(value, str):
+        return _quote(value)
+    if isinstance(value, list):
+        return "[" + ",".join(stringify(v) for v in value) + "]"
+    return "{" + ",".join(f"{_quote(k)}:{stringify(v)}" for k, v in value.items()) + "}"

@@ -1,0 +1,175 @@
+"""The intermediate representation between TypeScript and the Jinja templates.
+
+A mirror is one :class:`Module`: the declarations read from the TypeScript, in the order the
+mirror lists them, each already evaluated (consts) or extracted (types). Nothing here refers to
+tree-sitter nodes or to files on disk, so the templates can rely on the IR alone:
+
+    Module
+      sources            relative paths of every file read, for the header
+      declarations       ConstDecl | AliasDecl | EnumDecl | ObjectDecl, dependencies first
+
+Types are a small closed algebra (:data:`TypeRef`). Every type the extractor cannot express
+exactly is refused before it reaches the IR, so there is no ``Any`` here.
+
+Const values are plain Python data with JavaScript's JSON semantics already applied: ``str``,
+``int``/``float`` (JS numbers; integral values are ``int``), ``bool``, ``None`` for ``null``,
+``list`` for arrays and ``dict`` for objects, keys in the order ``JSON.stringify`` prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeAlias
+
+#: A JSON value as ``JSON.stringify`` would see it, dict key order significant.
+JsonValue: TypeAlias = (
+    "str | int | float | bool | list[JsonValue] | dict[str, JsonValue] | None"
+)
+
+
+# --- types --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Primitive:
+    """``string``, ``number``, ``boolean`` or ``null``.
+
+    Two more names appear only in types inferred for consts without an annotation:
+    ``integer`` (a number whose values are all integral; ``int`` in Python) and ``never``
+    (the element type of an empty array or object)."""
+
+    name: str  # "string", "number", "boolean", "null", "integer" or "never"
+
+
+@dataclass(frozen=True, slots=True)
+class LiteralType:
+    """A single literal type: ``'kora'``, ``1``, ``true``."""
+
+    value: str | int | float | bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArrayType:
+    """``T[]``, ``readonly T[]``, ``Array<T>``, ``ReadonlyArray<T>``; a tuple in Python."""
+
+    element: TypeRef
+
+
+@dataclass(frozen=True, slots=True)
+class RecordType:
+    """``Record<K, V>``. ``key`` is ``Primitive("string")`` or a union of string literals
+    (possibly behind a :class:`NamedType`); with literal keys every key is required."""
+
+    key: TypeRef
+    value: TypeRef
+
+
+@dataclass(frozen=True, slots=True)
+class UnionType:
+    """``A | B | ...`` with at least two members, flattened and without duplicates."""
+
+    members: tuple[TypeRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NamedType:
+    """A reference to another declaration of the same module, by its TypeScript name."""
+
+    name: str
+
+
+TypeRef: TypeAlias = (
+    Primitive | LiteralType | ArrayType | RecordType | UnionType | NamedType
+)
+
+STRING = Primitive("string")
+NUMBER = Primitive("number")
+BOOLEAN = Primitive("boolean")
+NULL = Primitive("null")
+INTEGER = Primitive("integer")
+NEVER = Primitive("never")
+
+
+# --- declarations -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One property of an object type."""
+
+    name: str  # the JSON key, exactly as in TypeScript
+    py_name: str  # a safe Python identifier for the dataclass attribute
+    type: TypeRef
+    optional: (
+        bool  # declared with ``?`` (or admits ``undefined``): the key may be absent
+    )
+    doc: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConstDecl:
+    """``export const NAME = value``: rendered as ``NAME: Final[...] = ...``."""
+
+    name: str
+    value: JsonValue
+    type: TypeRef  # from the annotation when there is one, else inferred from the value
+    doc: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AliasDecl:
+    """``type NAME = ...`` that is not an object type: rendered as a ``TypeAlias``.
+
+    A string-literal union, ``(typeof X)[number]`` and ``keyof typeof X`` arrive here as a
+    :class:`UnionType` of :class:`LiteralType` (or a single :class:`LiteralType`)."""
+
+    name: str
+    type: TypeRef
+    doc: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EnumMember:
+    name: str
+    py_name: str
+    value: str | int | float
+    doc: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EnumDecl:
+    """``enum NAME {...}``; string enums become ``StrEnum``, numeric ones ``IntEnum``."""
+
+    name: str
+    members: tuple[EnumMember, ...]
+    doc: str | None
+
+    @property
+    def is_string(self) -> bool:
+        return all(isinstance(m.value, str) for m in self.members)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectDecl:
+    """An interface or object type alias, with ``extends`` and intersections already
+    flattened into ``fields`` (inherited fields first, in declaration order)."""
+
+    name: str
+    fields: tuple[Field, ...]
+    doc: str | None
+
+
+Declaration: TypeAlias = ConstDecl | AliasDecl | EnumDecl | ObjectDecl
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    """Everything one generated file is rendered from."""
+
+    name: str  # the Python module name, e.g. "capability_matrix"
+    sources: tuple[
+        str, ...
+    ]  # every file read, relative to the source root, sorted, "/"-separated
+    source_sha256: str  # see codegen.ts.program.source_digest
+    declarations: tuple[Declaration, ...]
+    strict_objects: bool  # from_json rejects unknown keys

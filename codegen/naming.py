@@ -1,0 +1,74 @@
+"""Safe Python names for TypeScript names."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+# Names every generated module defines or imports itself; a mirrored name must not shadow them.
+RESERVED = frozenset(
+    {
+        "annotations",
+        "dataclass",
+        "field",
+        "enum",
+        "Enum",
+        "IntEnum",
+        "StrEnum",
+        "Final",
+        "Literal",
+        "Never",
+        "Self",
+        "TypeAlias",
+        "Any",
+        "Callable",
+        "Mapping",
+        "MappingProxyType",
+        "MirrorValidationError",
+        "cls",
+        "self",
+        "obj",
+        "path",
+    }
+)
+
+_NOT_IDENT = re.compile(r"\W", re.ASCII)
+
+
+def python_identifier(name: str, *, reserved: frozenset[str] = frozenset()) -> str:
+    """A valid, ASCII, non-keyword Python identifier for ``name``.
+
+    ``class`` becomes ``class_``, ``content-type`` becomes ``content_type``, ``2fa`` becomes
+    ``_2fa``, non-ASCII letters are transliterated where NFKD allows and escaped otherwise, and
+    dunder names get a trailing underscore so they never mean something to Python.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    if ascii_name != name and not _only_marks_dropped(name, ascii_name):
+        ascii_name = "".join(c if c.isascii() else f"_u{ord(c):04x}_" for c in name)
+    ident = _NOT_IDENT.sub("_", ascii_name) or "_"
+    if ident[0].isdigit():
+        ident = "_" + ident
+    if (
+        keyword.iskeyword(ident)
+        or keyword.issoftkeyword(ident)
+        or ident in ("None", "True", "False")
+        or (ident.startswith("__") and ident.endswith("__"))
+        or ident in reserved
+        or ident in RESERVED
+    ):
+        ident += "_"
+    return ident
+
+
+def _only_marks_dropped(name: str, ascii_name: str) -> bool:
+    """True when NFKD+ASCII only removed combining marks (``café`` -> ``cafe``)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return kept == ascii_name
+
+
+def pascal_case(name: str) -> str:
+    return "".join(
+        part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", name) if part
+    )

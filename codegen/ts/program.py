@@ -1,0 +1,443 @@
+"""The set of TypeScript files a mirror reads, and how names move between them.
+
+``Program`` loads files on demand, resolves import specifiers (relative paths, workspace
+packages, tsconfig ``paths``) and follows imports and re-exports to the declaration a name
+finally denotes. Every file it loads is remembered, so the header's ``source-sha256`` covers
+exactly what a mirror read. Resolution never leaves the source root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tree_sitter import Node
+
+from codegen.errors import InputError
+from codegen.ts.source import Declaration, SourceFile, parse_source
+
+# Extensions tried, in TypeScript's order, for a specifier written without one.
+_EXTENSIONS = (".ts", ".tsx", ".d.ts")
+# A specifier written with a JavaScript extension names the TypeScript file beside it.
+_JS_TO_TS = {".js": (".ts", ".tsx", ".d.ts"), ".mjs": (".mts",), ".cjs": (".cts",)}
+
+#: Files larger than this are refused before parsing.
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """What a name finally denotes: a declaration in some file, or a whole module (for
+    ``import * as NS``)."""
+
+    file: SourceFile
+    declaration: Declaration | None  # None for a namespace binding
+    namespace: SourceFile | None = None
+
+
+class Program:
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._files: dict[Path, SourceFile] = {}
+        self._packages: dict[str, Path] | None = None
+
+    @property
+    def files(self) -> list[SourceFile]:
+        return list(self._files.values())
+
+    def display(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    @staticmethod
+    def shown(path: Path) -> str:
+        """How errors name a file: relative to the working directory when inside it."""
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    # --- loading --------------------------------------------------------------------------
+
+    def load(self, path: Path) -> SourceFile:
+        resolved = self._inside_root(path)
+        cached = self._files.get(resolved)
+        if cached is not None:
+            return cached
+        display = self.shown(resolved)
+        try:
+            size = resolved.stat().st_size
+            if size > MAX_SOURCE_BYTES:
+                raise InputError(
+                    f"file is {size} bytes; the limit is {MAX_SOURCE_BYTES}",
+                    path=display,
+                )
+            data = resolved.read_bytes()
+        except FileNotFoundError:
+            raise InputError("no such file", path=display) from None
+        except IsADirectoryError:
+            raise InputError(
+                "is a directory, not a TypeScript file", path=display
+            ) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", path=display) from None
+        source = parse_source(resolved, self.display(resolved), display, data)
+        self._files[resolved] = source
+        return source
+
+    def _inside_root(self, path: Path) -> Path:
+        try:
+            resolved = path.resolve(strict=False)
+        except (OSError, RuntimeError):  # a symlink loop
+            raise InputError(
+                "cannot resolve path (symlink loop?)", path=str(path)
+            ) from None
+        if not resolved.is_relative_to(self.root):
+            raise InputError(f"path leaves the source root {self.root}", path=str(path))
+        return resolved
+
+    def source_digest(self) -> str:
+        """SHA-256 over every file read, in path order: ``path NUL sha256(bytes) LF`` each."""
+        digest = hashlib.sha256()
+        for source in sorted(self._files.values(), key=lambda s: s.display):
+            digest.update(source.display.encode() + b"\0")
+            digest.update(hashlib.sha256(source.data).hexdigest().encode() + b"\n")
+        return digest.hexdigest()
+
+    # --- names ----------------------------------------------------------------------------
+
+    def resolve_value(self, file: SourceFile, name: str, node: Node) -> Binding:
+        """The value a bare identifier denotes in ``file``."""
+        decl = file.values.get(name)
+        if decl is not None:
+            return Binding(file, decl)
+        return self._resolve_import(file, name, node, want="value")
+
+    def resolve_type(self, file: SourceFile, name: str, node: Node) -> Binding:
+        decl = file.types.get(name)
+        if decl is not None:
+            return Binding(file, decl)
+        return self._resolve_import(file, name, node, want="type")
+
+    def _resolve_import(
+        self, file: SourceFile, name: str, node: Node, want: str
+    ) -> Binding:
+        binding = file.imports.get(name)
+        if binding is None:
+            raise file.error(
+                node, f"{name!r} is not declared or imported in {file.display}"
+            )
+        target = self.load(
+            self.resolve_specifier(file, binding.specifier, binding.node)
+        )
+        if binding.imported == "*":
+            return Binding(target, None, namespace=target)
+        return self.resolve_export(
+            target, binding.imported, binding.node, want, origin=file
+        )
+
+    def resolve_export(
+        self,
+        file: SourceFile,
+        name: str,
+        node: Node | None,
+        want: str = "any",
+        origin: SourceFile | None = None,
+    ) -> Binding:
+        """Follow ``export {...}``, ``export {...} from`` and ``export * from`` to the
+        declaration ``name`` denotes. Cycles end in an error, not a recursion blow-up."""
+        seen: set[tuple[Path, str]] = set()
+        found = self._find_export(file, name, want, seen)
+        if found is None:
+            message = f"{name!r} is not exported from {file.display}"
+            if node is not None and origin is not None:
+                raise origin.error(node, message)
+            raise InputError(message, path=file.shown)
+        return found
+
+    def _find_export(
+        self, file: SourceFile, name: str, want: str, seen: set[tuple[Path, str]]
+    ) -> Binding | None:
+        # An explicit work stack instead of recursion: export chains can be long or cyclic.
+        stack: list[tuple[SourceFile, str]] = [(file, name)]
+        while stack:
+            current, wanted = stack.pop()
+            key = (current.path, wanted)
+            if key in seen:
+                continue
+            seen.add(key)
+            entry = current.exports.get(wanted)
+            if entry is not None:
+                if entry.specifier is None:
+                    assert entry.local is not None
+                    decl = _pick(current, entry.local, want)
+                    if decl is not None:
+                        return Binding(current, decl)
+                    if entry.local in current.imports:
+                        return self._resolve_import(
+                            current, entry.local, entry.node, want
+                        )
+                    raise current.error(
+                        entry.node, f"exported name {entry.local!r} is not declared"
+                    )
+                target = self.load(
+                    self.resolve_specifier(current, entry.specifier, entry.node)
+                )
+                if entry.imported == "*":
+                    return Binding(target, None, namespace=target)
+                assert entry.imported is not None
+                stack.append((target, entry.imported))
+                continue
+            if wanted == "default":
+                continue  # export * never re-exports a default
+            for specifier, node in reversed(current.star_exports):
+                target = self.load(self.resolve_specifier(current, specifier, node))
+                stack.append((target, wanted))
+        return None
+
+    # --- specifiers -----------------------------------------------------------------------
+
+    def resolve_specifier(self, file: SourceFile, specifier: str, node: Node) -> Path:
+        looked: list[str] = []
+        if specifier.startswith(("./", "../")) or specifier in (".", ".."):
+            base = file.path.parent / specifier
+            found = self._try_file(base, looked)
+        elif specifier.startswith("/") or os.path.isabs(specifier):
+            raise file.error(node, f"absolute import {specifier!r} is not allowed")
+        else:
+            found = self._resolve_bare(file, specifier, looked)
+        if found is None:
+            places = ", ".join(looked) if looked else "nowhere"
+            raise file.error(
+                node, f"cannot resolve import {specifier!r} (looked in: {places})"
+            )
+        try:
+            return self._inside_root(found)
+        except InputError:
+            raise file.error(
+                node, f"import {specifier!r} leaves the source root"
+            ) from None
+
+    def _try_file(self, base: Path, looked: list[str]) -> Path | None:
+        candidates: list[Path] = []
+        suffix = base.suffix
+        if suffix in (".ts", ".tsx", ".mts", ".cts") and not base.name.endswith(
+            ".d.ts"
+        ):
+            candidates.append(base)
+        elif suffix in _JS_TO_TS:
+            candidates += [base.with_suffix(ext) for ext in _JS_TO_TS[suffix]]
+        candidates += [base.with_name(base.name + ext) for ext in _EXTENSIONS]
+        candidates += [base / ("index" + ext) for ext in _EXTENSIONS]
+        for candidate in candidates:
+            looked.append(self._show(candidate))
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def _show(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError, RuntimeError):
+            return str(path)
+
+    def _resolve_bare(
+        self, file: SourceFile, specifier: str, looked: list[str]
+    ) -> Path | None:
+        for base in self._tsconfig_candidates(file, specifier):
+            found = self._try_file(base, looked)
+            if found is not None:
+                return found
+        packages = self._workspace_packages()
+        parts = specifier.split("/")
+        name_len = 2 if specifier.startswith("@") else 1
+        name, subpath = "/".join(parts[:name_len]), "/".join(parts[name_len:])
+        package_dir = packages.get(name)
+        if package_dir is None:
+            looked.append(f"workspace packages ({len(packages)} found)")
+            return None
+        return self._package_entry(package_dir, subpath, looked)
+
+    def _package_entry(
+        self, package_dir: Path, subpath: str, looked: list[str]
+    ) -> Path | None:
+        manifest = _read_json(package_dir / "package.json")
+        targets: list[str] = []
+        exports = manifest.get("exports")
+        key = "./" + subpath if subpath else "."
+        if isinstance(exports, str) and not subpath:
+            targets.append(exports)
+        elif isinstance(exports, dict):
+            entry = (
+                exports.get(key) if any(k.startswith(".") for k in exports) else exports
+            )
+            targets += _export_condition_targets(entry)
+        if subpath:
+            targets.append("./" + subpath)
+        else:
+            for field_name in ("types", "typings", "main"):
+                value = manifest.get(field_name)
+                if isinstance(value, str):
+                    targets.append(value)
+            targets += ["./src/index.ts", "./index.ts"]
+        for target in targets:
+            base = package_dir / target
+            if base.suffix in (".ts", ".tsx") and base.is_file():
+                return base
+            found = self._try_file(
+                base.with_suffix("") if base.suffix == ".js" else base, looked
+            )
+            if found is not None:
+                return found
+        return None
+
+    def _workspace_packages(self) -> dict[str, Path]:
+        """Package name -> folder, for every package.json under the root outside node_modules."""
+        if self._packages is None:
+            packages: dict[str, Path] = {}
+            for dirpath, dirnames, filenames in os.walk(self.root):
+                dirnames[:] = sorted(
+                    d for d in dirnames if d not in ("node_modules", ".git")
+                )
+                if "package.json" in filenames:
+                    name = _read_json(Path(dirpath) / "package.json").get("name")
+                    if isinstance(name, str):
+                        packages.setdefault(name, Path(dirpath))
+            self._packages = packages
+        return self._packages
+
+    def _tsconfig_candidates(self, file: SourceFile, specifier: str) -> list[Path]:
+        config = self._nearest_tsconfig(file.path.parent)
+        if config is None:
+            return []
+        base_url, paths, config_dir = config
+        candidates: list[Path] = []
+        for pattern, replacements in paths.items():
+            star = _match_path_pattern(pattern, specifier)
+            if star is None:
+                continue
+            for replacement in replacements:
+                root = base_url if base_url is not None else config_dir
+                candidates.append(root / replacement.replace("*", star, 1))
+        if base_url is not None:
+            candidates.append(base_url / specifier)
+        return candidates
+
+    def _nearest_tsconfig(
+        self, folder: Path
+    ) -> tuple[Path | None, dict[str, list[str]], Path] | None:
+        current = folder
+        while current.is_relative_to(self.root):
+            candidate = current / "tsconfig.json"
+            if candidate.is_file():
+                return _tsconfig_paths(candidate, self.root)
+            if current == self.root:
+                break
+            current = current.parent
+        return None
+
+
+def _pick(file: SourceFile, name: str, want: str) -> Declaration | None:
+    if want == "type":
+        return file.types.get(name) or file.values.get(name)
+    return file.values.get(name) or file.types.get(name)
+
+
+def _export_condition_targets(entry: object) -> list[str]:
+    """Targets of a package.json ``exports`` entry, preferring the ``types`` condition."""
+    if isinstance(entry, str):
+        return [entry]
+    if isinstance(entry, list):
+        return [t for item in entry for t in _export_condition_targets(item)]
+    if isinstance(entry, dict):
+        order = ["types", "import", "default", "require", "node"]
+        keys = [k for k in order if k in entry] + [k for k in entry if k not in order]
+        return [t for k in keys for t in _export_condition_targets(entry[k])]
+    return []
+
+
+def _match_path_pattern(pattern: str, specifier: str) -> str | None:
+    if "*" not in pattern:
+        return "" if pattern == specifier else None
+    prefix, _, suffix = pattern.partition("*")
+    if specifier.startswith(prefix) and specifier.endswith(suffix):
+        return specifier[len(prefix) : len(specifier) - len(suffix)]
+    return None
+
+
+def _tsconfig_paths(
+    config: Path, root: Path, depth: int = 0
+) -> tuple[Path | None, dict[str, list[str]], Path]:
+    """(baseUrl, paths, folder paths are relative to) after following ``extends``."""
+    data = _read_json(config)
+    base_url: Path | None = None
+    paths: dict[str, list[str]] = {}
+    paths_dir = config.parent
+    extends = data.get("extends")
+    if isinstance(extends, str) and extends.startswith(".") and depth < 16:
+        parent = (config.parent / extends).resolve()
+        if parent.suffix != ".json":
+            parent = parent.with_name(parent.name + ".json")
+        if parent.is_file() and parent.is_relative_to(root):
+            base_url, paths, paths_dir = _tsconfig_paths(parent, root, depth + 1)
+    options = data.get("compilerOptions")
+    if isinstance(options, dict):
+        if isinstance(options.get("baseUrl"), str):
+            base_url = (config.parent / options["baseUrl"]).resolve()
+            paths_dir = base_url
+        if isinstance(options.get("paths"), dict):
+            paths = {
+                k: [v for v in vs if isinstance(v, str)]
+                for k, vs in options["paths"].items()
+                if isinstance(vs, list)
+            }
+            paths_dir = base_url or config.parent
+    return base_url, paths, paths_dir
+
+
+def _read_json(path: Path) -> dict[str, object]:
+    """Read package.json or tsconfig.json (JSON with comments and trailing commas)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    try:
+        data = json.loads(_strip_jsonc(text))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{exc.msg} at line {exc.lineno}", path=str(path)) from None
+    return data if isinstance(data, dict) else {}
+
+
+def _strip_jsonc(text: str) -> str:
+    """Remove comments and trailing commas outside strings."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i : j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            while i < n and text[i] != "\n":
+                i += 1
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        elif ch == ",":
+            j = i + 1
+            while j < n and text[j] in " \t\r\n":
+                j += 1
+            if j < n and text[j] in "]}":
+                i += 1
+                continue
+            out.append(ch)
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)

@@ -1,0 +1,333 @@
+"""One parsed TypeScript file: its tree, its top-level declarations, imports and exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import tree_sitter_typescript
+from tree_sitter import Language, Node, Parser, Tree
+
+from codegen.errors import InputError, Location
+from codegen.ts.literals import decode_string
+
+# Top-level statements that declare nothing a mirror can read; they are skipped, never refused.
+_IGNORED_STATEMENTS = frozenset(
+    {
+        "comment",
+        "expression_statement",
+        "empty_statement",
+        "if_statement",
+        "for_statement",
+        "for_in_statement",
+        "while_statement",
+        "do_statement",
+        "try_statement",
+        "throw_statement",
+        "switch_statement",
+        "labeled_statement",
+        "statement_block",
+        "ambient_declaration",
+        "module",
+        "internal_module",
+        "hash_bang_line",
+    }
+)
+
+
+@cache
+def typescript_parser() -> Parser:
+    return Parser(Language(tree_sitter_typescript.language_typescript()))
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """A top-level binding. ``kind`` is one of: const, let, var, enum, function, class,
+    interface, type, default (``export default <expr>``).
+
+    ``node`` is the variable_declarator for const/let/var, the expression for ``default`` and
+    the declaration itself otherwise. ``statement`` is the outermost statement, where JSDoc is
+    looked for."""
+
+    name: str
+    kind: str
+    node: Node
+    statement: Node
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBinding:
+    """``import {imported as name} from specifier``; ``imported`` is ``*`` for a namespace
+    import and ``default`` for a default import."""
+
+    name: str
+    specifier: str
+    imported: str
+    node: Node
+
+
+@dataclass(frozen=True, slots=True)
+class ExportEntry:
+    """``export {local as name}`` (``specifier`` is None) or
+    ``export {imported as name} from specifier`` (``imported`` is ``*`` for ``export * as``)."""
+
+    name: str
+    local: str | None
+    specifier: str | None
+    imported: str | None
+    node: Node
+
+
+@dataclass
+class SourceFile:
+    path: Path  # absolute, symlinks resolved
+    display: str  # relative to the source root, "/"-separated: what the header lists
+    shown: str  # relative to the working directory when inside it: what errors show
+    data: bytes
+    tree: Tree
+    values: dict[str, Declaration] = field(default_factory=dict)
+    types: dict[str, Declaration] = field(default_factory=dict)
+    imports: dict[str, ImportBinding] = field(default_factory=dict)
+    exports: dict[str, ExportEntry] = field(default_factory=dict)
+    star_exports: list[tuple[str, Node]] = field(default_factory=list)
+    _line_starts: list[int] = field(default_factory=list)
+
+    # --- locations ------------------------------------------------------------------------
+
+    def location(self, node: Node) -> Location:
+        row, byte_col = node.start_point
+        line_start = node.start_byte - byte_col
+        col = (
+            len(self.data[line_start : node.start_byte].decode("utf-8", "replace")) + 1
+        )
+        return Location(self.shown, row + 1, col)
+
+    def error(self, node: Node, message: str) -> InputError:
+        return InputError(message, self.location(node))
+
+    def text(self, node: Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def snippet(self, node: Node, limit: int = 60) -> str:
+        """The node's source on one line, shortened, for error messages."""
+        text = " ".join(self.text(node).split())
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
+    # --- JSDoc ----------------------------------------------------------------------------
+
+    def jsdoc(self, node: Node) -> str | None:
+        """The text of a ``/** ... */`` comment right before ``node``, or None."""
+        prev = node.prev_sibling
+        while prev is not None and prev.type == "comment":
+            text = self.text(prev)
+            if text.startswith("/**") and not text.startswith("/**/"):
+                return clean_jsdoc(text)
+            if not text.startswith("//"):
+                return None
+            prev = prev.prev_sibling
+        return None
+
+
+def clean_jsdoc(comment: str) -> str | None:
+    body = comment[3:-2]
+    lines = []
+    for raw in body.splitlines():
+        line = raw.strip()
+        if line.startswith("*"):
+            line = line[1:]
+            if line.startswith(" "):
+                line = line[1:]
+        lines.append(line.rstrip())
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) or None
+
+
+def parse_source(path: Path, display: str, shown: str, data: bytes) -> SourceFile:
+    """Parse and index one file. Any syntax error anywhere in it is an :class:`InputError`:
+    nothing is generated from a partially parsed file."""
+    tree = typescript_parser().parse(data)
+    source = SourceFile(path=path, display=display, shown=shown, data=data, tree=tree)
+    if tree.root_node.has_error:
+        node = first_syntax_error(tree.root_node)
+        if node.is_missing:
+            raise source.error(node, f"syntax error: missing {node.type!r}")
+        raise source.error(node, f"syntax error near {source.snippet(node, 40)!r}")
+    for statement in tree.root_node.named_children:
+        _index_statement(source, statement)
+    return source
+
+
+def first_syntax_error(root: Node) -> Node:
+    """The first ERROR or MISSING node, found without recursion (trees can be very deep)."""
+    node = root
+    while True:
+        if node.type == "ERROR" or node.is_missing:
+            return node
+        for child in node.children:
+            if child.has_error or child.is_missing:
+                node = child
+                break
+        else:
+            return node
+
+
+def _index_statement(source: SourceFile, statement: Node) -> None:
+    kind = statement.type
+    if kind == "export_statement":
+        _index_export(source, statement)
+    elif kind == "import_statement":
+        _index_import(source, statement)
+    elif kind not in _IGNORED_STATEMENTS:
+        _index_declaration(source, statement, statement)
+
+
+def _declare(
+    table: dict[str, Declaration], source: SourceFile, decl: Declaration
+) -> None:
+    existing = table.get(decl.name)
+    if existing is not None and existing.kind != "function":
+        # Interfaces merge and functions overload in TypeScript; a mirror refuses to guess.
+        raise source.error(decl.node, f"duplicate declaration of {decl.name!r}")
+    table[decl.name] = decl
+
+
+def _index_declaration(source: SourceFile, node: Node, statement: Node) -> list[str]:
+    """Record the names ``node`` declares; returns them (for ``export <declaration>``)."""
+    kind = node.type
+    names: list[str] = []
+    if kind in ("lexical_declaration", "variable_declaration"):
+        binding = (
+            "var" if kind == "variable_declaration" else source.text(node.children[0])
+        )
+        for declarator in node.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            name_node = declarator.child_by_field_name("name")
+            if name_node is None or name_node.type != "identifier":
+                continue  # destructuring binds nothing a mirror can name
+            name = source.text(name_node)
+            _declare(
+                source.values, source, Declaration(name, binding, declarator, statement)
+            )
+            names.append(name)
+        return names
+    name_node = node.child_by_field_name("name")
+    if name_node is None:
+        return names
+    name = source.text(name_node)
+    if kind == "enum_declaration":
+        decl = Declaration(name, "enum", node, statement)
+        _declare(source.values, source, decl)
+        _declare(source.types, source, decl)
+    elif kind in ("class_declaration", "abstract_class_declaration"):
+        decl = Declaration(name, "class", node, statement)
+        _declare(source.values, source, decl)
+        _declare(source.types, source, decl)
+    elif kind in (
+        "function_declaration",
+        "generator_function_declaration",
+        "function_signature",
+    ):
+        _declare(source.values, source, Declaration(name, "function", node, statement))
+    elif kind == "interface_declaration":
+        _declare(source.types, source, Declaration(name, "interface", node, statement))
+    elif kind == "type_alias_declaration":
+        _declare(source.types, source, Declaration(name, "type", node, statement))
+    else:
+        return names
+    names.append(name)
+    return names
+
+
+def _string_value(source: SourceFile, node: Node) -> str:
+    return decode_string(source, node)
+
+
+def _index_import(source: SourceFile, statement: Node) -> None:
+    spec_node = statement.child_by_field_name("source")
+    if spec_node is None:
+        return  # import x = require(...) and friends bind nothing a mirror reads
+    specifier = _string_value(source, spec_node)
+    clause = next(
+        (c for c in statement.named_children if c.type == "import_clause"), None
+    )
+    if clause is None:
+        return  # side-effect import
+    for part in clause.named_children:
+        if part.type == "identifier":
+            name = source.text(part)
+            source.imports[name] = ImportBinding(name, specifier, "default", part)
+        elif part.type == "namespace_import":
+            ident = part.named_children[-1]
+            name = source.text(ident)
+            source.imports[name] = ImportBinding(name, specifier, "*", part)
+        elif part.type == "named_imports":
+            for spec in part.named_children:
+                if spec.type != "import_specifier":
+                    continue
+                imported_node = spec.child_by_field_name("name")
+                alias_node = spec.child_by_field_name("alias") or imported_node
+                assert imported_node is not None and alias_node is not None
+                imported = _module_export_name(source, imported_node)
+                name = source.text(alias_node)
+                source.imports[name] = ImportBinding(name, specifier, imported, spec)
+
+
+def _module_export_name(source: SourceFile, node: Node) -> str:
+    return _string_value(source, node) if node.type == "string" else source.text(node)
+
+
+def _index_export(source: SourceFile, statement: Node) -> None:
+    declaration = statement.child_by_field_name("declaration")
+    if declaration is not None:
+        for name in _index_declaration(source, declaration, statement):
+            source.exports[name] = ExportEntry(name, name, None, None, declaration)
+        return
+    value = statement.child_by_field_name("value")
+    if value is not None or any(c.type == "default" for c in statement.children):
+        target = value or statement.named_children[-1]
+        if target.type in (
+            "function_declaration",
+            "class_declaration",
+            "abstract_class_declaration",
+            "generator_function_declaration",
+        ):
+            kind = "class" if "class" in target.type else "function"
+        else:
+            kind = "default"
+        decl = Declaration("default", kind, target, statement)
+        source.values["default"] = decl
+        source.exports["default"] = ExportEntry(
+            "default", "default", None, None, target
+        )
+        return
+    spec_node = statement.child_by_field_name("source")
+    specifier = _string_value(source, spec_node) if spec_node is not None else None
+    for part in statement.named_children:
+        if part.type == "export_clause":
+            for spec in part.named_children:
+                if spec.type != "export_specifier":
+                    continue
+                local_node = spec.child_by_field_name("name")
+                alias_node = spec.child_by_field_name("alias") or local_node
+                assert local_node is not None and alias_node is not None
+                local = _module_export_name(source, local_node)
+                name = _module_export_name(source, alias_node)
+                if specifier is None:
+                    source.exports[name] = ExportEntry(name, local, None, None, spec)
+                else:
+                    source.exports[name] = ExportEntry(
+                        name, None, specifier, local, spec
+                    )
+        elif part.type == "namespace_export" and specifier is not None:
+            name = _module_export_name(source, part.named_children[-1])
+            source.exports[name] = ExportEntry(name, None, specifier, "*", part)
+    if specifier is not None and not any(
+        c.type in ("export_clause", "namespace_export")
+        for c in statement.named_children
+    ):
+        source.star_exports.append((specifier, statement))
