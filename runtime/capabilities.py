@@ -50,6 +50,8 @@ def actor_has_capability(actor: str, capability: str) -> bool:
 
 def read_capability_row(actor: str = "kora") -> CapabilityRow:
     """The actor's row; an unknown actor is granted nothing and denied everything."""
-    granted = frozenset(c for c in ACTOR_CAPABILITY_MATRIX if actor_has_capability(actor, c))
+    granted = frozenset(
+        c for c in ACTOR_CAPABILITY_MATRIX if actor_has_capability(actor, c)
+    )
     denied = frozenset(c for c in ACTOR_CAPABILITY_MATRIX if c not in granted)
     return CapabilityRow(actor_kind=actor, granted=granted, denied=denied)

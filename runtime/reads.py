@@ -113,12 +113,20 @@ async def read_active_role_charter(
     """The workspace's active role charter; raises rather than return anything unverified."""
     workspace = _as_workspace(workspace_id)
     rows = await _fetch_in_workspace(
-        conn, workspace, _CHARTER_SQL, what="reading the active role charter", timeout=timeout
+        conn,
+        workspace,
+        _CHARTER_SQL,
+        what="reading the active role charter",
+        timeout=timeout,
     )
     if not rows:
-        raise NoActiveRoleCharterError(f"workspace {workspace} has no active role charter")
+        raise NoActiveRoleCharterError(
+            f"workspace {workspace} has no active role charter"
+        )
     if len(rows) > 1:
-        raise RoleCharterIntegrityError(f"workspace {workspace} has more than one active charter")
+        raise RoleCharterIntegrityError(
+            f"workspace {workspace} has more than one active charter"
+        )
     return _verified_charter(rows[0])
 
 
@@ -136,7 +144,11 @@ async def read_policy_registry(
     """
     workspace = _as_workspace(workspace_id)
     rows = await _fetch_in_workspace(
-        conn, workspace, _POLICY_SQL, what="reading the policy registry", timeout=timeout
+        conn,
+        workspace,
+        _POLICY_SQL,
+        what="reading the policy registry",
+        timeout=timeout,
     )
     policies = {row["policy_path"]: json.loads(row["policy_json"]) for row in rows}
     if expected_paths is not None:
@@ -154,7 +166,12 @@ def _as_workspace(workspace_id: WorkspaceId) -> uuid.UUID:
 
 
 async def _fetch_in_workspace(
-    source: ConnectionSource, workspace: uuid.UUID, sql: str, *, what: str, timeout: float
+    source: ConnectionSource,
+    workspace: uuid.UUID,
+    sql: str,
+    *,
+    what: str,
+    timeout: float,
 ) -> list[Any]:
     try:
         async with asyncio.timeout(timeout):
@@ -196,7 +213,9 @@ def _verified_charter(row: Any) -> RoleCharter:
     try:
         content = KoraRoleCharterContent.from_json(document)
     except MirrorValidationError as exc:
-        raise RoleCharterShapeError(f"{where}: content_jsonb {exc}", path=exc.path) from exc
+        raise RoleCharterShapeError(
+            f"{where}: content_jsonb {exc}", path=exc.path
+        ) from exc
     if row["schema_version"] != content.schema_version:
         raise RoleCharterIntegrityError(
             f"{where}: schema_version column is {row['schema_version']} but content_jsonb"

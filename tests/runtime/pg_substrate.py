@@ -1,7 +1,6 @@
 """A throwaway PostgreSQL server and the substrate schema of DESIGN.md, for `runtime` tests.
 
-The fixtures are registered by tests/runtime/conftest.py; tests import the seed data from here
-(this module has a unique name, unlike `conftest`, so the import cannot pick another folder's).
+The fixtures are registered by tests/runtime/conftest.py; tests import the seed data from here.
 
 The server is started by the tests themselves, once per session, from the binaries that
 `make postgres` (scripts/ensure-postgres.sh) guarantees. PostgreSQL refuses to run as root, and
@@ -168,7 +167,9 @@ class LocalCluster:
             )
 
     def initdb(self) -> None:
-        self._run("initdb", "--username", SUPERUSER, "--auth", "trust", "--encoding", "UTF8")
+        self._run(
+            "initdb", "--username", SUPERUSER, "--auth", "trust", "--encoding", "UTF8"
+        )
 
     def start(self) -> None:
         options = " ".join(
@@ -182,7 +183,16 @@ class LocalCluster:
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
             ]
         )
-        self._run("pg_ctl", "start", "--wait", "--silent", "-l", str(self.logfile), "-o", options)
+        self._run(
+            "pg_ctl",
+            "start",
+            "--wait",
+            "--silent",
+            "-l",
+            str(self.logfile),
+            "-o",
+            options,
+        )
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "stop", "--wait", "--silent", "-m", mode)
@@ -229,7 +239,9 @@ class Substrate:
         # A fresh connection each time: the server may have been restarted by a test.
         return psycopg.connect(self.cluster.dsn(SUPERUSER), autocommit=True)
 
-    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    def execute(
+        self, sql: str, params: Mapping[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
         with self.superuser() as conn, conn.cursor() as cur:
             cur.execute(sql, params)
             return cur.fetchall() if cur.description else []
@@ -260,12 +272,17 @@ class Substrate:
             },
         )
 
-    def add_policies(self, workspace_id: uuid.UUID, policies: Mapping[str, Any]) -> None:
+    def add_policies(
+        self, workspace_id: uuid.UUID, policies: Mapping[str, Any]
+    ) -> None:
         with self.superuser() as conn, conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO public.kora_policy_registry (workspace_id, policy_path, policy_value)"
                 " VALUES (%s, %s, %s)",
-                [(workspace_id, path, Jsonb(value)) for path, value in policies.items()],
+                [
+                    (workspace_id, path, Jsonb(value))
+                    for path, value in policies.items()
+                ],
             )
 
     def seed_workspace(self) -> uuid.UUID:
@@ -278,14 +295,18 @@ class Substrate:
 
 @pytest.fixture(scope="session")
 def substrate(pg_cluster: LocalCluster) -> Substrate:
-    with psycopg.connect(pg_cluster.dsn(SUPERUSER, "postgres"), autocommit=True) as conn:
+    with psycopg.connect(
+        pg_cluster.dsn(SUPERUSER, "postgres"), autocommit=True
+    ) as conn:
         conn.execute(f"CREATE ROLE {OWNER} LOGIN")
         conn.execute(f"CREATE ROLE {READER} LOGIN NOSUPERUSER NOBYPASSRLS")
         conn.execute(f"CREATE DATABASE {DATABASE} OWNER {OWNER}")
     with psycopg.connect(pg_cluster.dsn(SUPERUSER), autocommit=True) as conn:
         conn.execute(b"CREATE EXTENSION pg_stat_statements")
     with psycopg.connect(pg_cluster.dsn(OWNER), autocommit=True) as conn:
-        conn.execute(b"CREATE EXTENSION pgcrypto")  # trusted: the database owner may create it
+        conn.execute(
+            b"CREATE EXTENSION pgcrypto"
+        )  # trusted: the database owner may create it
         conn.execute(SCHEMA_SQL)
     return Substrate(pg_cluster)
 

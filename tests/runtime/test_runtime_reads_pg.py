@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 
 import asyncpg
 import pytest
-from pg_substrate import CHARTER_CONTENT, CHARTER_MD, POLICIES, Substrate
 
 from generated.role_charter import KoraRoleCharterContent
 from runtime.database import register_json_codecs
@@ -26,6 +25,7 @@ from runtime.reads import (
     read_active_role_charter,
     read_policy_registry,
 )
+from tests.runtime.pg_substrate import CHARTER_CONTENT, CHARTER_MD, POLICIES, Substrate
 
 pytestmark = pytest.mark.postgres
 
@@ -45,7 +45,9 @@ def run_with_connection(dsn: str, use: Callable[[Any], Awaitable[T]]) -> T:
     return asyncio.run(main())
 
 
-def run_with_pool(dsn: str, use: Callable[[Any], Awaitable[T]], *, max_size: int = 2) -> T:
+def run_with_pool(
+    dsn: str, use: Callable[[Any], Awaitable[T]], *, max_size: int = 2
+) -> T:
     """Run `use(pool)` on a pool whose connections decode JSON, as the runtime's pool does."""
 
     async def main() -> T:
@@ -60,7 +62,9 @@ def run_with_pool(dsn: str, use: Callable[[Any], Awaitable[T]], *, max_size: int
 # -- the active role charter ---------------------------------------------------------------
 
 
-def test_reads_the_active_charter_verified(substrate: Substrate, workspace_id: uuid.UUID) -> None:
+def test_reads_the_active_charter_verified(
+    substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
     charter = run_with_connection(
         substrate.reader_dsn, lambda c: read_active_role_charter(c, workspace_id)
     )
@@ -105,14 +109,18 @@ def test_tampered_content_md_is_an_integrity_error(
         "WHERE workspace_id = %(ws)s AND is_active",
         {"ws": workspace_id},
     )
-    with pytest.raises(RoleCharterIntegrityError, match="not the SHA-256 of content_md"):
+    with pytest.raises(
+        RoleCharterIntegrityError, match="not the SHA-256 of content_md"
+    ):
         run_with_connection(
             substrate.reader_dsn, lambda c: read_active_role_charter(c, workspace_id)
         )
 
 
 @pytest.mark.parametrize("column", ["content_md", "content_hash"])
-def test_null_content_or_hash_is_an_integrity_error(substrate: Substrate, column: str) -> None:
+def test_null_content_or_hash_is_an_integrity_error(
+    substrate: Substrate, column: str
+) -> None:
     workspace_id = uuid.uuid4()
     if column == "content_md":
         substrate.add_charter(workspace_id, content_md=None)
@@ -160,7 +168,12 @@ def _with(path: tuple[str, ...], value: object) -> dict[str, Any]:
 
 
 DELETE = object()
-STRING_FIELDS = ("identity", "audit_attribution", "charter_modification", "effective_date_clause")
+STRING_FIELDS = (
+    "identity",
+    "audit_attribution",
+    "charter_modification",
+    "effective_date_clause",
+)
 ARRAY_FIELDS = (
     "authority_can_do",
     "authority_cannot_do",
@@ -173,7 +186,7 @@ MALFORMED: list[tuple[str, object, str]] = [
     ("array document", [CHARTER_CONTENT], "$"),
     ("schema_version 2", _with(("schema_version",), 2), "$.schema_version"),
     ("schema_version true", _with(("schema_version",), True), "$.schema_version"),
-    ("schema_version missing", _with(("schema_version",), DELETE), "$.schema_version"),
+    ("schema_version missing", _with(("schema_version",), DELETE), "$ schema_version"),
     ("sections not an object", _with(("sections",), "all of it"), "$.sections"),
     ("unknown top-level key", {**CHARTER_CONTENT, "extra": 1}, "$.extra"),
     (
@@ -181,17 +194,26 @@ MALFORMED: list[tuple[str, object, str]] = [
         _with(("sections", "authority_maybe_do"), []),
         "$.sections.authority_maybe_do",
     ),
-    *[(f"{f} is a number", _with(("sections", f), 7), f"$.sections.{f}") for f in STRING_FIELDS],
     *[
-        (f"{f} is missing", _with(("sections", f), DELETE), f"$.sections.{f}")
+        (f"{f} is a number", _with(("sections", f), 7), f"$.sections.{f}")
         for f in STRING_FIELDS
     ],
-    *[(f"{f} is a string", _with(("sections", f), "one"), f"$.sections.{f}") for f in ARRAY_FIELDS],
+    *[
+        (f"{f} is missing", _with(("sections", f), DELETE), f"$.sections {f}")
+        for f in STRING_FIELDS
+    ],
+    *[
+        (f"{f} is a string", _with(("sections", f), "one"), f"$.sections.{f}")
+        for f in ARRAY_FIELDS
+    ],
     *[
         (f"{f}[1] is an int", _with(("sections", f), ["ok", 1]), f"$.sections.{f}[1]")
         for f in ARRAY_FIELDS
     ],
-    *[(f"{f} is missing", _with(("sections", f), DELETE), f"$.sections.{f}") for f in ARRAY_FIELDS],
+    *[
+        (f"{f} is missing", _with(("sections", f), DELETE), f"$.sections {f}")
+        for f in ARRAY_FIELDS
+    ],
 ]
 
 
@@ -207,16 +229,23 @@ def test_malformed_content_jsonb_is_a_shape_error_naming_the_path(
         run_with_connection(
             substrate.reader_dsn, lambda c: read_active_role_charter(c, workspace_id)
         )
+    # "$.sections identity": the error is at $.sections and names the missing key.
+    path, _, missing_key = path.partition(" ")
     assert caught.value.path == path
     assert f"content_jsonb {path}:" in str(caught.value)
+    assert missing_key in str(caught.value)
 
 
 # -- the policy registry -------------------------------------------------------------------
 
 
-def test_reads_the_policy_registry_decoded(substrate: Substrate, workspace_id: uuid.UUID) -> None:
+def test_reads_the_policy_registry_decoded(
+    substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
     for read in (run_with_connection, run_with_pool):
-        policies = read(substrate.reader_dsn, lambda c: read_policy_registry(c, workspace_id))
+        policies = read(
+            substrate.reader_dsn, lambda c: read_policy_registry(c, workspace_id)
+        )
         assert dict(policies) == POLICIES
         assert policies["policy.voice.provider"] == "elevenlabs"  # not '"elevenlabs"'
         assert list(policies) == sorted(POLICIES)
@@ -242,7 +271,9 @@ def test_policy_path_difference_is_a_warning_not_a_failure(
     with caplog.at_level(logging.WARNING, logger="runtime.reads"):
         run_with_connection(
             substrate.reader_dsn,
-            lambda c: read_policy_registry(c, workspace_id, expected_paths=list(POLICIES)),
+            lambda c: read_policy_registry(
+                c, workspace_id, expected_paths=list(POLICIES)
+            ),
         )
     assert caplog.records == []
 
@@ -267,21 +298,32 @@ def test_reader_is_an_ordinary_role(substrate: Substrate) -> None:
 
 def test_workspace_never_sees_another_workspaces_policies(substrate: Substrate) -> None:
     a, b = substrate.seed_workspace(), uuid.uuid4()
-    substrate.add_policies(b, {"policy.voice.provider": "b-only", "policy.b.secret": "b"})
+    substrate.add_policies(
+        b, {"policy.voice.provider": "b-only", "policy.b.secret": "b"}
+    )
 
     async def as_reader(conn: Any) -> tuple[Any, ...]:
         seen_by_a = await read_policy_registry(conn, a)
         seen_by_b = await read_policy_registry(conn, b)
         # RLS itself, without the reader's WHERE clause: only the set workspace's rows.
         async with conn.transaction():
-            await conn.execute("SELECT set_config('app.current_workspace_id', $1, true)", str(a))
-            raw_a = await conn.fetch("SELECT DISTINCT workspace_id FROM kora_policy_registry")
+            await conn.execute(
+                "SELECT set_config('app.current_workspace_id', $1, true)", str(a)
+            )
+            raw_a = await conn.fetch(
+                "SELECT DISTINCT workspace_id FROM kora_policy_registry"
+            )
         unset = await conn.fetchval("SELECT count(*) FROM kora_policy_registry")
         return seen_by_a, seen_by_b, raw_a, unset
 
-    seen_by_a, seen_by_b, raw_a, unset = run_with_connection(substrate.reader_dsn, as_reader)
+    seen_by_a, seen_by_b, raw_a, unset = run_with_connection(
+        substrate.reader_dsn, as_reader
+    )
     assert dict(seen_by_a) == POLICIES
-    assert dict(seen_by_b) == {"policy.voice.provider": "b-only", "policy.b.secret": "b"}
+    assert dict(seen_by_b) == {
+        "policy.voice.provider": "b-only",
+        "policy.b.secret": "b",
+    }
     assert [row[0] for row in raw_a] == [a]
     assert unset == 0  # no workspace set: nothing visible, not everything
 
@@ -298,7 +340,9 @@ def test_workspace_setting_does_not_outlive_the_read(
         await read_policy_registry(conn, workspace_id)
         after_policies = await conn.fetchval(CURRENT_SETTING)
         # The probe can see a leak: a session-level setting does survive.
-        await conn.execute("SELECT set_config('app.current_workspace_id', $1, false)", "x")
+        await conn.execute(
+            "SELECT set_config('app.current_workspace_id', $1, false)", "x"
+        )
         leaked = await conn.fetchval(CURRENT_SETTING)
         return after_charter, after_policies, leaked
 
@@ -324,7 +368,9 @@ def test_workspace_setting_is_empty_on_the_next_use_of_a_pooled_connection(
             same_backend = await conn.fetchval("SELECT pg_backend_pid()") == backend
         return setting, same_backend
 
-    setting, same_backend = run_with_pool(substrate.reader_dsn, on_pool_of_one, max_size=1)
+    setting, same_backend = run_with_pool(
+        substrate.reader_dsn, on_pool_of_one, max_size=1
+    )
     assert setting in ("", None)
     assert same_backend
 
@@ -345,7 +391,8 @@ def test_charter_read_also_works_when_the_charter_table_has_rls(
         )
         assert charter.workspace_id == workspace_id
         visible = run_with_connection(
-            substrate.reader_dsn, lambda c: c.fetchval("SELECT count(*) FROM kora_role_charter")
+            substrate.reader_dsn,
+            lambda c: c.fetchval("SELECT count(*) FROM kora_role_charter"),
         )
         assert visible == 0
     finally:
@@ -358,7 +405,8 @@ def test_charter_read_also_works_when_the_charter_table_has_rls(
 
 def test_pool_connections_decode_jsonb(substrate: Substrate) -> None:
     value = run_with_pool(
-        substrate.reader_dsn, lambda p: p.fetchval("""SELECT '{"a": ["é", 1]}'::jsonb""")
+        substrate.reader_dsn,
+        lambda p: p.fetchval("""SELECT '{"a": ["é", 1]}'::jsonb"""),
     )
     assert value == {"a": ["é", 1]}
 
