@@ -1,5 +1,5 @@
 """Fixtures for the runtime tests: a PostgreSQL server the tests start, and the substrate schema."""
 
-from tests.runtime.pg_substrate import pg_cluster, substrate, workspace_id
+from tests.runtime.pg_substrate import black_hole, pg_cluster, substrate, workspace_id
 
-__all__ = ["pg_cluster", "substrate", "workspace_id"]
+__all__ = ["black_hole", "pg_cluster", "substrate", "workspace_id"]

@@ -11,8 +11,6 @@ Debian's package creates. A missing server fails the tests; it is never a skip.
 from __future__ import annotations
 
 import glob
-import hashlib
-import json
 import os
 import pwd
 import shutil
@@ -285,6 +283,19 @@ class Substrate:
                 ],
             )
 
+    def reset_statement_counts(self) -> None:
+        self.execute("SELECT pg_stat_statements_reset()")
+
+    def statement_calls(self, like: str) -> int:
+        """How many statements matching `like` the reader ran since the last reset."""
+        [(calls,)] = self.execute(
+            "SELECT coalesce(sum(calls), 0)::int FROM pg_stat_statements s"
+            " JOIN pg_roles r ON r.oid = s.userid"
+            " WHERE r.rolname = %(reader)s AND s.query LIKE %(like)s",
+            {"reader": READER, "like": like},
+        )
+        return int(calls)
+
     def seed_workspace(self) -> uuid.UUID:
         workspace_id = uuid.uuid4()
         self.add_charter(workspace_id, is_active=False, charter_version="1.1.0")
@@ -317,9 +328,10 @@ def workspace_id(substrate: Substrate) -> uuid.UUID:
     return substrate.seed_workspace()
 
 
-def python_content_hash(content_md: str) -> str:
-    return hashlib.sha256(content_md.encode("utf-8")).hexdigest()
-
-
-def as_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+@pytest.fixture
+def black_hole() -> Iterator[int]:
+    """A port whose listener never accepts: connects succeed, the startup never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield listener.getsockname()[1]

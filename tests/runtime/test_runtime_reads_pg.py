@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import asyncpg
@@ -412,15 +411,6 @@ def test_pool_connections_decode_jsonb(substrate: Substrate) -> None:
 
 
 # -- an unreachable database ------------------------------------------------------------------
-
-
-@pytest.fixture
-def black_hole() -> Iterator[int]:
-    """A port whose listener never accepts: connects succeed, the startup never answers."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(16)
-        yield listener.getsockname()[1]
 
 
 def test_a_database_that_never_answers_is_a_clear_error_within_the_timeout(

@@ -1,0 +1,191 @@
+"""`IsoKronMemoryProvider`: the identity block as a Hermes-style memory provider.
+
+The host calls it synchronously; the reads run on a `BackgroundLoop` against a lazily opened
+pool, through a per-workspace TTL cache. Errors are raised, never papered over: a host that
+cannot read the substrate gets no identity block rather than a wrong one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from runtime.background import BackgroundLoop
+from runtime.cache import TTLCache
+from runtime.config import ProviderConfig, config_from_environment
+from runtime.database import Database
+from runtime.errors import ConfigError, DatabaseUnavailableError
+from runtime.identity import IdentitySnapshot, load_identity
+from runtime.prompt import render_identity_block
+
+logger = logging.getLogger(__name__)
+
+# How long a synchronous call waits beyond the read timeout before giving up on the loop.
+_GRACE_SECONDS = 1.0
+
+
+class IsoKronMemoryProvider:
+    """Shaped to Hermes' `MemoryProvider`; context only, so it exposes no tools."""
+
+    name = "isokron"
+
+    def __init__(
+        self,
+        config: Mapping[str, object] | ProviderConfig | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        if isinstance(config, ProviderConfig):
+            self.config = config
+        else:
+            self.config = ProviderConfig.from_mapping(config or {}, environ=environ)
+        self._clock = clock
+        self._session_id = ""
+        self._workspace_id: uuid.UUID | None = None  # the last one the host named
+        self._lock = threading.Lock()
+        self._loop: BackgroundLoop | None = None
+        self._database: Database | None = None
+        self._cache: TTLCache[uuid.UUID, IdentitySnapshot] = TTLCache(
+            self.config.cache_ttl_seconds, clock=clock
+        )
+
+    # -- the MemoryProvider interface ------------------------------------------------------
+
+    def is_available(self) -> bool:
+        """Configured with a DSN; makes no network call."""
+        return self.config.dsn is not None
+
+    def initialize(self, session_id: str, **kwargs: Any) -> None:
+        self._session_id = session_id
+        self._remember_workspace(kwargs)
+        self._running_loop()
+
+    def get_tool_schemas(self) -> list[dict[str, Any]]:
+        return []
+
+    def system_prompt_block(self, **kwargs: Any) -> str:
+        """The §1 to §5 identity block for the current workspace, or "" when there is none."""
+        workspace_id = self._workspace_for(kwargs)
+        if workspace_id is None:
+            return ""
+        return render_identity_block(
+            self.identity(workspace_id),
+            expected_policy_paths=self.config.expected_policy_paths,
+        )
+
+    def on_turn_start(self, turn_number: int, message: str, **kwargs: Any) -> None:
+        """Refresh the cached identity when it is stale; the three reads run concurrently."""
+        self._remember_workspace(kwargs)
+        workspace_id = self._workspace_for(kwargs)
+        if workspace_id is not None:
+            self.identity(workspace_id)
+
+    def prefetch(self, query: str, *, session_id: str = "") -> str:
+        # The identity belongs in the system prompt, not in per-turn recall.
+        return ""
+
+    def shutdown(self) -> None:
+        """Close the pool and stop the loop; a later call starts afresh."""
+        with self._lock:
+            loop, database = self._loop, self._database
+            self._loop = self._database = None
+        if loop is None:
+            return
+        if database is not None:
+            try:
+                loop.submit_and_wait(
+                    database.close(timeout=2.0), timeout=2.0 + _GRACE_SECONDS
+                )
+            except Exception:
+                logger.exception("isokron: closing the connection pool failed")
+        loop.shutdown()
+        self._cache.clear()  # only once the loop that owns it has stopped
+
+    # -- beyond the interface --------------------------------------------------------------
+
+    def identity(self, workspace_id: uuid.UUID | str) -> IdentitySnapshot:
+        """The workspace's identity snapshot, from the cache or read afresh."""
+        workspace = _workspace_uuid(workspace_id)
+        loop = self._running_loop()
+        timeout = self.config.read_timeout_seconds
+        try:
+            return loop.submit_and_wait(
+                self._cache.get(workspace, lambda: self._load(workspace)),
+                timeout=timeout + _GRACE_SECONDS,
+            )
+        except TimeoutError as exc:  # the reads time out first; this is the backstop
+            raise DatabaseUnavailableError(
+                f"reading the identity of workspace {workspace}: no answer within {timeout:g} s"
+            ) from exc
+
+    def invalidate(self, workspace_id: uuid.UUID | str) -> None:
+        """Drop the workspace's cached identity, so the next use reads the database."""
+        workspace = _workspace_uuid(workspace_id)
+
+        async def drop() -> None:
+            self._cache.invalidate(workspace)
+
+        self._running_loop().submit_and_wait(drop(), timeout=_GRACE_SECONDS)
+
+    async def _load(self, workspace_id: uuid.UUID) -> IdentitySnapshot:
+        database = self._database
+        if database is None:
+            raise RuntimeError("isokron: the provider was shut down during a read")
+        return await load_identity(
+            await database.pool(),
+            workspace_id,
+            actor_kind=self.config.actor_kind,
+            expected_policy_paths=self.config.expected_policy_paths,
+            timeout=self.config.read_timeout_seconds,
+        )
+
+    def _running_loop(self) -> BackgroundLoop:
+        with self._lock:
+            if self._loop is None:
+                if self.config.dsn is None:
+                    raise ConfigError("isokron_dsn: not configured")
+                self._database = Database(
+                    self.config.dsn,
+                    connect_timeout=self.config.read_timeout_seconds,
+                    max_size=self.config.pool_max_size,
+                )
+                self._loop = BackgroundLoop()
+            return self._loop
+
+    def _remember_workspace(self, kwargs: Mapping[str, Any]) -> None:
+        if kwargs.get("workspace_id"):
+            self._workspace_id = _workspace_uuid(kwargs["workspace_id"])
+
+    def _workspace_for(self, kwargs: Mapping[str, Any]) -> uuid.UUID | None:
+        if kwargs.get("workspace_id"):
+            return _workspace_uuid(kwargs["workspace_id"])
+        workspace_id = self._workspace_id or self.config.default_workspace_id
+        if workspace_id is None:
+            logger.warning(
+                "isokron: no workspace_id given and no default_workspace_id configured;"
+                " no identity block"
+            )
+        return workspace_id
+
+
+def _workspace_uuid(value: object) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise ValueError(f"workspace_id must be a UUID, got {value!r}") from None
+
+
+def register(ctx: Any, config: Mapping[str, object] | None = None) -> None:
+    """Plugin entry point: hands Hermes a provider configured from `config` or `ISOKRON_*`."""
+    ctx.register_memory_provider(
+        IsoKronMemoryProvider(
+            config if config is not None else config_from_environment()
+        )
+    )

@@ -1,0 +1,313 @@
+"""IsoKronMemoryProvider end to end: a real server, the sync facade, the cache, failures."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import psycopg
+import pytest
+
+from runtime.errors import DatabaseUnavailableError, RoleCharterIntegrityError
+from runtime.prompt import CLOSING_LINE
+from runtime.provider import IsoKronMemoryProvider, register
+from tests.runtime.pg_substrate import (
+    POLICIES,
+    READER,
+    SUPERUSER,
+    LocalCluster,
+    Substrate,
+)
+from tests.runtime.test_runtime_capabilities import KORA_GRANTED
+
+pytestmark = pytest.mark.postgres
+
+CHARTER_SELECT = "%FROM public.kora_role_charter%"
+POLICY_SELECT = "%FROM public.kora_policy_registry%"
+
+MakeProvider = Callable[..., IsoKronMemoryProvider]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def make_provider(substrate: Substrate) -> Iterator[MakeProvider]:
+    """Providers reading as the ordinary role; each is shut down after the test."""
+    made: list[IsoKronMemoryProvider] = []
+
+    def make(
+        clock: Callable[[], float] = time.monotonic, **config: Any
+    ) -> IsoKronMemoryProvider:
+        raw = {"isokron_dsn": substrate.reader_dsn, "read_timeout_seconds": 2, **config}
+        provider = IsoKronMemoryProvider(raw, clock=clock)
+        made.append(provider)
+        return provider
+
+    yield make
+    for provider in made:
+        provider.shutdown()
+
+
+def granted_lines(block: str) -> list[str]:
+    after = block.split("## §5 Granted capabilities (22 of 48)\n\n", 1)[1]
+    return after.split("\n\n", 1)[0].splitlines()
+
+
+# -- the interface ----------------------------------------------------------------------
+
+
+def test_block_for_the_workspace_the_host_names(
+    make_provider: MakeProvider, workspace_id: uuid.UUID
+) -> None:
+    provider = make_provider(expected_policy_paths=[*POLICIES, "policy.not.seeded"])
+    provider.initialize("session-1", workspace_id=str(workspace_id), platform="cli")
+    block = provider.system_prompt_block()
+    assert "## §1 Identity (Kora Role Charter v1.2.0)" in block
+    assert "You are Kora, the coordinating agent" in block
+    assert '- policy.voice.provider = "elevenlabs"' in block
+    assert "- policy.not.seeded = <not seeded>" in block
+    assert granted_lines(block) == [f"- {cap}" for cap in sorted(KORA_GRANTED)]
+    assert block.rstrip().endswith(CLOSING_LINE)
+
+
+def test_the_interface_shape(make_provider: MakeProvider) -> None:
+    provider = make_provider()
+    assert provider.name == "isokron"
+    assert provider.is_available()
+    assert provider.get_tool_schemas() == []
+    assert provider.prefetch("anything", session_id="s") == ""
+    assert not IsoKronMemoryProvider({}).is_available()
+
+
+def test_workspace_comes_from_kwargs_then_the_configured_default(
+    make_provider: MakeProvider, substrate: Substrate, caplog: pytest.LogCaptureFixture
+) -> None:
+    default, named = substrate.seed_workspace(), uuid.uuid4()
+    substrate.add_charter(named, charter_version="9.9.9")
+    provider = make_provider(default_workspace_id=str(default))
+    assert "v1.2.0" in provider.system_prompt_block()
+    assert "v9.9.9" in provider.system_prompt_block(workspace_id=named)
+    provider.on_turn_start(1, "hello", workspace_id=str(named))
+    assert "v9.9.9" in provider.system_prompt_block()
+
+    without = make_provider()
+    with caplog.at_level(logging.WARNING, logger="runtime.provider"):
+        assert without.system_prompt_block() == ""
+        without.on_turn_start(1, "hello")
+    assert "no workspace_id" in caplog.text
+
+
+def test_register_hands_the_host_a_provider(
+    substrate: Substrate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Context:
+        def __init__(self) -> None:
+            self.providers: list[Any] = []
+
+        def register_memory_provider(self, provider: Any) -> None:
+            self.providers.append(provider)
+
+    monkeypatch.setenv("ISOKRON_DSN", substrate.reader_dsn)
+    ctx = Context()
+    register(ctx)
+    register(ctx, {"isokron_dsn": "${ISOKRON_DSN}", "cache_ttl_seconds": 5})
+    assert [p.name for p in ctx.providers] == ["isokron", "isokron"]
+    assert all(p.config.dsn == substrate.reader_dsn for p in ctx.providers)
+    assert ctx.providers[1].config.cache_ttl_seconds == 5
+
+
+def test_a_tampered_charter_fails_the_block_closed(
+    make_provider: MakeProvider, substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    substrate.execute(
+        "UPDATE kora_role_charter SET content_md = replace(content_md, 'Kora', 'K0ra') "
+        "WHERE workspace_id = %(ws)s AND is_active",
+        {"ws": workspace_id},
+    )
+    provider = make_provider()
+    with pytest.raises(RoleCharterIntegrityError):
+        provider.system_prompt_block(workspace_id=workspace_id)
+
+
+# -- the cache --------------------------------------------------------------------------
+
+
+def test_100_concurrent_cold_calls_make_one_round_trip_per_read(
+    make_provider: MakeProvider, substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    provider = make_provider(default_workspace_id=str(workspace_id))
+    start = threading.Barrier(100)
+
+    def call(_: int) -> str:
+        start.wait()
+        return provider.system_prompt_block()
+
+    substrate.reset_statement_counts()
+    with ThreadPoolExecutor(100) as pool:
+        blocks = list(pool.map(call, range(100)))
+    assert len(set(blocks)) == 1 and "22 of 48" in blocks[0]
+    assert substrate.statement_calls(CHARTER_SELECT) == 1
+    assert substrate.statement_calls(POLICY_SELECT) == 1
+
+
+def test_ttl_follows_the_injected_clock_and_invalidate_rereads(
+    make_provider: MakeProvider, substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    clock = FakeClock()
+    provider = make_provider(clock, default_workspace_id=str(workspace_id))
+    substrate.reset_statement_counts()
+    provider.system_prompt_block()
+    substrate.execute(
+        "UPDATE kora_policy_registry SET policy_value = '\"azure\"' "
+        "WHERE workspace_id = %(ws)s AND policy_path = 'policy.voice.provider'",
+        {"ws": workspace_id},
+    )
+    clock.now += 59.0
+    assert '"elevenlabs"' in provider.system_prompt_block()  # still cached
+    assert substrate.statement_calls(POLICY_SELECT) == 1
+    clock.now += 1.0
+    assert '"azure"' in provider.system_prompt_block()  # 60 s: read again
+    assert substrate.statement_calls(POLICY_SELECT) == 2
+
+    substrate.execute(
+        "UPDATE kora_policy_registry SET policy_value = '\"local\"' "
+        "WHERE workspace_id = %(ws)s AND policy_path = 'policy.voice.provider'",
+        {"ws": workspace_id},
+    )
+    assert '"azure"' in provider.system_prompt_block()
+    provider.invalidate(workspace_id)
+    assert '"local"' in provider.system_prompt_block()
+    assert substrate.statement_calls(POLICY_SELECT) == 3
+    assert substrate.statement_calls(CHARTER_SELECT) == 3
+
+
+# -- concurrency of the three reads ------------------------------------------------------
+
+WAITING_READS = (
+    "SELECT count(*)::int, coalesce(extract(epoch FROM clock_timestamp() - max(query_start)), 0)"
+    " FROM pg_stat_activity WHERE usename = %(reader)s AND wait_event_type = 'Lock'"
+)
+
+
+def test_on_turn_start_runs_the_reads_concurrently(
+    make_provider: MakeProvider, substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    """Both reads are seen in flight at once on the server, each blocked on a table lock.
+
+    Read one after the other, the second could not start until the first finished, which it
+    cannot while the lock is held: at most one would ever be waiting.
+    """
+    provider = make_provider(read_timeout_seconds=5)
+    hold = 0.3
+    with psycopg.connect(substrate.cluster.dsn(SUPERUSER)) as locker:
+        locker.execute(
+            "LOCK TABLE kora_role_charter, kora_policy_registry IN ACCESS EXCLUSIVE MODE"
+        )
+        started = time.monotonic()
+        turn = threading.Thread(
+            target=provider.on_turn_start,
+            args=(1, "hi"),
+            kwargs={"workspace_id": workspace_id},
+        )
+        turn.start()
+        waiting, overlap = 0, 0.0
+        deadline = time.monotonic() + 3
+        while waiting < 2 and time.monotonic() < deadline:
+            [(waiting, overlap)] = substrate.execute(WAITING_READS, {"reader": READER})
+            time.sleep(0.01)
+        assert waiting == 2, (
+            "the charter and policy reads were never in flight together"
+        )
+        time.sleep(hold)
+        [(waiting, overlap)] = substrate.execute(WAITING_READS, {"reader": READER})
+        locker.rollback()  # releases the lock
+    turn.join(5)
+    elapsed = time.monotonic() - started
+    assert waiting == 2
+    assert float(overlap) >= hold  # both still in flight for at least `hold` seconds
+    assert elapsed < 2 * hold + 1.0, elapsed
+    print(
+        f"\nreads in flight together for {float(overlap):.3f} s; turn took {elapsed:.3f} s"
+    )
+
+
+# -- failures and recovery --------------------------------------------------------------
+
+
+def test_database_down_is_a_clear_error_within_the_timeout_then_recovers(
+    make_provider: MakeProvider, pg_cluster: LocalCluster, workspace_id: uuid.UUID
+) -> None:
+    provider = make_provider(
+        default_workspace_id=str(workspace_id),
+        read_timeout_seconds=1,
+        cache_ttl_seconds=0,
+    )
+    healthy = provider.system_prompt_block()  # the pool now holds a connection
+    pg_cluster.stop()
+    try:
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailableError, match=str(workspace_id)) as caught:
+            provider.system_prompt_block()
+        down_latency = time.monotonic() - started
+        assert down_latency < 1.0 + 0.5, down_latency
+    finally:
+        pg_cluster.start()
+    assert provider.system_prompt_block() == healthy
+    print(f"\ndown: {caught.value} after {down_latency:.3f} s; recovered")
+
+
+def test_a_database_that_never_answers_fails_within_the_timeout(
+    black_hole: int, workspace_id: uuid.UUID
+) -> None:
+    provider = IsoKronMemoryProvider(
+        {
+            "isokron_dsn": f"postgresql://{READER}@127.0.0.1:{black_hole}/substrate",
+            "read_timeout_seconds": 0.5,
+        }
+    )
+    try:
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailableError, match=r"within 0\.5 s"):
+            provider.system_prompt_block(workspace_id=workspace_id)
+        latency = time.monotonic() - started
+    finally:
+        provider.shutdown()
+    assert 0.5 <= latency < 1.0, latency
+    print(f"\nblack hole: failed after {latency:.3f} s (timeout 0.5 s)")
+
+
+def test_shutdown_closes_the_pool_and_stops_the_loop(
+    make_provider: MakeProvider, substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    threads_before = set(threading.enumerate())
+    provider = make_provider(default_workspace_id=str(workspace_id))
+    provider.system_prompt_block()
+    [loop_thread] = set(threading.enumerate()) - threads_before
+    provider.shutdown()
+    assert not loop_thread.is_alive()
+    deadline = time.monotonic() + 2
+    while (
+        connections := _provider_connections(substrate)
+    ) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert connections == 0
+    assert "22 of 48" in provider.system_prompt_block()  # a later call starts afresh
+
+
+def _provider_connections(substrate: Substrate) -> int:
+    [(count,)] = substrate.execute(
+        "SELECT count(*)::int FROM pg_stat_activity"
+        " WHERE application_name = 'isokron-memory-provider'"
+    )
+    return int(count)
