@@ -44,8 +44,7 @@ class IsoKronMemoryProvider:
             self.config = config
         else:
             self.config = ProviderConfig.from_mapping(config or {}, environ=environ)
-        self._clock = clock
-        self._session_id = ""
+        self.session_id = ""
         self._workspace_id: uuid.UUID | None = None  # the last one the host named
         self._lock = threading.Lock()
         self._loop: BackgroundLoop | None = None
@@ -61,7 +60,7 @@ class IsoKronMemoryProvider:
         return self.config.dsn is not None
 
     def initialize(self, session_id: str, **kwargs: Any) -> None:
-        self._session_id = session_id
+        self.session_id = session_id
         self._remember_workspace(kwargs)
         self._running_loop()
 

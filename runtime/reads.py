@@ -175,9 +175,12 @@ async def _fetch_in_workspace(
 ) -> list[Any]:
     try:
         async with asyncio.timeout(timeout):
-            async with _connection(source) as conn, conn.transaction(readonly=True):
-                await conn.execute(_SET_WORKSPACE_SQL, str(workspace))
-                return list(await conn.fetch(sql, workspace))
+            async with _connection(source) as conn:
+                if conn.is_in_transaction():
+                    # The caller's own transaction: the setting ends with it instead.
+                    return await _select_in_workspace(conn, workspace, sql)
+                async with conn.transaction(readonly=True):
+                    return await _select_in_workspace(conn, workspace, sql)
     except TimeoutError as exc:
         raise DatabaseUnavailableError(
             f"{what} for workspace {workspace}: no answer from the database within {timeout:g} s"
@@ -186,6 +189,11 @@ async def _fetch_in_workspace(
         raise DatabaseUnavailableError(
             f"{what} for workspace {workspace}: database unreachable: {exc}"
         ) from exc
+
+
+async def _select_in_workspace(conn: Any, workspace: uuid.UUID, sql: str) -> list[Any]:
+    await conn.execute(_SET_WORKSPACE_SQL, str(workspace))
+    return list(await conn.fetch(sql, workspace))
 
 
 @asynccontextmanager

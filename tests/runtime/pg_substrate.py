@@ -202,8 +202,12 @@ class LocalCluster:
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[LocalCluster]:
     bindir = _find_server_bindir()
-    root = Path(tempfile.mkdtemp(prefix="tsmirror-pg-"))
-    if os.geteuid() == 0:
+    as_root = os.geteuid() == 0
+    # The server's OS user must reach its data directory; a root TMPDIR may be private.
+    root = Path(
+        tempfile.mkdtemp(prefix="tsmirror-pg-", dir="/tmp" if as_root else None)
+    )
+    if as_root:
         try:
             account = pwd.getpwnam(SERVER_USER)
         except KeyError:

@@ -374,6 +374,28 @@ def test_workspace_setting_is_empty_on_the_next_use_of_a_pooled_connection(
     assert same_backend
 
 
+def test_reads_inside_the_callers_transaction_scope_the_setting_to_it(
+    substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    async def in_manual_transaction(conn: Any) -> tuple[Any, ...]:
+        await conn.execute("BEGIN")
+        policies = await read_policy_registry(conn, workspace_id)
+        inside = await conn.fetchval(CURRENT_SETTING)
+        await conn.execute("ROLLBACK")
+        after = await conn.fetchval(CURRENT_SETTING)
+        async with conn.transaction():
+            charter = await read_active_role_charter(conn, workspace_id)
+        return policies, inside, after, charter
+
+    policies, inside, after, charter = run_with_connection(
+        substrate.reader_dsn, in_manual_transaction
+    )
+    assert dict(policies) == POLICIES
+    assert inside == str(workspace_id)
+    assert after in ("", None)
+    assert charter.workspace_id == workspace_id
+
+
 def test_charter_read_also_works_when_the_charter_table_has_rls(
     substrate: Substrate, workspace_id: uuid.UUID
 ) -> None:
