@@ -1,0 +1,67 @@
+"""Copies of this project to break, and the `tsmirror` command run on them as a user would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+GENERATED = REPO_ROOT / "generated"
+# The console script installed beside the interpreter running the tests.
+TSMIRROR = Path(sys.executable).parent / "tsmirror"
+# The config's source_root_env; when set it would win over the copied example.
+SOURCE_ROOT_ENV = "KORA_ISOKRON_REPO"
+MATRIX_TS = "examples/substrate/packages/sea-mcp-server/src/capability-matrix.ts"
+CHARTER_TS = "examples/substrate/packages/sb1-substrate-shapes/src/kora-role-charter.ts"
+
+
+def copy_project(dest: Path, *, generated: bool = True) -> Path:
+    """The config, the example substrate and (optionally) the committed mirrors, in `dest`."""
+    dest.mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "pyproject.toml", dest / "pyproject.toml")
+    shutil.copytree(
+        REPO_ROOT / "examples",
+        dest / "examples",
+        ignore=shutil.ignore_patterns("node_modules"),
+    )
+    if generated:
+        shutil.copytree(
+            GENERATED, dest / "generated", ignore=shutil.ignore_patterns("__pycache__")
+        )
+    return dest
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (caches aside), by relative path, with its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != SOURCE_ROOT_ENV}
+    env.update(extra)
+    return env
+
+
+def run_tsmirror(
+    *args: str,
+    cwd: Path,
+    executable: Path = TSMIRROR,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Runs the real command in a fresh process; never raises on a non-zero exit."""
+    return subprocess.run(
+        [str(executable), *args],
+        cwd=cwd,
+        env=env if env is not None else clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
