@@ -38,7 +38,9 @@ def node_evaluate(file: Path, *symbols: str) -> list[str]:
     out = _run_node(["--import", "tsx", str(EVALUATE), str(file), *symbols], env=env)
     lines = out.splitlines()
     if len(lines) != len(symbols):
-        raise OracleError(f"evaluate.mjs printed {len(lines)} lines for {len(symbols)} symbols")
+        raise OracleError(
+            f"evaluate.mjs printed {len(lines)} lines for {len(symbols)} symbols"
+        )
     return lines
 
 
@@ -51,7 +53,9 @@ def ajv_verdicts(file: Path, type_name: str, documents: list[object]) -> list[bo
     if not (isinstance(verdicts, list) and all(isinstance(v, bool) for v in verdicts)):
         raise OracleError(f"validate.mjs printed {out!r}, not a list of booleans")
     if len(verdicts) != len(documents):
-        raise OracleError(f"validate.mjs judged {len(verdicts)} of {len(documents)} documents")
+        raise OracleError(
+            f"validate.mjs judged {len(verdicts)} of {len(documents)} documents"
+        )
     return verdicts
 
 
@@ -74,7 +78,9 @@ def _run_node(
 ) -> str:
     result = _node(args, stdin=stdin, env=env)
     if result.returncode != 0:
-        raise OracleError(f"node {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
+        raise OracleError(
+            f"node {' '.join(args)} exited {result.returncode}:\n{result.stderr}"
+        )
     return result.stdout
 
 
@@ -83,7 +89,9 @@ def _node(
 ) -> subprocess.CompletedProcess[str]:
     node = shutil.which("node")
     if node is None:
-        raise OracleError("node is not on PATH; the TypeScript oracle needs Node.js 20 or later")
+        raise OracleError(
+            "node is not on PATH; the TypeScript oracle needs Node.js 20 or later"
+        )
     missing = [name for name in NODE_PACKAGES if not (NODE_MODULES / name).is_dir()]
     if missing:
         raise OracleError(
@@ -102,4 +110,6 @@ def _node(
             check=False,
         )
     except subprocess.TimeoutExpired as error:
-        raise OracleError(f"node {' '.join(args)} ran over {TIMEOUT_SECONDS}s") from error
+        raise OracleError(
+            f"node {' '.join(args)} ran over {TIMEOUT_SECONDS}s"
+        ) from error

@@ -15,8 +15,12 @@ import pytest
 from tests.oracle import OracleError, ajv_verdicts, node_evaluate, tsc
 
 SUBSTRATE = Path(__file__).resolve().parent.parent / "examples" / "substrate"
-CAPABILITY_MATRIX = SUBSTRATE / "packages" / "sea-mcp-server" / "src" / "capability-matrix.ts"
-ROLE_CHARTER = SUBSTRATE / "packages" / "sb1-substrate-shapes" / "src" / "kora-role-charter.ts"
+CAPABILITY_MATRIX = (
+    SUBSTRATE / "packages" / "sea-mcp-server" / "src" / "capability-matrix.ts"
+)
+ROLE_CHARTER = (
+    SUBSTRATE / "packages" / "sb1-substrate-shapes" / "src" / "kora-role-charter.ts"
+)
 
 # Copied from issue 2, in source order; "(kora)" marks the capabilities Kora holds.
 # Written out here rather than read from the example, so an edit to the example's
@@ -98,7 +102,9 @@ def test_node_evaluate_refuses_a_name_that_is_not_a_value() -> None:
 
 
 @pytest.mark.node
-def test_node_evaluate_follows_relative_workspace_and_paths_imports(tmp_path: Path) -> None:
+def test_node_evaluate_follows_relative_workspace_and_paths_imports(
+    tmp_path: Path,
+) -> None:
     # The case-folder layout the differential suite relies on: a workspace
     # package reached through a node_modules symlink, another through tsconfig
     # `paths`, and a relative import of a folder's index.ts without extension.
@@ -116,7 +122,9 @@ def test_node_evaluate_follows_relative_workspace_and_paths_imports(tmp_path: Pa
         '{"compilerOptions": {"strict": true, "paths": {"~caps/*": ["./packages/caps/src/*"]}}}'
     )
     (tmp_path / "lib").mkdir()
-    (tmp_path / "lib" / "index.ts").write_text("export const BASE = { b: 1, a: 2 } as const;\n")
+    (tmp_path / "lib" / "index.ts").write_text(
+        "export const BASE = { b: 1, a: 2 } as const;\n"
+    )
     (tmp_path / "main.ts").write_text(
         "import { BASE } from './lib';\n"
         "import { CAPS } from '@case/caps';\n"
@@ -134,7 +142,11 @@ def test_ajv_judges_charter_content_documents() -> None:
     # Each invalid document breaks exactly one rule of KoraRoleCharterContent.
     documents: dict[str, object] = {
         "valid": {"schema_version": 1, "sections": VALID_SECTIONS},
-        "extra key": {"schema_version": 1, "sections": VALID_SECTIONS, "unexpected": True},
+        "extra key": {
+            "schema_version": 1,
+            "sections": VALID_SECTIONS,
+            "unexpected": True,
+        },
         "extra key in sections": {
             "schema_version": 1,
             "sections": {**VALID_SECTIONS, "unexpected": "x"},
@@ -142,14 +154,19 @@ def test_ajv_judges_charter_content_documents() -> None:
         "schema_version 2": {"schema_version": 2, "sections": VALID_SECTIONS},
         "number in authority_can_do": {
             "schema_version": 1,
-            "sections": {**VALID_SECTIONS, "authority_can_do": ["Create SEA entries.", 7]},
+            "sections": {
+                **VALID_SECTIONS,
+                "authority_can_do": ["Create SEA entries.", 7],
+            },
         },
         "missing identity": {
             "schema_version": 1,
             "sections": {k: v for k, v in VALID_SECTIONS.items() if k != "identity"},
         },
     }
-    verdicts = ajv_verdicts(ROLE_CHARTER, "KoraRoleCharterContent", list(documents.values()))
+    verdicts = ajv_verdicts(
+        ROLE_CHARTER, "KoraRoleCharterContent", list(documents.values())
+    )
     assert dict(zip(documents, verdicts, strict=True)) == {
         "valid": True,
         "extra key": False,

@@ -109,6 +109,12 @@ class Evaluator:
     def evaluate_binding(
         self, binding: Binding, use: Node, file: SourceFile, depth: int
     ) -> Any:
+        """The value of ``binding``, used at ``use`` in ``file``; errors point at the use."""
+        decl = binding.declaration
+        if decl is not None and decl.kind in ("let", "var"):
+            raise file.error(
+                use, f"{decl.kind} binding {decl.name!r} is not statically evaluable"
+            )
         if binding.declaration is None:
             raise file.error(
                 use,
@@ -278,14 +284,6 @@ class Evaluator:
         if name == "undefined" and name not in file.values and name not in file.imports:
             return UNDEFINED
         binding = self.program.resolve_value(file, name, node)
-        if binding.declaration is not None and binding.declaration.kind in (
-            "let",
-            "var",
-        ):
-            raise file.error(
-                node,
-                f"{binding.declaration.kind} binding {name!r} is not statically evaluable",
-            )
         return self.evaluate_binding(binding, node, file, depth + 1)
 
     def _object(self, file: SourceFile, node: Node, depth: int) -> dict[str, Any]:

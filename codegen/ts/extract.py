@@ -212,6 +212,12 @@ class MirrorBuilder:
         for member in body.named_children:
             if member.type == "comment":
                 continue
+            if member.type == "index_signature" and any(
+                c.type == "mapped_type_clause" for c in member.children
+            ):
+                raise file.error(
+                    member, f"mapped type {file.snippet(member)} is not supported"
+                )
             if member.type in _REFUSED_MEMBERS:
                 raise file.error(
                     member,

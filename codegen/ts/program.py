@@ -130,7 +130,7 @@ class Program:
                 node, f"{name!r} is not declared or imported in {file.display}"
             )
         target = self.load(
-            self.resolve_specifier(file, binding.specifier, binding.node)
+            self.resolve_specifier(file, binding.specifier, binding.specifier_node)
         )
         if binding.imported == "*":
             return Binding(target, None, namespace=target)
@@ -183,7 +183,9 @@ class Program:
                         entry.node, f"exported name {entry.local!r} is not declared"
                     )
                 target = self.load(
-                    self.resolve_specifier(current, entry.specifier, entry.node)
+                    self.resolve_specifier(
+                        current, entry.specifier, entry.specifier_node or entry.node
+                    )
                 )
                 if entry.imported == "*":
                     return Binding(target, None, namespace=target)

@@ -65,6 +65,7 @@ class ImportBinding:
     specifier: str
     imported: str
     node: Node
+    specifier_node: Node  # the quoted specifier, where resolution errors point
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ class ExportEntry:
     specifier: str | None
     imported: str | None
     node: Node
+    specifier_node: Node | None = None
 
 
 @dataclass
@@ -260,11 +262,13 @@ def _index_import(source: SourceFile, statement: Node) -> None:
     for part in clause.named_children:
         if part.type == "identifier":
             name = source.text(part)
-            source.imports[name] = ImportBinding(name, specifier, "default", part)
+            source.imports[name] = ImportBinding(
+                name, specifier, "default", part, spec_node
+            )
         elif part.type == "namespace_import":
             ident = part.named_children[-1]
             name = source.text(ident)
-            source.imports[name] = ImportBinding(name, specifier, "*", part)
+            source.imports[name] = ImportBinding(name, specifier, "*", part, spec_node)
         elif part.type == "named_imports":
             for spec in part.named_children:
                 if spec.type != "import_specifier":
@@ -274,7 +278,9 @@ def _index_import(source: SourceFile, statement: Node) -> None:
                 assert imported_node is not None and alias_node is not None
                 imported = _module_export_name(source, imported_node)
                 name = source.text(alias_node)
-                source.imports[name] = ImportBinding(name, specifier, imported, spec)
+                source.imports[name] = ImportBinding(
+                    name, specifier, imported, spec, spec_node
+                )
 
 
 def _module_export_name(source: SourceFile, node: Node) -> str:
@@ -321,13 +327,16 @@ def _index_export(source: SourceFile, statement: Node) -> None:
                     source.exports[name] = ExportEntry(name, local, None, None, spec)
                 else:
                     source.exports[name] = ExportEntry(
-                        name, None, specifier, local, spec
+                        name, None, specifier, local, spec, spec_node
                     )
         elif part.type == "namespace_export" and specifier is not None:
             name = _module_export_name(source, part.named_children[-1])
-            source.exports[name] = ExportEntry(name, None, specifier, "*", part)
+            source.exports[name] = ExportEntry(
+                name, None, specifier, "*", part, spec_node
+            )
     if specifier is not None and not any(
         c.type in ("export_clause", "namespace_export")
         for c in statement.named_children
     ):
-        source.star_exports.append((specifier, statement))
+        assert spec_node is not None
+        source.star_exports.append((specifier, spec_node))

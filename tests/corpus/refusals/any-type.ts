@@ -1,0 +1,2 @@
+// expect: A 2:25 type 'any'
+export interface A { v: any }

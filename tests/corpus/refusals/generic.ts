@@ -1,0 +1,2 @@
+// expect: Box 2:21 generic declaration
+export interface Box<T> { value: T }

@@ -1,0 +1,2 @@
+// expect: M 2:19 mapped type
+export type M = { [K in 'a' | 'b']: boolean };

@@ -1,0 +1,3 @@
+// expect: X 3:23 call expression rows()
+const rows = () => ({ a: 1 });
+export const X = { ...rows() };

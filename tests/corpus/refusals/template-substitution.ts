@@ -1,0 +1,3 @@
+// expect: X 3:25 template literal with a substitution
+const who = 'kora';
+export const X = `hello ${who}`;

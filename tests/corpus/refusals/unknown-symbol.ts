@@ -1,0 +1,2 @@
+// expect: NOPE - 'NOPE' is not exported
+export const X = 1;

@@ -1,0 +1,8 @@
+export interface Base {
+  /** Stable identifier. */
+  id: string;
+}
+
+export interface Tagged extends Base {
+  label: 'a' | 'b';
+}

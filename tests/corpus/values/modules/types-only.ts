@@ -1,0 +1,2 @@
+export type Id = string;
+export const ID_PREFIX = 'id_';

@@ -1,0 +1,1 @@
+export const DEFAULT_ACTORS = ['operator', 'kora'] as const;

@@ -1,0 +1,1 @@
+export const CAPS = ['cap_read', 'cap_write'] as const;
