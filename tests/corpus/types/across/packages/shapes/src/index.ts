@@ -1,0 +1,3 @@
+export type { Audited } from './base';
+export { Channel } from './base';
+export * from './status';

@@ -1,0 +1,2 @@
+export type Status = 'active' | 'paused';
+export type MaybeStatus = Status | null;

@@ -1,0 +1,5 @@
+export enum Actor {
+  Operator = 'operator',
+  Kora = 'kora',
+  Critic = 'critic',
+}

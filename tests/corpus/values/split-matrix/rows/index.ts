@@ -1,0 +1,2 @@
+export { default as readRows } from './read'
+export { default as writeRows } from './write'
