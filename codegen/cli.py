@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -11,9 +13,18 @@ from pathlib import Path
 import click
 
 from codegen.config import Config, load_config
-from codegen.drift import State, find_problems
+from codegen.diff_report import render_json, render_markdown, render_text
+from codegen.drift import State, find_problems, read_text
 from codegen.errors import InputError
 from codegen.extract_json import extract_symbol, stringify
+from codegen.semantic import (
+    EMPTY,
+    FAIL_ON_CLASSES,
+    MirrorDiff,
+    diff_mirror,
+    read_committed,
+    shape_of_module,
+)
 
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
 
@@ -55,7 +66,12 @@ def main() -> None:
 @main.command()
 @_config_option
 @_root_option
-def regen(config_path: Path | None, source_root: Path | None) -> None:
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Also delete orphaned files: tsmirror files in the output dir no mirror produces.",
+)
+def regen(config_path: Path | None, source_root: Path | None, prune: bool) -> None:
     """Render every mirror and write the files whose bytes change."""
     from codegen.generate import render_all
 
@@ -64,8 +80,12 @@ def regen(config_path: Path | None, source_root: Path | None) -> None:
         outputs = render_all(config)
     except InputError as error:
         fail(error)
+    # what each file's state was before this run, for the per-mirror summary
+    before = {p.path: p for p in find_problems(outputs, config.output_dir)}
+    orphans = [p.path for p in before.values() if p.state is State.ORPHANED]
     try:
         written = write_outputs(outputs)
+        pruned = prune_orphans(orphans) if prune else []
     except OSError as error:
         target = error.filename or config.output_dir
         click.echo(
@@ -74,8 +94,34 @@ def regen(config_path: Path | None, source_root: Path | None) -> None:
         sys.exit(EXIT_INPUT)
     for path in written:
         click.echo(f"wrote {shown(path)}")
+    for path in pruned:
+        click.echo(f"removed {shown(path)}")
+    for path in sorted(outputs):
+        problem = before.get(path)
+        if path in written and problem is not None:
+            status = f"{problem.state}, rewritten"
+        else:
+            status = "unchanged"
+        click.echo(f"  {path.stem}: {status} ({shown(path)})", err=True)
+    for path in orphans:
+        status = (
+            "orphaned, removed"
+            if path in pruned
+            else "orphaned, kept (--prune removes it)"
+        )
+        click.echo(f"  {path.stem}: {status} ({shown(path)})", err=True)
     unchanged = len(outputs) - len(written)
-    click.echo(f"{len(written)} written, {unchanged} unchanged", err=True)
+    summary = f"{len(written)} written, {unchanged} unchanged"
+    if pruned:
+        summary += f", {len(pruned)} removed"
+    click.echo(summary, err=True)
+
+
+def prune_orphans(paths: list[Path]) -> list[Path]:
+    """Delete orphaned mirrors (files whose tsmirror header no configured mirror matches)."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+    return paths
 
 
 def write_outputs(outputs: dict[Path, str]) -> list[Path]:
@@ -110,8 +156,25 @@ def write_outputs(outputs: dict[Path, str]) -> list[Path]:
 @main.command()
 @_config_option
 @_root_option
-def check(config_path: Path | None, source_root: Path | None) -> None:
-    """Exit 1 when the generated files differ from what the current source renders."""
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one document with every problem, for machines.",
+)
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print only each problem's file and state."
+)
+def check(
+    config_path: Path | None, source_root: Path | None, output_format: str, quiet: bool
+) -> None:
+    """Exit 1 when the generated files differ from what the current source renders.
+
+    Each problem is classified: missing, orphaned, hand-edited, source changed or generator
+    changed.
+    """
     from codegen.generate import render_all
 
     try:
@@ -120,20 +183,138 @@ def check(config_path: Path | None, source_root: Path | None) -> None:
     except InputError as error:
         fail(error)
     problems = find_problems(outputs, config.output_dir)
-    for problem in problems:
-        name = shown(problem.path)
-        click.echo(f"{name}: {problem.state}")
-        diff = problem.unified_diff(name)
-        if diff:
-            click.echo(diff, nl=False)
-        if problem.state is State.ORPHANED:
-            click.echo(f"  fix: delete {name}, or configure a mirror for it")
-        else:
-            click.echo("  fix: make regen  (or: tsmirror regen)")
+    if output_format == "json":
+        document = {
+            "in_sync": not problems,
+            "checked": len(outputs),
+            "problems": [
+                {
+                    "file": shown(problem.path),
+                    "state": str(problem.state),
+                    "explanation": problem.explanation,
+                    "fix": problem.fix,
+                    "diff": problem.unified_diff(shown(problem.path)),
+                }
+                for problem in problems
+            ],
+        }
+        click.echo(json.dumps(document, indent=2))
+    else:
+        for problem in problems:
+            name = shown(problem.path)
+            if quiet:
+                click.echo(f"{name}: {problem.state}")
+                continue
+            click.echo(f"{name}: {problem.state} ({problem.explanation})")
+            click.echo(problem.unified_diff(name), nl=False)
+            click.echo(f"fix: {problem.fix}")
     if problems:
-        click.echo(f"{len(problems)} generated file(s) out of date", err=True)
+        if not quiet:
+            click.echo(f"{len(problems)} generated file(s) out of date", err=True)
         sys.exit(EXIT_DRIFT)
-    click.echo(f"{len(outputs)} generated file(s) in sync", err=True)
+    if not quiet:
+        click.echo(f"{len(outputs)} generated file(s) in sync", err=True)
+
+
+@main.command()
+@_config_option
+@_root_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal (coloured on a TTY), markdown for a PR comment or CI job "
+    "summary, json for machines.",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    default="",
+    metavar="CLASSES",
+    help="Exit 1 when a change of these comma-separated classes occurs, e.g. "
+    "'grant,breaking'. Classes: " + ", ".join(FAIL_ON_CLASSES) + ".",
+)
+@click.option(
+    "--against",
+    metavar="GIT_REF",
+    help="Compare with the mirrors committed at this git ref (e.g. origin/main) instead "
+    "of the files in the working tree.",
+)
+def diff(
+    config_path: Path | None,
+    source_root: Path | None,
+    output_format: str,
+    fail_on: str,
+    against: str | None,
+) -> None:
+    """Semantic changes between the committed mirrors and the current source: values at
+    their full path, privilege grants and revokes, type changes marked breaking or
+    compatible."""
+    from codegen.generate import build_module
+
+    classes = [c.strip() for c in fail_on.split(",") if c.strip()]
+    unknown = [c for c in classes if c not in FAIL_ON_CLASSES]
+    if unknown:
+        click.echo(
+            f"error: --fail-on: unknown class {unknown[0]!r} "
+            f"(known: {', '.join(FAIL_ON_CLASSES)})",
+            err=True,
+        )
+        sys.exit(EXIT_INPUT)
+    try:
+        config = _load(config_path, source_root)
+        diffs: list[MirrorDiff] = []
+        for mirror in config.mirrors:
+            path = config.output_path(mirror)
+            name = shown(path)
+            text = (
+                committed_at(against, path) if against is not None else read_text(path)
+            )
+            committed = EMPTY if text is None else read_committed(text, name)
+            current = shape_of_module(build_module(config, mirror))
+            diffs.append(diff_mirror(mirror.module, name, committed, current))
+    except InputError as error:
+        fail(error)
+    if output_format == "json":
+        click.echo(render_json(diffs, classes), nl=False)
+    elif output_format == "markdown":
+        click.echo(render_markdown(diffs), nl=False)
+    else:
+        colour = False if os.environ.get("NO_COLOR") else None  # None: only on a TTY
+        click.echo(render_text(diffs, click.style), nl=False, color=colour)
+    if any(change.matches(classes) for d in diffs for change in d.changes):
+        sys.exit(EXIT_DRIFT)
+
+
+def committed_at(ref: str, path: Path) -> str | None:
+    """``path`` as committed at git ``ref``, or None when it does not exist there."""
+    folder = path.parent if path.parent.is_dir() else Path.cwd()
+
+    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            ["git", "-C", str(folder), *args], capture_output=True, check=False
+        )
+
+    top = git("rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise InputError(
+            f"--against needs a git repository: {shown(folder)} is not in one"
+        )
+    if git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
+        raise InputError(f"--against: unknown git ref {ref!r}")
+    root = Path(top.stdout.decode().strip()).resolve()
+    try:
+        relative = path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        raise InputError(
+            f"{shown(path)} is outside the git repository {root}"
+        ) from None
+    blob = git("show", f"{ref}:{relative}")
+    if blob.returncode != 0:
+        return None
+    return blob.stdout.decode("utf-8", "replace")
 
 
 @main.command()

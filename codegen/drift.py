@@ -1,4 +1,14 @@
-"""What is on disk against what the current source renders, and why they differ."""
+"""What is on disk against what the current source renders, and why they differ.
+
+The header of every generated file records two hashes, which is what makes a three-way
+answer possible from the file alone (no git history needed):
+
+- ``body-sha256`` is the hash of the rest of the file as rendered. When the body no longer
+  matches it, someone edited the file by hand.
+- ``source-sha256`` is the hash of the TypeScript the file was rendered from. When the body is
+  intact but this hash differs from what the current sources hash to, the source changed.
+- When both match and the bytes still differ, the templates or the generator changed.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +39,23 @@ class State(StrEnum):
     )
 
 
+#: What each state means, in the words `check` prints.
+EXPLANATIONS: dict[State, str] = {
+    State.MISSING: "a configured mirror has no file",
+    State.ORPHANED: "carries a tsmirror header, but no configured mirror produces it",
+    State.HAND_EDITED: "the body no longer matches the body-sha256 in its header",
+    State.SOURCE_CHANGED: "the TypeScript it was rendered from has changed",
+    State.GENERATOR_CHANGED: (
+        "same sources, but the templates or the generator now render different bytes"
+    ),
+}
+
+#: The command that makes generated/ match the source again.
+FIX_REGEN = "make regen"
+#: Orphans are removed only on request, so the fix names the flag.
+FIX_PRUNE = "tsmirror regen --prune"
+
+
 @dataclass(frozen=True, slots=True)
 class Header:
     sources: str
@@ -51,6 +78,14 @@ class Problem:
             before, after, f"{shown} (on disk)", f"{shown} (from source)"
         )
         return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+    @property
+    def explanation(self) -> str:
+        return EXPLANATIONS[self.state]
+
+    @property
+    def fix(self) -> str:
+        return FIX_PRUNE if self.state is State.ORPHANED else FIX_REGEN
 
 
 def parse_header(text: str) -> Header | None:

@@ -1,0 +1,998 @@
+"""The semantic diff: what a change to the TypeScript means for the committed mirrors.
+
+Both sides are brought to one comparable form, :class:`MirrorShape`:
+
+- the *committed* side is read from the generated file with :mod:`ast`, never imported or
+  executed. The file is ours, so its shape is known: ``NAME: Final[T] = <literal>`` for a const
+  (tuples, ``MappingProxyType({...})``, scalars), ``NAME: TypeAlias = <type>``, ``class
+  NAME(StrEnum | IntEnum)`` and ``@dataclass`` classes whose ``_FIELDS`` name each JSON key and
+  whether it is optional;
+- the *current* side is the IR that the current source builds (:mod:`codegen.generate`).
+
+Then :func:`diff_mirror` lists :class:`Change` values.
+
+Consts are compared value by value and reported at their full path, e.g.
+``ACTOR_CAPABILITY_MATRIX.cap_x.kora``. A const shaped ``capability -> actor -> bool`` is a
+privilege matrix. A missing cell counts as ``false``, as ``actorHasCapability`` treats it, and
+each changed cell is a GRANT (false -> true) or a REVOKE (true -> false). A new row is
+``capability-added`` plus one GRANT per true cell; a removed row is ``capability-removed``
+plus one REVOKE per true cell.
+
+Types are judged from the side of the committed Python reader: its generated ``from_json``
+reading JSON that the *new* TypeScript produces. A change is *breaking* when that reader can
+now reject, or fail to find, what the TypeScript sends, and *compatible* otherwise:
+
+=====================================  ============================================================
+change                                 impact
+=====================================  ============================================================
+field added (required or optional)     breaking while ``strict_objects`` is on (the committed
+                                       reader rejects the unknown key); compatible when off
+field removed, was required            breaking (the reader demands the key)
+field removed, was optional            compatible
+optional -> required                   compatible (the key is now always there)
+required -> optional                   breaking (the key may now be absent)
+type widened (new admits more)         breaking, e.g. a literal member added, ``1`` -> ``number``
+type narrowed (new admits less)        compatible, e.g. a literal member removed
+type otherwise changed                 breaking
+enum member added / removed            breaking / compatible (same rule as literal members)
+enum member renamed, same value        compatible for JSON (Python code naming it must follow)
+type declaration added / removed       compatible / breaking (imports of it stop working)
+=====================================  ============================================================
+
+A named type inside a field is compared by name: a change to the named declaration is
+reported once, at that declaration, not at every field that uses it. A const's annotation is
+not compared; its value is.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeAlias
+
+from codegen import ir
+from codegen.errors import InputError, Location
+from codegen.extract_json import stringify
+from codegen.render import py_scalar, py_type
+
+# --- the comparable form ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FieldShape:
+    key: str  # the JSON key
+    attr: str  # the dataclass attribute
+    type: ir.TypeRef
+    optional: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeclShape:
+    """One declaration of a mirror, as far as a reader can observe it."""
+
+    name: str
+    kind: str  # "const", "alias", "enum" or "object"
+    value: ir.JsonValue = None  # consts
+    type: ir.TypeRef | None = None  # aliases
+    members: tuple[tuple[str, str | int | float], ...] = ()  # enums: (py_name, value)
+    fields: tuple[FieldShape, ...] = ()  # objects
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorShape:
+    declarations: tuple[DeclShape, ...]
+    strict_objects: bool
+
+    def by_name(self) -> dict[str, DeclShape]:
+        return {d.name: d for d in self.declarations}
+
+
+EMPTY = MirrorShape((), True)
+
+
+def shape_of_module(module: ir.Module) -> MirrorShape:
+    """The current side: the IR the source builds now."""
+    shapes: list[DeclShape] = []
+    for decl in module.declarations:
+        if isinstance(decl, ir.ConstDecl):
+            shapes.append(DeclShape(decl.name, "const", value=decl.value))
+        elif isinstance(decl, ir.AliasDecl):
+            shapes.append(DeclShape(decl.name, "alias", type=canonical(decl.type)))
+        elif isinstance(decl, ir.EnumDecl):
+            members = tuple((m.py_name, m.value) for m in decl.members)
+            shapes.append(DeclShape(decl.name, "enum", members=members))
+        else:
+            fields = tuple(
+                FieldShape(f.name, f.py_name, canonical(f.type), f.optional)
+                for f in decl.fields
+            )
+            shapes.append(DeclShape(decl.name, "object", fields=fields))
+    return MirrorShape(tuple(shapes), module.strict_objects)
+
+
+# --- reading a committed mirror -----------------------------------------------------------
+
+
+class _Unreadable(Exception):
+    def __init__(self, node: ast.AST, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+        self.message = message
+
+
+def read_committed(text: str, shown: str) -> MirrorShape:
+    """The committed side, read from a generated file's text with :mod:`ast` alone.
+
+    Raises :class:`InputError` (located) when the file is not Python or holds a construct
+    tsmirror never generates there, e.g. after a hand edit.
+    """
+    try:
+        tree = ast.parse(text, filename=shown)
+    except SyntaxError as error:
+        location = Location(shown, error.lineno or 1, error.offset or 1)
+        raise InputError(
+            f"committed mirror is not valid Python: {error.msg}", location
+        ) from None
+    try:
+        return _read_tree(tree)
+    except _Unreadable as error:
+        line = getattr(error.node, "lineno", 1)
+        col = getattr(error.node, "col_offset", 0) + 1
+        raise InputError(
+            f"committed mirror: {error.message}", Location(shown, line, col)
+        ) from None
+
+
+def _read_tree(tree: ast.Module) -> MirrorShape:
+    shapes: list[DeclShape] = []
+    strict = True
+    for statement in tree.body:
+        if isinstance(statement, ast.AnnAssign) and isinstance(
+            statement.target, ast.Name
+        ):
+            name = statement.target.id
+            annotation = statement.annotation
+            if _is_name(annotation, "TypeAlias") and statement.value is not None:
+                type_ = canonical(_type_of(statement.value))
+                shapes.append(DeclShape(name, "alias", type=type_))
+            elif _is_final(annotation) and statement.value is not None:
+                if isinstance(annotation, ast.Subscript):
+                    shapes.append(
+                        DeclShape(name, "const", value=_value_of(statement.value))
+                    )
+                elif name == "_STRICT_OBJECTS":
+                    strict = _value_of(statement.value) is True
+        elif isinstance(statement, ast.ClassDef):
+            shape = _read_class(statement)
+            if shape is not None:
+                shapes.append(shape)
+    return MirrorShape(tuple(shapes), strict)
+
+
+def _is_name(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _is_final(node: ast.expr) -> bool:
+    if isinstance(node, ast.Subscript):
+        return _is_name(node.value, "Final")
+    return _is_name(node, "Final")
+
+
+def _read_class(node: ast.ClassDef) -> DeclShape | None:
+    bases = [b.id for b in node.bases if isinstance(b, ast.Name)]
+    if "StrEnum" in bases or "IntEnum" in bases:
+        members: list[tuple[str, str | int | float]] = []
+        for statement in node.body:
+            if (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+            ):
+                value = _value_of(statement.value)
+                if not isinstance(value, str | int | float) or isinstance(value, bool):
+                    raise _Unreadable(
+                        statement, "enum member is not a string or number"
+                    )
+                members.append((statement.targets[0].id, value))
+        return DeclShape(node.name, "enum", members=tuple(members))
+    if not any(
+        _is_name(d.func if isinstance(d, ast.Call) else d, "dataclass")
+        for d in node.decorator_list
+    ):
+        return (
+            None  # the validation helpers: MirrorValidationError, _Field, _literal, ...
+        )
+    annotations: dict[str, ast.expr] = {}
+    entries: list[ast.expr] = []
+    for statement in node.body:
+        if not (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+        ):
+            continue
+        if statement.target.id == "_FIELDS":
+            if isinstance(statement.value, ast.Tuple):
+                entries = list(statement.value.elts)
+            continue
+        annotations[statement.target.id] = statement.annotation
+    fields: list[FieldShape] = []
+    for entry in entries:
+        key, attr, optional = _field_entry(entry)
+        annotation = annotations.get(attr)
+        if annotation is None:
+            raise _Unreadable(entry, f"field {attr!r} has no annotation")
+        if optional:
+            # rendered as ``T | None = None``: the ``| None`` says "may be absent"
+            if not (
+                isinstance(annotation, ast.BinOp)
+                and isinstance(annotation.op, ast.BitOr)
+                and _is_none(annotation.right)
+            ):
+                raise _Unreadable(annotation, f"optional field {attr!r} lacks '| None'")
+            annotation = annotation.left
+        fields.append(FieldShape(key, attr, canonical(_type_of(annotation)), optional))
+    return DeclShape(node.name, "object", fields=tuple(fields))
+
+
+def _field_entry(node: ast.expr) -> tuple[str, str, bool]:
+    """``_Field("key", "attr", <decoder>, optional=<bool>)``."""
+    if not (
+        isinstance(node, ast.Call)
+        and _is_name(node.func, "_Field")
+        and len(node.args) >= 2
+        and all(isinstance(a, ast.Constant) for a in node.args[:2])
+    ):
+        raise _Unreadable(node, "unexpected entry in _FIELDS")
+    key, attr = (a.value for a in node.args[:2] if isinstance(a, ast.Constant))
+    optional = next(
+        (k.value for k in node.keywords if k.arg == "optional"), ast.Constant(False)
+    )
+    if not (
+        isinstance(key, str)
+        and isinstance(attr, str)
+        and isinstance(optional, ast.Constant)
+        and isinstance(optional.value, bool)
+    ):
+        raise _Unreadable(node, "unexpected entry in _FIELDS")
+    return key, attr, optional.value
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _value_of(node: ast.expr) -> ir.JsonValue:
+    """A literal as generated: scalars, tuples, ``MappingProxyType({...})``. Evaluated
+    structurally, so nothing in the file can run."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if value is None or isinstance(value, str | int | float | bool):
+            return value
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        operand = _value_of(node.operand)
+        if isinstance(operand, int | float) and not isinstance(operand, bool):
+            return -operand if isinstance(node.op, ast.USub) else operand
+    elif isinstance(node, ast.Tuple | ast.List):
+        return [_value_of(element) for element in node.elts]
+    elif (
+        isinstance(node, ast.Call)
+        and _is_name(node.func, "MappingProxyType")
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], ast.Dict)
+    ):
+        result: dict[str, ir.JsonValue] = {}
+        mapping = node.args[0]
+        for key, item in zip(mapping.keys, mapping.values, strict=True):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                raise _Unreadable(item, "mapping key is not a string")
+            result[key.value] = _value_of(item)
+        return result
+    raise _Unreadable(node, f"unsupported expression {ast.unparse(node)[:60]!r}")
+
+
+_PRIMITIVE_NAMES = {
+    "str": ir.STRING,
+    "float": ir.NUMBER,
+    "int": ir.INTEGER,
+    "bool": ir.BOOLEAN,
+    "None": ir.NULL,
+    "Never": ir.NEVER,
+}
+
+
+def _type_of(node: ast.expr) -> ir.TypeRef:
+    """A generated annotation back into the IR's type algebra (the inverse of ``py_type``)."""
+    if isinstance(node, ast.Constant) and node.value is None:
+        return ir.NULL
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        # a quoted forward reference
+        return _type_of(ast.parse(node.value, mode="eval").body)
+    if isinstance(node, ast.Name):
+        return _PRIMITIVE_NAMES.get(node.id) or ir.NamedType(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return ir.UnionType((_type_of(node.left), _type_of(node.right)))
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        head = node.value.id
+        args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if head == "Literal":
+            members: list[ir.TypeRef] = []
+            for arg in args:
+                value = _value_of(arg)
+                if not isinstance(value, str | int | float | bool):
+                    raise _Unreadable(arg, "unsupported literal")
+                members.append(ir.LiteralType(value))
+            return members[0] if len(members) == 1 else ir.UnionType(tuple(members))
+        if head == "tuple":
+            if len(args) == 1 and isinstance(args[0], ast.Tuple) and not args[0].elts:
+                return ir.ArrayType(ir.NEVER)
+            if (
+                len(args) == 2
+                and isinstance(args[1], ast.Constant)
+                and args[1].value is Ellipsis
+            ):
+                return ir.ArrayType(_type_of(args[0]))
+        if head == "Mapping" and len(args) == 2:
+            return ir.RecordType(_type_of(args[0]), _type_of(args[1]))
+    raise _Unreadable(node, f"unsupported annotation {ast.unparse(node)[:60]!r}")
+
+
+# --- types: canonical form and assignability -------------------------------------------------
+
+
+def type_key(type_: ir.TypeRef) -> str:
+    """A string equal for two types exactly when they are the same type. (``==`` on the IR
+    is not enough: ``LiteralType(True) == LiteralType(1)`` in Python.)"""
+    if isinstance(type_, ir.Primitive):
+        return type_.name
+    if isinstance(type_, ir.LiteralType):
+        value = type_.value
+        if isinstance(value, bool):
+            return f"lit:bool:{value}"
+        if isinstance(value, int | float):
+            return f"lit:num:{float(value)!r}"
+        return f"lit:str:{json.dumps(value)}"
+    if isinstance(type_, ir.NamedType):
+        return f"ref:{type_.name}"
+    if isinstance(type_, ir.ArrayType):
+        return f"array<{type_key(type_.element)}>"
+    if isinstance(type_, ir.RecordType):
+        return f"record<{type_key(type_.key)},{type_key(type_.value)}>"
+    return "union<" + ",".join(type_key(m) for m in type_.members) + ">"
+
+
+def canonical(type_: ir.TypeRef) -> ir.TypeRef:
+    """Unions flattened, deduplicated and in one order (literals first, as ``py_type`` shows
+    them), so that two spellings of one type compare equal."""
+    if isinstance(type_, ir.ArrayType):
+        return ir.ArrayType(canonical(type_.element))
+    if isinstance(type_, ir.RecordType):
+        return ir.RecordType(canonical(type_.key), canonical(type_.value))
+    if not isinstance(type_, ir.UnionType):
+        return type_
+    members: dict[str, ir.TypeRef] = {}
+    for member in _flatten(type_):
+        members.setdefault(type_key(member), canonical(member))
+    ordered = sorted(
+        members.values(),
+        key=lambda m: (not isinstance(m, ir.LiteralType), type_key(m)),
+    )
+    return ordered[0] if len(ordered) == 1 else ir.UnionType(tuple(ordered))
+
+
+def _flatten(type_: ir.TypeRef) -> Iterator[ir.TypeRef]:
+    if isinstance(type_, ir.UnionType):
+        for member in type_.members:
+            yield from _flatten(member)
+    else:
+        yield type_
+
+
+def _members(type_: ir.TypeRef) -> list[ir.TypeRef]:
+    return list(type_.members) if isinstance(type_, ir.UnionType) else [type_]
+
+
+def accepts(old: ir.TypeRef, new: ir.TypeRef) -> bool:
+    """True when every JSON value of type ``new`` passes a reader built for ``old``.
+
+    Conservative: False whenever it cannot be sure. Named types compare by name.
+    """
+    if type_key(old) == type_key(new):
+        return True
+    if isinstance(new, ir.UnionType):
+        return all(accepts(old, member) for member in new.members)
+    if new == ir.NEVER:
+        return True
+    if isinstance(old, ir.UnionType):
+        return any(accepts(member, new) for member in old.members)
+    if isinstance(new, ir.LiteralType):
+        value = new.value
+        if isinstance(value, bool):
+            return old == ir.BOOLEAN
+        if isinstance(value, str):
+            return old == ir.STRING
+        # a JSON number is read by _number whether the annotation says int or float
+        return old in (ir.NUMBER, ir.INTEGER)
+    if new == ir.INTEGER:
+        return old == ir.NUMBER
+    if isinstance(new, ir.ArrayType) and isinstance(old, ir.ArrayType):
+        return accepts(old.element, new.element)
+    if isinstance(new, ir.RecordType) and isinstance(old, ir.RecordType):
+        # literal keys are all required and (strictly) the only ones allowed: keep them equal
+        same_keys = type_key(old.key) == type_key(new.key) or old.key == ir.STRING
+        return same_keys and accepts(old.value, new.value)
+    return False
+
+
+def show_type(type_: ir.TypeRef) -> str:
+    return py_type(type_)
+
+
+# --- changes --------------------------------------------------------------------------------
+
+
+class Kind(StrEnum):
+    """What happened. ``--fail-on`` accepts these and the :class:`Impact` names."""
+
+    GRANT = "grant"
+    REVOKE = "revoke"
+    CAPABILITY_ADDED = "capability-added"
+    CAPABILITY_REMOVED = "capability-removed"
+    VALUE_ADDED = "value-added"
+    VALUE_REMOVED = "value-removed"
+    VALUE_CHANGED = "value-changed"
+    FIELD_ADDED = "field-added"
+    FIELD_REMOVED = "field-removed"
+    OPTIONALITY_CHANGED = "optionality-changed"
+    TYPE_CHANGED = "type-changed"
+    MEMBER_ADDED = "member-added"
+    MEMBER_REMOVED = "member-removed"
+    MEMBER_RENAMED = "member-renamed"
+    DECLARATION_ADDED = "declaration-added"
+    DECLARATION_REMOVED = "declaration-removed"
+
+
+class Impact(StrEnum):
+    """What it means. ``grant``/``revoke`` for privilege cells, ``breaking``/``compatible`` for
+    types (see the module docstring), ``value`` for any other const change."""
+
+    GRANT = "grant"
+    REVOKE = "revoke"
+    BREAKING = "breaking"
+    COMPATIBLE = "compatible"
+    VALUE = "value"
+
+
+#: Everything ``--fail-on`` understands.
+FAIL_ON_CLASSES = ("any", *sorted({*Kind, *Impact}))
+
+
+class Absent:
+    """The side of a change where the thing did not exist."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = Absent()
+Side: TypeAlias = "ir.JsonValue | Absent"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    symbol: str  # the declaration
+    path: str  # the full path: ``ACTOR_CAPABILITY_MATRIX.cap_x.kora``, ``Sections.identity``
+    kind: Kind
+    impact: Impact
+    before: Side  # a JSON value for consts, a Python type (text) for types
+    after: Side
+    note: str = ""  # why, in a few words; empty when kind and values say it all
+    capability: str | None = None  # privilege changes only
+    actor: str | None = None  # cell changes only
+
+    def matches(self, classes: Sequence[str]) -> bool:
+        return any(c in ("any", self.kind, self.impact) for c in classes)
+
+    def to_json(self) -> dict[str, ir.JsonValue]:
+        out: dict[str, ir.JsonValue] = {
+            "symbol": self.symbol,
+            "path": self.path,
+            "kind": str(self.kind),
+            "impact": str(self.impact),
+        }
+        if not isinstance(self.before, Absent):
+            out["before"] = self.before
+        if not isinstance(self.after, Absent):
+            out["after"] = self.after
+        if self.note:
+            out["note"] = self.note
+        if self.capability is not None:
+            out["capability"] = self.capability
+        if self.actor is not None:
+            out["actor"] = self.actor
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ActorTally:
+    grants: int = 0
+    revokes: int = 0
+
+
+@dataclass(slots=True)
+class MirrorDiff:
+    """Every change in one mirror, in declaration order."""
+
+    module: str
+    file: str  # as the user should see it
+    changes: list[Change] = field(default_factory=list)
+    #: matrix const -> actor -> tally, for every matrix with at least one change
+    privileges: dict[str, dict[str, ActorTally]] = field(default_factory=dict)
+
+
+def diff_mirror(
+    module: str, file: str, committed: MirrorShape, current: MirrorShape
+) -> MirrorDiff:
+    result = MirrorDiff(module, file)
+    old, new = committed.by_name(), current.by_name()
+    names = [*old, *(n for n in new if n not in old)]
+    for name in names:
+        before, after = old.get(name), new.get(name)
+        either = after or before
+        assert either is not None
+        if before is not None and after is not None and before.kind != after.kind:
+            result.changes.append(
+                Change(
+                    name,
+                    name,
+                    Kind.TYPE_CHANGED,
+                    Impact.BREAKING,
+                    before.kind,
+                    after.kind,
+                    note="the declaration changed kind",
+                )
+            )
+        elif either.kind == "const":
+            _diff_const(result, name, before, after)
+        else:
+            _diff_type(result, name, before, after, committed.strict_objects)
+    return result
+
+
+# --- consts ---------------------------------------------------------------------------------
+
+
+def is_matrix(value: ir.JsonValue | Absent) -> bool:
+    """``{capability: {actor: bool}}``, non-empty, every cell a boolean."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(
+            isinstance(row, dict) and all(isinstance(c, bool) for c in row.values())
+            for row in value.values()
+        )
+    )
+
+
+def _diff_const(
+    result: MirrorDiff, name: str, before: DeclShape | None, after: DeclShape | None
+) -> None:
+    old: Side = before.value if before is not None else ABSENT
+    new: Side = after.value if after is not None else ABSENT
+    matrix_old = is_matrix(old) or (isinstance(old, Absent) and is_matrix(new))
+    matrix_new = is_matrix(new) or (isinstance(new, Absent) and is_matrix(old))
+    if matrix_old and matrix_new:
+        _diff_matrix(
+            result,
+            name,
+            old if isinstance(old, dict) else {},
+            new if isinstance(new, dict) else {},
+        )
+    elif isinstance(old, Absent) or isinstance(new, Absent):
+        kind = (
+            Kind.DECLARATION_ADDED
+            if isinstance(old, Absent)
+            else Kind.DECLARATION_REMOVED
+        )
+        result.changes.append(Change(name, name, kind, Impact.VALUE, old, new))
+    else:
+        for path, kind, a, b in diff_values(name, old, new):
+            result.changes.append(Change(name, path, kind, Impact.VALUE, a, b))
+
+
+def _diff_matrix(
+    result: MirrorDiff,
+    name: str,
+    old: dict[str, ir.JsonValue],
+    new: dict[str, ir.JsonValue],
+) -> None:
+    actors: dict[str, None] = {}
+    for row in (*old.values(), *new.values()):
+        assert isinstance(row, dict)
+        actors.update(dict.fromkeys(row))
+    tally = {actor: [0, 0] for actor in actors}
+    changes: list[Change] = []
+    for capability in [*old, *(c for c in new if c not in old)]:
+        old_row, new_row = old.get(capability), new.get(capability)
+        row_path = join_path(name, capability)
+        if old_row is None:
+            changes.append(
+                Change(
+                    name,
+                    row_path,
+                    Kind.CAPABILITY_ADDED,
+                    Impact.VALUE,
+                    ABSENT,
+                    new_row,
+                    capability=capability,
+                )
+            )
+        elif new_row is None:
+            changes.append(
+                Change(
+                    name,
+                    row_path,
+                    Kind.CAPABILITY_REMOVED,
+                    Impact.VALUE,
+                    old_row,
+                    ABSENT,
+                    capability=capability,
+                )
+            )
+        assert isinstance(old_row, dict | None) and isinstance(new_row, dict | None)
+        old_cells, new_cells = old_row or {}, new_row or {}
+        for actor in actors:
+            was, now = old_cells.get(actor), new_cells.get(actor)
+            # a missing cell is no grant: actorHasCapability returns false for it
+            if (was is True) == (now is True):
+                if was != now and old_row is not None and new_row is not None:
+                    changes.append(_cell(name, capability, actor, was, now, None))
+                continue
+            impact = Impact.GRANT if now is True else Impact.REVOKE
+            tally[actor][0 if impact is Impact.GRANT else 1] += 1
+            changes.append(_cell(name, capability, actor, was, now, impact))
+    result.changes.extend(changes)
+    if changes:
+        result.privileges[name] = {
+            a: ActorTally(*counts) for a, counts in tally.items()
+        }
+
+
+def _cell(
+    name: str,
+    capability: str,
+    actor: str,
+    was: ir.JsonValue,
+    now: ir.JsonValue,
+    impact: Impact | None,
+) -> Change:
+    before: Side = ABSENT if was is None else was
+    after: Side = ABSENT if now is None else now
+    if impact is None:
+        # a false cell appeared or disappeared: no privilege moved
+        kind = Kind.VALUE_ADDED if was is None else Kind.VALUE_REMOVED
+        return Change(
+            name,
+            join_path(name, capability, actor),
+            kind,
+            Impact.VALUE,
+            before,
+            after,
+            capability=capability,
+            actor=actor,
+        )
+    return Change(
+        name,
+        join_path(name, capability, actor),
+        Kind.GRANT if impact is Impact.GRANT else Kind.REVOKE,
+        impact,
+        before,
+        after,
+        capability=capability,
+        actor=actor,
+    )
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+
+
+def join_path(base: str, *keys: str | int) -> str:
+    """``base.key`` for identifier-like keys, ``base["odd key"]`` otherwise, ``base[3]`` for
+    array indexes."""
+    for key in keys:
+        if isinstance(key, int):
+            base += f"[{key}]"
+        elif _IDENTIFIER.fullmatch(key):
+            base += f".{key}"
+        else:
+            base += f"[{json.dumps(key, ensure_ascii=False)}]"
+    return base
+
+
+def same_value(a: ir.JsonValue, b: ir.JsonValue) -> bool:
+    """JSON equality: ``1 == 1.0``, but ``true`` is never ``1``; key order ignored."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(
+            same_value(x, y) for x, y in zip(a, b, strict=True)
+        )
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def diff_values(
+    path: str, old: ir.JsonValue, new: ir.JsonValue
+) -> Iterator[tuple[str, Kind, Side, Side]]:
+    """Every difference between two JSON values, at its full path."""
+    if same_value(old, new):
+        return
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [*old, *(k for k in new if k not in old)]:
+            where = join_path(path, key)
+            if key not in new:
+                yield where, Kind.VALUE_REMOVED, old[key], ABSENT
+            elif key not in old:
+                yield where, Kind.VALUE_ADDED, ABSENT, new[key]
+            else:
+                yield from diff_values(where, old[key], new[key])
+    elif isinstance(old, list) and isinstance(new, list):
+        # align elements, so one insertion reads as one insertion, not a shifted tail
+        matcher = difflib.SequenceMatcher(
+            a=[stringify(v) for v in old], b=[stringify(v) for v in new], autojunk=False
+        )
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            if tag == "replace" and i2 - i1 == j2 - j1:
+                for offset in range(i2 - i1):
+                    yield from diff_values(
+                        join_path(path, j1 + offset), old[i1 + offset], new[j1 + offset]
+                    )
+                continue
+            for i in range(i1, i2):
+                yield join_path(path, i), Kind.VALUE_REMOVED, old[i], ABSENT
+            for j in range(j1, j2):
+                yield join_path(path, j), Kind.VALUE_ADDED, ABSENT, new[j]
+    else:
+        yield path, Kind.VALUE_CHANGED, old, new
+
+
+# --- types ----------------------------------------------------------------------------------
+
+
+def _diff_type(
+    result: MirrorDiff,
+    name: str,
+    before: DeclShape | None,
+    after: DeclShape | None,
+    strict: bool,
+) -> None:
+    add = result.changes.append
+    if before is None:
+        assert after is not None
+        add(
+            Change(
+                name,
+                name,
+                Kind.DECLARATION_ADDED,
+                Impact.COMPATIBLE,
+                ABSENT,
+                after.kind,
+                note="new type; no committed reader uses it",
+            )
+        )
+        return
+    if after is None:
+        add(
+            Change(
+                name,
+                name,
+                Kind.DECLARATION_REMOVED,
+                Impact.BREAKING,
+                before.kind,
+                ABSENT,
+                note="code importing it stops working after regen",
+            )
+        )
+        return
+    if before.kind == "alias":
+        assert before.type is not None and after.type is not None
+        _diff_type_ref(result, name, name, before.type, after.type)
+    elif before.kind == "enum":
+        _diff_enum(result, name, before, after)
+    else:
+        _diff_object(result, name, before, after, strict)
+
+
+def _diff_type_ref(
+    result: MirrorDiff, name: str, path: str, old: ir.TypeRef, new: ir.TypeRef
+) -> None:
+    if type_key(old) == type_key(new):
+        return
+    old_members = {type_key(m): m for m in _members(old)}
+    new_members = {type_key(m): m for m in _members(new)}
+    if old_members.keys() & new_members.keys():
+        # the same union with members added or removed: report each member
+        for key, member in new_members.items():
+            if key not in old_members:
+                widened = not accepts(old, member)
+                result.changes.append(
+                    Change(
+                        name,
+                        path,
+                        Kind.MEMBER_ADDED,
+                        Impact.BREAKING if widened else Impact.COMPATIBLE,
+                        ABSENT,
+                        show_type(member),
+                        note=(
+                            "the committed reader rejects the new value"
+                            if widened
+                            else "already accepted by the committed reader"
+                        ),
+                    )
+                )
+        for key, member in old_members.items():
+            if key not in new_members:
+                result.changes.append(
+                    Change(
+                        name,
+                        path,
+                        Kind.MEMBER_REMOVED,
+                        Impact.COMPATIBLE,
+                        show_type(member),
+                        ABSENT,
+                        note="the TypeScript no longer sends it",
+                    )
+                )
+        return
+    narrowed = accepts(old, new)
+    result.changes.append(
+        Change(
+            name,
+            path,
+            Kind.TYPE_CHANGED,
+            Impact.COMPATIBLE if narrowed else Impact.BREAKING,
+            show_type(old),
+            show_type(new),
+            note=(
+                "every new value is accepted by the committed reader"
+                if narrowed
+                else "the committed reader can reject what the TypeScript now sends"
+            ),
+        )
+    )
+
+
+def _diff_enum(
+    result: MirrorDiff, name: str, before: DeclShape, after: DeclShape
+) -> None:
+    def by_value(shape: DeclShape) -> dict[str, tuple[str, str | int | float]]:
+        return {type_key(ir.LiteralType(v)): (n, v) for n, v in shape.members}
+
+    old, new = by_value(before), by_value(after)
+    for key, (member, value) in new.items():
+        if key not in old:
+            result.changes.append(
+                Change(
+                    name,
+                    join_path(name, member),
+                    Kind.MEMBER_ADDED,
+                    Impact.BREAKING,
+                    ABSENT,
+                    py_scalar(value),
+                    note="the committed enum rejects the new value",
+                )
+            )
+        elif old[key][0] != member:
+            result.changes.append(
+                Change(
+                    name,
+                    join_path(name, member),
+                    Kind.MEMBER_RENAMED,
+                    Impact.COMPATIBLE,
+                    old[key][0],
+                    member,
+                    note="same JSON value; Python code naming the member must follow",
+                )
+            )
+    for key, (member, value) in old.items():
+        if key not in new:
+            result.changes.append(
+                Change(
+                    name,
+                    join_path(name, member),
+                    Kind.MEMBER_REMOVED,
+                    Impact.COMPATIBLE,
+                    py_scalar(value),
+                    ABSENT,
+                    note="the TypeScript no longer sends it",
+                )
+            )
+
+
+def _diff_object(
+    result: MirrorDiff, name: str, before: DeclShape, after: DeclShape, strict: bool
+) -> None:
+    old = {f.key: f for f in before.fields}
+    new = {f.key: f for f in after.fields}
+    add = result.changes.append
+    for key in [*old, *(k for k in new if k not in old)]:
+        was, now = old.get(key), new.get(key)
+        path = join_path(name, key)
+        if was is None:
+            assert now is not None
+            add(
+                Change(
+                    name,
+                    path,
+                    Kind.FIELD_ADDED,
+                    Impact.BREAKING if strict else Impact.COMPATIBLE,
+                    ABSENT,
+                    _field_text(now),
+                    note=(
+                        "the committed reader rejects the unknown key (strict_objects)"
+                        if strict
+                        else "the committed reader ignores unknown keys"
+                    ),
+                )
+            )
+        elif now is None:
+            add(
+                Change(
+                    name,
+                    path,
+                    Kind.FIELD_REMOVED,
+                    Impact.COMPATIBLE if was.optional else Impact.BREAKING,
+                    _field_text(was),
+                    ABSENT,
+                    note=(
+                        "it was optional"
+                        if was.optional
+                        else "the committed reader requires the key"
+                    ),
+                )
+            )
+        else:
+            if was.optional != now.optional:
+                add(
+                    Change(
+                        name,
+                        path,
+                        Kind.OPTIONALITY_CHANGED,
+                        Impact.BREAKING if now.optional else Impact.COMPATIBLE,
+                        "optional" if was.optional else "required",
+                        "optional" if now.optional else "required",
+                        note=(
+                            "the key may now be absent; the committed reader requires it"
+                            if now.optional
+                            else "the key is now always present"
+                        ),
+                    )
+                )
+            _diff_type_ref(result, name, path, was.type, now.type)
+
+
+def _field_text(shape: FieldShape) -> str:
+    return f"{show_type(shape.type)}{' (optional)' if shape.optional else ''}"
+
+
+# --- totals ---------------------------------------------------------------------------------
+
+
+def summarize(diffs: Sequence[MirrorDiff]) -> dict[str, int]:
+    """How many changes of each impact, plus ``total``, in a fixed order."""
+    counts = {str(impact): 0 for impact in Impact}
+    for diff in diffs:
+        for change in diff.changes:
+            counts[change.impact] += 1
+    return {"total": sum(counts.values()), **counts}
