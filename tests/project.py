@@ -16,6 +16,7 @@ TSMIRROR = Path(sys.executable).parent / "tsmirror"
 SOURCE_ROOT_ENV = "KORA_ISOKRON_REPO"
 MATRIX_TS = "examples/substrate/packages/sea-mcp-server/src/capability-matrix.ts"
 CHARTER_TS = "examples/substrate/packages/sb1-substrate-shapes/src/kora-role-charter.ts"
+# A capability issue 2 denies to kora; tests grant it to make the mirrors drift.
 
 
 def copy_project(dest: Path, *, generated: bool = True) -> Path:
@@ -64,4 +65,19 @@ def run_tsmirror(
         text=True,
         timeout=120,
         check=False,
+    )
+
+
+DENIED_TO_KORA = "cap_override_security_or_policy_verdict"
+
+
+def flip_kora_cell(ts_file: Path, capability: str) -> None:
+    """Grants `capability` to kora in the TypeScript matrix (its row must deny it)."""
+    text = ts_file.read_text(encoding="utf-8")
+    row = text.index(f"\n  {capability}: {{")
+    cell = text.index("kora: false", row)
+    assert cell < text.index("}", row), f"{capability} is already granted to kora"
+    ts_file.write_text(
+        text[:cell] + "kora: true" + text[cell + len("kora: false") :],
+        encoding="utf-8",
     )

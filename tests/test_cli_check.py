@@ -11,21 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.project import CHARTER_TS, MATRIX_TS, run_tsmirror, snapshot
-
-DENIED_TO_KORA = "cap_override_security_or_policy_verdict"
-
-
-def flip_kora_cell(ts_file: Path, capability: str) -> None:
-    """Grants `capability` to kora in the TypeScript matrix (its row must deny it)."""
-    text = ts_file.read_text(encoding="utf-8")
-    row = text.index(f"\n  {capability}: {{")
-    cell = text.index("kora: false", row)
-    assert cell < text.index("}", row), f"{capability} is already granted to kora"
-    ts_file.write_text(
-        text[:cell] + "kora: true" + text[cell + len("kora: false") :],
-        encoding="utf-8",
-    )
+from tests.project import (
+    CHARTER_TS,
+    DENIED_TO_KORA,
+    MATRIX_TS,
+    flip_kora_cell,
+    run_tsmirror,
+    snapshot,
+)
 
 
 def split_report(output: str) -> tuple[list[str], list[str]]:
