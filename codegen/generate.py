@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from codegen import ir
@@ -16,17 +17,35 @@ from codegen.ts.program import Program
 
 def build_module(config: Config, mirror: Mirror) -> ir.Module:
     """Parse, resolve and evaluate one mirror's symbols into the IR."""
-    program = Program(config.source_root)
-    source = program.load(config.source_root / mirror.source)
+    return build_ir(
+        config.source_root,
+        config.source_root / mirror.source,
+        mirror.module,
+        mirror.symbols,
+        strict_objects=config.strict_objects,
+    )
+
+
+def build_ir(
+    root: Path,
+    source: Path,
+    module: str,
+    symbols: Sequence[str],
+    *,
+    strict_objects: bool = True,
+) -> ir.Module:
+    program = Program(root)
+    entry = program.load(source)
     builder = MirrorBuilder(program)
-    for symbol in mirror.symbols:
-        builder.add_symbol(source, symbol)
+    for symbol in symbols:
+        builder.add_symbol(entry, symbol)
+    declarations = builder.finish()
     return ir.Module(
-        name=mirror.module,
+        name=module,
         sources=tuple(sorted(f.display for f in program.files)),
         source_sha256=program.source_digest(),
-        declarations=tuple(builder.declarations),
-        strict_objects=config.strict_objects,
+        declarations=declarations,
+        strict_objects=strict_objects,
     )
 
 

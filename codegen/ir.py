@@ -41,11 +41,22 @@ class Primitive:
     name: str  # "string", "number", "boolean", "null", "integer" or "never"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class LiteralType:
-    """A single literal type: ``'kora'``, ``1``, ``true``."""
+    """A single literal type: ``'kora'``, ``1``, ``true``.
+
+    Equality tells ``true`` from ``1`` (Python's ``True == 1`` would merge them)."""
 
     value: str | int | float | bool
+
+    def _key(self) -> tuple[bool, str | int | float | bool]:
+        return (isinstance(self.value, bool), self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LiteralType) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,32 +6,67 @@ import keyword
 import re
 import unicodedata
 
-# Names every generated module defines or imports itself; a mirrored name must not shadow them.
+# Names every generated module imports or defines itself (templates/validation.py.j2); a
+# mirrored declaration must not shadow them.
 RESERVED = frozenset(
     {
         "annotations",
         "dataclass",
-        "field",
-        "enum",
-        "Enum",
-        "IntEnum",
-        "StrEnum",
-        "Final",
-        "Literal",
-        "Never",
-        "Self",
-        "TypeAlias",
         "Any",
         "Callable",
+        "ClassVar",
+        "Enum",
+        "Final",
+        "IntEnum",
+        "Literal",
         "Mapping",
         "MappingProxyType",
         "MirrorValidationError",
-        "cls",
-        "self",
-        "obj",
-        "path",
+        "NamedTuple",
+        "Never",
+        "Self",
+        "StrEnum",
+        "TypeAlias",
+        "_Decoder",
+        "_Field",
+        "_Fields",
+        "_STRICT_OBJECTS",
+        "_array",
+        "_boolean",
+        "_child",
+        "_decode_object",
+        "_encode_object",
+        "_enum",
+        "_got",
+        "_literal",
+        "_never",
+        "_null",
+        "_number",
+        "_object",
+        "_plain",
+        "_record",
+        "_same",
+        "_string",
+        "_union",
     }
 )
+
+# Dataclass attributes must not shadow the class's own methods, nor the builtins that
+# annotations use.
+FIELD_RESERVED = RESERVED | {
+    "from_json",
+    "to_json",
+    "_from_json_at",
+    "_FIELDS",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "tuple",
+}
+
+# Enum members must not shadow what str, int and Enum define (``upper``, ``name``, ``mro``).
+ENUM_RESERVED = frozenset(dir(str)) | frozenset(dir(int)) | {"mro", "name", "value"}
 
 _NOT_IDENT = re.compile(r"\W", re.ASCII)
 
@@ -49,6 +84,8 @@ def python_identifier(name: str, *, reserved: frozenset[str] = frozenset()) -> s
     ident = _NOT_IDENT.sub("_", ascii_name) or "_"
     if ident[0].isdigit():
         ident = "_" + ident
+    if reserved is ENUM_RESERVED and ident.startswith("_"):
+        ident = "M" + ident  # Enum treats _names_ specially
     if (
         keyword.iskeyword(ident)
         or keyword.issoftkeyword(ident)

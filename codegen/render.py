@@ -334,13 +334,10 @@ def docstring(text: str | None, indent: str = "") -> str:
     lines = [_docstring_line(line) for line in raw]
     while lines and not lines[-1]:
         lines.pop()
-    if lines[0].startswith('"'):
-        lines[0] = "\\" + lines[0]
+    if not lines:
+        return ""
     if len(lines) == 1:
-        body = lines[0]
-        if body.endswith('"'):
-            body = body[:-1] + '\\"'
-        return f'\n{indent}"""{body}"""'
+        return f'\n{indent}"""{lines[0]}"""'
     out = [f'{indent}"""{lines[0]}']
     out += [f"{indent}{line}" if line else "" for line in lines[1:]]
     out.append(f'{indent}"""')
@@ -348,8 +345,19 @@ def docstring(text: str | None, indent: str = "") -> str:
 
 
 def _docstring_line(line: str) -> str:
-    escaped = ascii(line.rstrip())[1:-1].replace("\\'", "'")
-    return escaped.replace('"""', '\\"\\"\\"')
+    """Escape one line: backslashes and every double quote (so no run of quotes can close
+    the docstring), and anything not printable ASCII, exactly as ``ascii()`` would."""
+    out = []
+    for ch in line.rstrip():
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif " " <= ch <= "~":
+            out.append(ch)
+        else:
+            out.append(ascii(ch)[1:-1])
+    return "".join(out)
 
 
 def comment(text: str) -> str:

@@ -11,23 +11,18 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-from codegen import ir
 from codegen.extract_json import extract_symbol, stringify
-from codegen.render import render_module
-from codegen.ts.extract import MirrorBuilder
-from codegen.ts.program import Program
+from tests.mirrors import lint_generated, render_mirror
 from tests.oracle import ajv_verdicts, node_evaluate
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -60,28 +55,6 @@ def test_values_equal_node(folder: Path, tmp_path: Path) -> None:
     for symbol, node_json in zip(spec["values"], expected, strict=True):
         ours = stringify(extract_symbol(root, entry, symbol))
         assert ours == node_json, symbol
-
-
-def render_mirror(root: Path, entry: Path, symbols: list[str], out: Path) -> ModuleType:
-    program = Program(root)
-    source = program.load(entry)
-    builder = MirrorBuilder(program)
-    for symbol in symbols:
-        builder.add_symbol(source, symbol)
-    module = ir.Module(
-        name=out.stem,
-        sources=tuple(sorted(f.display for f in program.files)),
-        source_sha256=program.source_digest(),
-        declarations=tuple(builder.declarations),
-        strict_objects=True,
-    )
-    out.write_text(render_module(module), encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(out.stem, out)
-    assert spec is not None and spec.loader is not None
-    loaded = importlib.util.module_from_spec(spec)
-    sys.modules[out.stem] = loaded  # dataclasses look their module up while building
-    spec.loader.exec_module(loaded)
-    return loaded
 
 
 def mutate(base: object, variant: dict[str, Any]) -> object:
@@ -144,15 +117,7 @@ def test_generated_type_modules_pass_mypy_and_ruff(
     render_mirror(
         root, root / spec["entry"], list(spec["types"]), out / "corpus_mirror.py"
     )
-    for command in (
-        [BIN / "mypy", "--strict", "--no-incremental", str(out)],
-        [BIN / "ruff", "check", "--no-cache", "--isolated", str(out)],
-        [BIN / "ruff", "format", "--check", "--no-cache", "--isolated", str(out)],
-    ):
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        assert result.returncode == 0, (
-            f"{command[0].name}: {result.stdout}{result.stderr}"
-        )
+    lint_generated(out)
 
 
 def refusal_cases() -> list[Path]:

@@ -29,9 +29,11 @@ from codegen.ts.literals import (
 from codegen.ts.program import Binding, Program
 from codegen.ts.source import Declaration, SourceFile
 
-#: How deeply values may nest (objects in arrays in objects ..., and chains of const
-#: references). Deeper input is refused with a located error instead of exhausting the stack.
-MAX_DEPTH = 200
+#: How deeply values and types may nest (objects in arrays in objects ..., wrappers, and
+#: chains of const references). Deeper input is refused with a located error, both to keep
+#: the stack bounded and because the generated Python must stay within CPython's limit of
+#: 200 nested brackets (an object costs two: ``MappingProxyType({``).
+MAX_DEPTH = 90
 
 
 class _Undefined:

@@ -8,14 +8,20 @@ cannot express exactly (generics, mapped and conditional types, index signatures
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from tree_sitter import Node
 
 from codegen import ir
 from codegen.errors import InputError
-from codegen.naming import pascal_case, python_identifier
-from codegen.ts.evaluate import UNDEFINED, Evaluator, describe, to_json
+from codegen.naming import (
+    ENUM_RESERVED,
+    FIELD_RESERVED,
+    pascal_case,
+    python_identifier,
+)
+from codegen.ts.evaluate import MAX_DEPTH, UNDEFINED, Evaluator, describe, to_json
 from codegen.ts.literals import decode_string, number_to_string, parse_number
 from codegen.ts.program import Binding, Program
 from codegen.ts.source import Declaration, SourceFile
@@ -56,6 +62,7 @@ class MirrorBuilder:
         self._names: dict[tuple[Path, str], str] = {}
         self._taken: dict[str, tuple[Path, str]] = {}
         self._building: set[tuple[Path, str]] = set()
+        self._depth = 0  # nesting of type_of, bounded by MAX_DEPTH
 
     # --- mirrored symbols -----------------------------------------------------------------
 
@@ -73,12 +80,14 @@ class MirrorBuilder:
         key = (file.path, decl.name)
         if key in self._names:
             return self._names[key]
+        ts_name, name = name, python_identifier(name)
         owner = self._taken.get(name)
         if owner is not None and owner != key:
             where = node if node is not None else decl.node
             raise file.error(
                 where,
-                f"two different declarations are both named {name!r} in this mirror",
+                f"{ts_name!r} and another declaration both become the Python name "
+                f"{name!r} in this mirror",
             )
         self._names[key] = name
         self._taken[name] = key
@@ -88,6 +97,31 @@ class MirrorBuilder:
         finally:
             self._building.discard(key)
         return name
+
+    def finish(self) -> tuple[ir.Declaration, ...]:
+        """The declarations, with field names that shadow a module-level name (a declared
+        type, an import, a builtin used in annotations) renamed; mypy would otherwise read
+        the annotation ``str`` after a field named ``str`` as that field."""
+        module_names = frozenset(self._taken) | FIELD_RESERVED
+        result: list[ir.Declaration] = []
+        for decl in self.declarations:
+            if isinstance(decl, ir.ObjectDecl):
+                fields = tuple(
+                    replace(
+                        f, py_name=python_identifier(f.py_name, reserved=module_names)
+                    )
+                    for f in decl.fields
+                )
+                names = [(f.name, f.py_name) for f in fields]
+                if len({py for _, py in names}) != len(names):
+                    clash = _first_clash(names)
+                    raise InputError(
+                        f"fields {clash[0]!r} and {clash[1]!r} of {decl.name!r} both "
+                        "become the same Python name"
+                    )
+                decl = replace(decl, fields=fields)
+            result.append(decl)
+        return tuple(result)
 
     def _build(self, file: SourceFile, decl: Declaration, name: str) -> ir.Declaration:
         doc = file.jsdoc(decl.statement)
@@ -104,7 +138,10 @@ class MirrorBuilder:
         if kind == "enum":
             members = tuple(
                 ir.EnumMember(
-                    member_name, python_identifier(member_name), value, file.jsdoc(node)
+                    member_name,
+                    python_identifier(member_name, reserved=ENUM_RESERVED),
+                    value,
+                    file.jsdoc(node),
                 )
                 for member_name, value, node in self.evaluator.enum_members(file, decl)
             )
@@ -186,7 +223,7 @@ class MirrorBuilder:
             return _checked(file, node, self._member_fields(file, node, owner))
         if kind == "intersection_type":
             merged: dict[str, ir.Field] = {}
-            for part in node.named_children:
+            for part in _operands(node):
                 for f in self._shape_fields(file, part, owner):
                     previous = merged.get(f.name)
                     if previous is not None and (previous.type, previous.optional) != (
@@ -271,6 +308,15 @@ class MirrorBuilder:
 
     def type_of(self, file: SourceFile, node: Node, context: str) -> ir.TypeRef:
         """The IR type of a type node. ``context`` names anonymous object types found inside."""
+        if self._depth >= MAX_DEPTH:
+            raise file.error(node, f"type nests deeper than {MAX_DEPTH} levels")
+        self._depth += 1
+        try:
+            return self._type_of(file, node, context)
+        finally:
+            self._depth -= 1
+
+    def _type_of(self, file: SourceFile, node: Node, context: str) -> ir.TypeRef:
         kind = node.type
         if kind == "type_annotation":
             return self.type_of(file, node.named_children[0], context)
@@ -289,7 +335,7 @@ class MirrorBuilder:
             return self._literal_type(file, node)
         if kind == "union_type":
             return union(
-                [self.type_of(file, part, context) for part in node.named_children]
+                [self.type_of(file, part, context) for part in _operands(node)]
             )
         if kind == "array_type":
             return ir.ArrayType(self._element(file, node.named_children[0], context))
@@ -520,13 +566,28 @@ def _literal_union(file: SourceFile, node: Node, values: list[object]) -> ir.Typ
     return union(members)
 
 
+def _operands(node: Node) -> list[Node]:
+    """The operands of ``A | B | C`` (or ``&``), which the grammar nests to the left; walked
+    without recursion, since a union may have thousands of members."""
+    operands: list[Node] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if current.type == node.type:
+            pending.extend(reversed(current.named_children))
+        else:
+            operands.append(current)
+    return operands
+
+
 def union(members: list[ir.TypeRef]) -> ir.TypeRef:
-    flat: list[ir.TypeRef] = []
+    """``A | B | ...`` flattened, without duplicates, in first-seen order."""
+    flat: dict[ir.TypeRef, None] = {}
     for member in members:
         for part in member.members if isinstance(member, ir.UnionType) else (member,):
-            if part not in flat:
-                flat.append(part)
-    return flat[0] if len(flat) == 1 else ir.UnionType(tuple(flat))
+            flat.setdefault(part)
+    parts = list(flat)
+    return parts[0] if len(parts) == 1 else ir.UnionType(tuple(parts))
 
 
 def _split_undefined(type_: ir.TypeRef) -> tuple[ir.TypeRef | None, bool]:
@@ -580,6 +641,15 @@ def _is_object_shape(node: Node) -> bool:
 def _checked(file: SourceFile, node: Node, fields: list[ir.Field]) -> list[ir.Field]:
     _check_unique(file, node, [(f.name, f.py_name) for f in fields], "field")
     return fields
+
+
+def _first_clash(names: list[tuple[str, str]]) -> tuple[str, str]:
+    seen: dict[str, str] = {}
+    for name, py_name in names:
+        if py_name in seen:
+            return seen[py_name], name
+        seen[py_name] = name
+    raise AssertionError("no clash")
 
 
 def _check_unique(
