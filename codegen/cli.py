@@ -96,20 +96,20 @@ def regen(config_path: Path | None, source_root: Path | None, prune: bool) -> No
         click.echo(f"wrote {shown(path)}")
     for path in pruned:
         click.echo(f"removed {shown(path)}")
+    # one line per mirror on stderr; stdout keeps one line per file changed, for scripts
     for path in sorted(outputs):
         problem = before.get(path)
         if path in written and problem is not None:
-            status = f"{problem.state}, rewritten"
+            status = f"written ({problem.state})"
         else:
             status = "unchanged"
-        click.echo(f"  {path.stem}: {status} ({shown(path)})", err=True)
+        click.echo(f"  {path.stem}: {status}: {shown(path)}", err=True)
     for path in orphans:
-        status = (
-            "orphaned, removed"
-            if path in pruned
-            else "orphaned, kept (--prune removes it)"
-        )
-        click.echo(f"  {path.stem}: {status} ({shown(path)})", err=True)
+        if path in pruned:
+            status = "removed (orphaned)"
+        else:
+            status = "kept (orphaned; --prune removes it)"
+        click.echo(f"  {path.stem}: {status}: {shown(path)}", err=True)
     unchanged = len(outputs) - len(written)
     summary = f"{len(written)} written, {unchanged} unchanged"
     if pruned:

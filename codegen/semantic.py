@@ -940,7 +940,7 @@ def _diff_object(
                     ABSENT,
                     _field_text(now),
                     note=(
-                        "the committed reader rejects the unknown key (strict_objects)"
+                        "the committed reader rejects unknown keys: strict_objects is on"
                         if strict
                         else "the committed reader ignores unknown keys"
                     ),

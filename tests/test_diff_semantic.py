@@ -1,0 +1,570 @@
+"""`tsmirror diff`: what a source change means, read from the committed mirror's AST.
+
+End to end on copies of the project (the real command, each format), then the reader of
+committed files against every construct the generator emits, then the type rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from codegen import ir
+from codegen.config import Mirror, load_config
+from codegen.diff_report import md_code, render_markdown
+from codegen.generate import build_module
+from codegen.render import render_module
+from codegen.semantic import (
+    ABSENT,
+    Change,
+    Impact,
+    Kind,
+    MirrorDiff,
+    accepts,
+    canonical,
+    diff_mirror,
+    read_committed,
+    shape_of_module,
+)
+from tests.project import MATRIX_TS, REPO_ROOT, run_tsmirror
+
+CHARTER_TS = "examples/substrate/packages/sb1-substrate-shapes/src/kora-role-charter.ts"
+CAPABILITY = "cap_operator_update_policy"  # denied to kora in the example
+GRANTED = "cap_sea_create"  # granted to kora in the example
+
+
+def set_kora_cell(ts_file: Path, capability: str, value: bool) -> None:
+    text = ts_file.read_text(encoding="utf-8")
+    row = text.index(f"\n  {capability}: {{")
+    old, new = ("kora: false", "kora: true") if value else ("kora: true", "kora: false")
+    cell = text.index(old, row)
+    assert cell < text.index("}", row), f"{capability}: kora is not {old}"
+    ts_file.write_text(text[:cell] + new + text[cell + len(old) :], encoding="utf-8")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def diff_json(project: Path, *args: str) -> tuple[int, dict[str, object]]:
+    result = run_tsmirror("diff", "--format", "json", *args, cwd=project)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def changes_of(document: dict[str, object]) -> list[dict[str, object]]:
+    mirrors = document["mirrors"]
+    assert isinstance(mirrors, list)
+    return [change for mirror in mirrors for change in mirror["changes"]]
+
+
+# --- markdown validity: GFM tables are where a bad escape shows --------------------------
+
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def table_cells(row: str) -> list[str]:
+    assert row.startswith("| ") and row.endswith(" |"), row
+    return _UNESCAPED_PIPE.split(row[2:-2])
+
+
+def assert_valid_markdown(text: str) -> None:
+    """Every table has a delimiter row and as many cells in each row as in its header, is
+    set off by blank lines, and every code span is closed."""
+    lines = text.split("\n")
+    i = 0
+    tables = 0
+    while i < len(lines):
+        if not lines[i].startswith("|"):
+            assert lines[i].count("`") % 2 == 0 or "``" in lines[i], lines[i]
+            i += 1
+            continue
+        tables += 1
+        assert i > 0 and lines[i - 1] == "", "a table must follow a blank line"
+        width = len(table_cells(lines[i]))
+        assert all(re.fullmatch(r" ?-+:? ?", c) for c in table_cells(lines[i + 1])), (
+            lines[i + 1]
+        )
+        assert len(table_cells(lines[i + 1])) == width
+        i += 2
+        while i < len(lines) and lines[i].startswith("|"):
+            assert len(table_cells(lines[i])) == width, lines[i]
+            i += 1
+        assert i == len(lines) or lines[i] == "", "a table must end at a blank line"
+    assert text.startswith("## ")
+
+
+# --- end to end --------------------------------------------------------------------------
+
+
+def test_flipped_cell_is_a_grant_in_every_format(project: Path) -> None:
+    set_kora_cell(project / MATRIX_TS, CAPABILITY, True)
+
+    text = run_tsmirror("diff", cwd=project)
+    assert text.returncode == 0, text.stderr
+    assert "\x1b[" not in text.stdout, "no colour when stdout is not a TTY"
+    line = next(line for line in text.stdout.splitlines() if "GRANT" in line)
+    assert f"ACTOR_CAPABILITY_MATRIX.{CAPABILITY}.kora: false -> true" in line
+    assert f"kora gains {CAPABILITY}" in line
+    assert "    kora: +1 grant, -0 revoke\n" in text.stdout
+    assert "    operator: +0 grant, -0 revoke\n" in text.stdout
+    assert "role_charter (generated/role_charter.py): no changes" in text.stdout
+    assert text.stdout.endswith("1 change: 1 grant\n")
+
+    markdown = run_tsmirror("diff", "--format", "markdown", cwd=project)
+    assert markdown.returncode == 0
+    assert_valid_markdown(markdown.stdout)
+    assert (
+        f"| **GRANT** | `ACTOR_CAPABILITY_MATRIX.{CAPABILITY}.kora` | `false` | `true` "
+        f"| `kora` gains `{CAPABILITY}` |"
+    ) in markdown.stdout
+    assert "| `kora` | +1 | -0 |" in markdown.stdout
+
+    code, document = diff_json(project)
+    assert code == 0
+    assert document["summary"] == {
+        "total": 1,
+        "grant": 1,
+        "revoke": 0,
+        "breaking": 0,
+        "compatible": 0,
+        "value": 0,
+    }
+    assert changes_of(document) == [
+        {
+            "symbol": "ACTOR_CAPABILITY_MATRIX",
+            "path": f"ACTOR_CAPABILITY_MATRIX.{CAPABILITY}.kora",
+            "kind": "grant",
+            "impact": "grant",
+            "before": False,
+            "after": True,
+            "capability": CAPABILITY,
+            "actor": "kora",
+        }
+    ]
+    mirrors = document["mirrors"]
+    assert isinstance(mirrors, list)
+    assert mirrors[0]["privileges"]["ACTOR_CAPABILITY_MATRIX"]["kora"] == {
+        "grant": 1,
+        "revoke": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "code"),
+    [
+        ("grant", 1),
+        ("breaking,grant", 1),
+        ("any", 1),
+        ("revoke", 0),
+        ("breaking", 0),
+        ("", 0),
+    ],
+)
+def test_fail_on_selects_classes(project: Path, fail_on: str, code: int) -> None:
+    set_kora_cell(project / MATRIX_TS, CAPABILITY, True)
+
+    result = run_tsmirror("diff", "--fail-on", fail_on, cwd=project)
+
+    assert result.returncode == code, result.stdout + result.stderr
+    assert "GRANT" in result.stdout
+
+
+def test_fail_on_rejects_an_unknown_class(project: Path) -> None:
+    result = run_tsmirror("diff", "--fail-on", "grant,grnat", cwd=project)
+
+    assert result.returncode == 2
+    assert "unknown class 'grnat'" in result.stderr
+    assert result.stdout == ""
+
+
+def test_in_sync_has_no_changes(project: Path) -> None:
+    result = run_tsmirror("diff", "--fail-on", "any", cwd=project)
+    assert result.returncode == 0
+    assert result.stdout.endswith("no semantic changes\n")
+
+    markdown = run_tsmirror("diff", "--format", "markdown", cwd=project).stdout
+    assert_valid_markdown(markdown)
+    assert "No semantic changes" in markdown
+
+
+def test_revoke_and_new_capability(project: Path) -> None:
+    matrix = project / MATRIX_TS
+    set_kora_cell(matrix, GRANTED, False)
+    edit(
+        matrix,
+        "  'cap_operator_update_policy',\n] as const;",
+        "  'cap_operator_update_policy',\n  'cap_new_power',\n] as const;",
+    )
+    text = matrix.read_text()
+    row = text.index("\n  cap_operator_update_policy: {")
+    end = text.index("}", row) + 1
+    matrix.write_text(
+        text[:end]
+        + ",\n  cap_new_power: { operator: true, kora: true, critic: false,"
+        + " oracle: false, claude_pm: false }"
+        + text[end:]
+    )
+
+    code, document = diff_json(project, "--fail-on", "revoke")
+
+    assert code == 1
+    by_path = {change["path"]: change for change in changes_of(document)}
+    revoke = by_path[f"ACTOR_CAPABILITY_MATRIX.{GRANTED}.kora"]
+    assert (revoke["kind"], revoke["before"], revoke["after"]) == (
+        "revoke",
+        True,
+        False,
+    )
+    added = by_path["ACTOR_CAPABILITY_MATRIX.cap_new_power"]
+    assert added["kind"] == "capability-added"
+    assert by_path["ACTOR_CAPABILITY_MATRIX.cap_new_power.kora"]["kind"] == "grant"
+    assert by_path["ACTOR_CAPABILITY_MATRIX.cap_new_power.operator"]["kind"] == "grant"
+    assert "ACTOR_CAPABILITY_MATRIX.cap_new_power.critic" not in by_path
+    # the list and the literal type that grew with it
+    assert by_path["ACTOR_CAPABILITIES[48]"]["kind"] == "value-added"
+    assert by_path["ACTOR_CAPABILITIES[48]"]["after"] == "cap_new_power"
+    member = by_path["ActorCapability"]
+    assert (member["kind"], member["impact"]) == ("member-added", "breaking")
+    mirrors = document["mirrors"]
+    assert isinstance(mirrors, list)
+    tally = mirrors[0]["privileges"]["ACTOR_CAPABILITY_MATRIX"]
+    assert tally["kora"] == {"grant": 1, "revoke": 1}
+    assert tally["operator"] == {"grant": 1, "revoke": 0}
+
+
+def test_type_changes_are_marked_for_the_committed_reader(project: Path) -> None:
+    charter = project / CHARTER_TS
+    edit(charter, "  identity: string;\n", "  identity: string;\n  motto?: string;\n")
+    edit(charter, "  audit_attribution: string;", "  audit_attribution?: string;")
+    edit(charter, "  schema_version: 1;", "  schema_version: 1 | 2;")
+    edit(charter, "  charter_modification: string;\n", "")
+    edit(
+        charter, "  authority_can_do: readonly string[];", "  authority_can_do: string;"
+    )
+
+    code, document = diff_json(project, "--fail-on", "breaking")
+
+    assert code == 1
+    found = {
+        (c["path"], c["kind"], c["impact"], c.get("before"), c.get("after"))
+        for c in changes_of(document)
+    }
+    sections = "KoraRoleCharterSections"
+    assert found == {
+        (f"{sections}.motto", "field-added", "breaking", None, "str (optional)"),
+        (
+            f"{sections}.audit_attribution",
+            "optionality-changed",
+            "breaking",
+            "required",
+            "optional",
+        ),
+        (f"{sections}.charter_modification", "field-removed", "breaking", "str", None),
+        (
+            f"{sections}.authority_can_do",
+            "type-changed",
+            "breaking",
+            "tuple[str, ...]",
+            "str",
+        ),
+        (
+            "KoraRoleCharterContent.schema_version",
+            "member-added",
+            "breaking",
+            None,
+            "Literal[2]",
+        ),
+    }
+    markdown = run_tsmirror("diff", "--format", "markdown", cwd=project).stdout
+    assert_valid_markdown(markdown)
+    assert "| **BREAKING** | `KoraRoleCharterSections.motto` |" in markdown
+
+
+def test_compatible_type_changes_do_not_fail_on_breaking(project: Path) -> None:
+    charter = project / CHARTER_TS
+    # narrowing: the committed reader accepts everything the new type admits
+    edit(charter, "  identity: string;", "  identity: 'kora';")
+    edit(
+        charter, "  effective_date_clause: string;", "  effective_date_clause?: string;"
+    )
+
+    code, document = diff_json(project, "--fail-on", "breaking")
+
+    kinds = {(c["path"], c["impact"]) for c in changes_of(document)}
+    assert ("KoraRoleCharterSections.identity", "compatible") in kinds
+    # required -> optional is the one breaking change here
+    assert ("KoraRoleCharterSections.effective_date_clause", "breaking") in kinds
+    assert code == 1
+    edit(
+        charter, "  effective_date_clause?: string;", "  effective_date_clause: string;"
+    )
+    code, document = diff_json(project, "--fail-on", "breaking")
+    assert code == 0
+    assert [c["impact"] for c in changes_of(document)] == ["compatible"]
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def test_against_a_git_ref(project: Path) -> None:
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "base")
+    base = git(project, "rev-parse", "HEAD")
+    set_kora_cell(project / MATRIX_TS, CAPABILITY, True)
+    assert run_tsmirror("regen", cwd=project).returncode == 0
+    git(project, "commit", "-qam", "grant")
+
+    in_tree = run_tsmirror("diff", "--fail-on", "grant", cwd=project)
+    assert in_tree.returncode == 0, "the working tree is regenerated: nothing to say"
+
+    result = run_tsmirror("diff", "--against", base, "--fail-on", "grant", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert f"kora gains {CAPABILITY}" in result.stdout
+
+    missing = run_tsmirror("diff", "--against", "no-such-ref", cwd=project)
+    assert missing.returncode == 2
+    assert "unknown git ref 'no-such-ref'" in missing.stderr
+
+
+def test_a_committed_file_is_read_never_run(project: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    path = project / "generated" / "capability_matrix.py"
+    text = path.read_text()
+    payload = f"__import__('pathlib').Path({str(marker)!r}).write_text('x')"
+    path.write_text(
+        text.replace(
+            "SEA_CAPABILITIES: Final[tuple[str, ...]] = (",
+            f"_ = {payload}\n"
+            "SEA_CAPABILITIES: Final[tuple[str, ...]] = (\n    " + payload + ",",
+            1,
+        )
+    )
+
+    result = run_tsmirror("diff", cwd=project)
+
+    assert result.returncode == 2
+    assert not marker.exists()
+    assert result.stderr.startswith("generated/capability_matrix.py:")
+    assert "error: committed mirror: unsupported expression" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_committed_file_that_is_not_python_is_a_located_error(project: Path) -> None:
+    (project / "generated" / "role_charter.py").write_text("x = (\n")
+
+    result = run_tsmirror("diff", cwd=project)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("generated/role_charter.py:1:")
+    assert "not valid Python" in result.stderr
+
+
+def test_a_missing_committed_file_reads_as_all_added(project: Path) -> None:
+    (project / "generated" / "capability_matrix.py").unlink()
+
+    code, document = diff_json(project, "--fail-on", "grant")
+
+    assert code == 1
+    kinds = [c["kind"] for c in changes_of(document)]
+    assert kinds.count("capability-added") == 48
+    assert "declaration-added" in kinds
+
+
+# --- the committed-file reader against everything the generator emits --------------------
+
+SHAPES = REPO_ROOT / "tests" / "corpus" / "types" / "shapes"
+
+
+def round_trip_cases() -> list[tuple[Path, Mirror]]:
+    cases = []
+    for config_file in [
+        REPO_ROOT / "pyproject.toml",
+        *sorted((REPO_ROOT / "tests" / "golden").glob("*/tsmirror.toml")),
+    ]:
+        config = load_config(config_file, cwd=config_file.parent, environ={})
+        cases += [(config_file, mirror) for mirror in config.mirrors]
+    return cases
+
+
+@pytest.mark.parametrize(
+    ("config_file", "mirror"),
+    round_trip_cases(),
+    ids=lambda v: v.module if isinstance(v, Mirror) else v.parent.name,
+)
+def test_reading_a_rendered_mirror_gives_back_its_ir(
+    config_file: Path, mirror: Mirror
+) -> None:
+    config = load_config(config_file, cwd=config_file.parent, environ={})
+    module = build_module(config, mirror)
+    text = render_module(module)
+
+    committed = read_committed(text, "x.py")
+
+    assert committed == shape_of_module(module)
+    assert (
+        diff_mirror(mirror.module, "x.py", committed, shape_of_module(module)).changes
+        == []
+    )
+
+
+def test_reading_the_type_corpus(tmp_path: Path) -> None:
+    """Enums (string and int), optional and nullable fields, records with literal keys,
+    nested anonymous objects, intersections, numeric literals."""
+    config_file = tmp_path / "tsmirror.toml"
+    symbols = [
+        "ROLES",
+        "LIMITS",
+        "Role",
+        "LimitName",
+        "LimitValue",
+        "Color",
+        "Priority",
+        "Member",
+        "Pair",
+        "Envelope",
+    ]
+    config_file.write_text(
+        f"[tool.tsmirror]\nsource_root = {str(SHAPES)!r}\noutput_dir = 'out'\n"
+        "[[tool.tsmirror.mirror]]\nmodule = 'shapes'\nsource = 'main.ts'\n"
+        f"symbols = {json.dumps(symbols)}\n"
+    )
+    config = load_config(config_file, cwd=tmp_path, environ={})
+    module = build_module(config, config.mirrors[0])
+
+    committed = read_committed(render_module(module), "shapes.py")
+
+    assert committed == shape_of_module(module)
+    kinds = {d.kind for d in committed.declarations}
+    assert kinds == {"const", "alias", "enum", "object"}
+    member = next(d for d in committed.declarations if d.name == "Member")
+    assert any(f.optional for f in member.fields)
+
+
+# --- the rules, one by one ----------------------------------------------------------------
+
+S, N, B, NULL = ir.STRING, ir.NUMBER, ir.BOOLEAN, ir.NULL
+
+
+def lit(*values: str | int | float | bool) -> ir.TypeRef:
+    members = tuple(ir.LiteralType(v) for v in values)
+    return members[0] if len(members) == 1 else ir.UnionType(members)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "accepted"),
+    [
+        (S, lit("a"), True),  # narrowed to a literal
+        (lit("a"), S, False),  # widened
+        (lit("a", "b"), lit("a"), True),  # member removed
+        (lit("a"), lit("a", "b"), False),  # member added
+        (N, lit(1, 2.5), True),
+        (B, lit(1), False),  # true is never 1
+        (lit(1), lit(True), False),
+        (ir.UnionType((S, NULL)), S, True),  # null no longer sent
+        (S, ir.UnionType((S, NULL)), False),  # null may now be sent
+        (ir.ArrayType(S), ir.ArrayType(lit("x")), True),
+        (ir.ArrayType(lit("x")), ir.ArrayType(S), False),
+        (ir.RecordType(S, N), ir.RecordType(lit("a", "b"), N), True),
+        (ir.RecordType(lit("a", "b"), N), ir.RecordType(lit("a"), N), False),
+        (ir.NamedType("A"), ir.NamedType("A"), True),
+        (ir.NamedType("A"), ir.NamedType("B"), False),
+        (N, ir.INTEGER, True),
+        (S, N, False),
+    ],
+)
+def test_accepts(old: ir.TypeRef, new: ir.TypeRef, accepted: bool) -> None:
+    assert accepts(canonical(old), canonical(new)) is accepted
+
+
+def test_canonical_ignores_union_order_but_not_bool_versus_number() -> None:
+    assert canonical(ir.UnionType((S, lit("a"), NULL))) == canonical(
+        ir.UnionType((NULL, ir.UnionType((lit("a"), S))))
+    )
+    assert canonical(lit(True)) != canonical(lit(1))
+
+
+def test_enum_members_added_removed_renamed() -> None:
+    def enum(*members: tuple[str, str]) -> ir.Module:
+        decl = ir.EnumDecl(
+            "Colour", tuple(ir.EnumMember(n, n, v, None) for n, v in members), None
+        )
+        return ir.Module("m", ("m.ts",), "0" * 64, (decl,), True)
+
+    old = read_committed(render_module(enum(("Red", "red"), ("Blue", "blue"))), "m.py")
+    new = shape_of_module(enum(("Crimson", "red"), ("Green", "green")))
+
+    changes = diff_mirror("m", "m.py", old, new).changes
+
+    assert [(c.path, c.kind, c.impact) for c in changes] == [
+        ("Colour.Crimson", Kind.MEMBER_RENAMED, Impact.COMPATIBLE),
+        ("Colour.Green", Kind.MEMBER_ADDED, Impact.BREAKING),
+        ("Colour.Blue", Kind.MEMBER_REMOVED, Impact.COMPATIBLE),
+    ]
+
+
+def test_field_added_is_compatible_without_strict_objects() -> None:
+    def module(*names: str, strict: bool) -> ir.Module:
+        fields = tuple(ir.Field(n, n, S, False, None) for n in names)
+        return ir.Module("m", (), "0" * 64, (ir.ObjectDecl("T", fields, None),), strict)
+
+    lax = read_committed(render_module(module("a", strict=False)), "m.py")
+    strict = read_committed(render_module(module("a", strict=True)), "m.py")
+    new = shape_of_module(module("a", "b", strict=True))
+
+    [loose] = diff_mirror("m", "m.py", lax, new).changes
+    [tight] = diff_mirror("m", "m.py", strict, new).changes
+    assert (loose.kind, loose.impact) == (Kind.FIELD_ADDED, Impact.COMPATIBLE)
+    assert (tight.kind, tight.impact) == (Kind.FIELD_ADDED, Impact.BREAKING)
+
+
+def test_const_values_are_compared_at_their_full_path() -> None:
+    def module(value: ir.JsonValue) -> ir.Module:
+        decl = ir.ConstDecl("LIMITS", value, ir.NEVER, None)
+        return ir.Module("m", (), "0" * 64, (decl,), True)
+
+    old = read_committed(
+        render_module(module({"a b": [1, 2, 3], "flag": True, "gone": None})), "m.py"
+    )
+    new = shape_of_module(module({"a b": [1, 9, 2, 3], "flag": 1, "new": "x"}))
+
+    changes = diff_mirror("m", "m.py", old, new).changes
+
+    assert [(c.path, c.kind, c.before, c.after) for c in changes] == [
+        ('LIMITS["a b"][1]', Kind.VALUE_ADDED, ABSENT, 9),
+        ("LIMITS.flag", Kind.VALUE_CHANGED, True, 1),
+        ("LIMITS.gone", Kind.VALUE_REMOVED, None, ABSENT),
+        ("LIMITS.new", Kind.VALUE_ADDED, ABSENT, "x"),
+    ]
+    assert {c.impact for c in changes} == {Impact.VALUE}
+
+
+def test_markdown_survives_hostile_values() -> None:
+    nasty = "a|b`c``d\nnew line **bold** <script>"
+    change = Change(
+        "X", f"X[{json.dumps(nasty)}]", Kind.VALUE_CHANGED, Impact.VALUE, nasty, "`"
+    )
+    diff = MirrorDiff("m|od", "gen/m`.py", [change])
+
+    markdown = render_markdown([diff])
+
+    assert_valid_markdown(markdown)
+    # outside code spans, nothing the value says can become markup or HTML
+    prose = re.sub(r"(`+).*?\1", "", markdown)
+    assert "<script>" not in prose and "**bold**" not in prose
+    assert "new line" not in prose
+    assert md_code("`x`") == "`` `x` ``"
