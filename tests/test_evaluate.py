@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from codegen.errors import InputError
+from codegen.extract_json import stringify
 from codegen.ir import JsonValue
 from codegen.ts.evaluate import Evaluator, to_json
 from codegen.ts.program import Program
+from tests.oracle import OracleError, node_evaluate
 
 
 def evaluate(
@@ -144,3 +146,67 @@ def test_column_counts_characters_not_bytes(tmp_path: Path) -> None:
     error = refusal(tmp_path, "export const X = { 'é': 1, b: f() };\n", "X")
     assert error.location is not None
     assert error.location.col == 31
+
+
+def value_or_refusal(tmp_path: Path, source: str, name: str) -> object:
+    """The value, or the InputError; a refusal is always an acceptable answer."""
+    try:
+        return evaluate(tmp_path, source, name)
+    except InputError as error:
+        assert error.location is not None, str(error)
+        return error
+
+
+@pytest.mark.parametrize(
+    ("source", "javascript"),
+    [
+        ("export const X = [1, , 3];", [1, None, 3]),
+        ("export const X = [1, 2, ,];", [1, 2, None]),
+        ("export const X = [...[1, , 3]];", [1, None, 3]),
+    ],
+)
+def test_array_holes_are_null_as_in_json_stringify(
+    tmp_path: Path, source: str, javascript: list[object]
+) -> None:
+    # JSON.stringify([1, , 3]) is "[1,null,3]"; dropping the hole shifts every later index.
+    result = value_or_refusal(tmp_path, source, "X")
+    assert isinstance(result, InputError) or result == javascript
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="bug: codegen/ts/evaluate.py _object keeps a literal __proto__ key; "
+    "JavaScript sets the prototype instead, so JSON.stringify omits it",
+)
+@pytest.mark.parametrize(
+    "source",
+    [
+        "export const X = { __proto__: { a: 1 }, b: 2 };",
+        "export const X = { '__proto__': null, b: 2 };",
+    ],
+)
+def test_proto_key_is_not_an_own_property(tmp_path: Path, source: str) -> None:
+    result = value_or_refusal(tmp_path, source, "X")
+    assert isinstance(result, InputError) or result == {"b": 2}
+
+
+def test_computed_proto_key_is_an_own_property(tmp_path: Path) -> None:
+    # The one spelling that does create a "__proto__" key, as JSON.stringify shows.
+    source = "export const X = { ['__proto__']: 5, b: 2 };"
+    assert evaluate(tmp_path, source, "X") == {"__proto__": 5, "b": 2}
+
+
+@pytest.mark.node
+@pytest.mark.xfail(
+    strict=True,
+    raises=OracleError,
+    reason="bug: tests/oracle.py node_evaluate splits Node's stdout with str.splitlines(), "
+    "which also splits on U+2028, U+2029, \\x1c-\\x1e and \\x85 inside JSON strings",
+)
+def test_line_separators_in_strings_print_as_node_prints_them(tmp_path: Path) -> None:
+    # JSON.stringify leaves U+2028 and U+2029 raw; tsmirror extract must too.
+    source = "export const S = ['\\u2028', '\\u2029', '\\x1c', '\\x85'];\n"
+    value = evaluate(tmp_path, source, "S")
+    assert value == ["\u2028", "\u2029", "\x1c", "\x85"]
+    assert node_evaluate(tmp_path / "main.ts", "S") == [stringify(value)]
