@@ -107,3 +107,34 @@ def test_missing_config_file(project: Path) -> None:
     result = run_tsmirror("check", "--config", "nope.toml", cwd=project)
     assert result.returncode == 2
     assert result.stderr == "nope.toml: error: config file not found\n"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="bug: codegen/drift.py read_text catches only FileNotFoundError; an output_dir "
+    "that is a file (NotADirectoryError) or a mirror path that is a folder "
+    "(IsADirectoryError) ends check and regen in a traceback",
+)
+@pytest.mark.parametrize("command", ["regen", "check"])
+@pytest.mark.parametrize("blocker", ["output-dir-is-a-file", "mirror-is-a-folder"])
+def test_unusable_output_path_is_an_error_not_a_traceback(
+    project: Path, command: str, blocker: str
+) -> None:
+    if blocker == "output-dir-is-a-file":
+        text = (project / "pyproject.toml").read_text()
+        (project / "pyproject.toml").write_text(
+            text.replace('output_dir = "generated"', 'output_dir = "README"')
+        )
+        (project / "README").write_text("not a folder\n")
+    else:
+        (project / "generated" / "role_charter.py").unlink()
+        (project / "generated" / "role_charter.py").mkdir()
+
+    result = run_tsmirror(command, cwd=project)
+
+    # An uncaught exception also exits 1, so the traceback is what tells them apart.
+    assert "Traceback" not in result.stderr
+    assert result.returncode in (1, 2), result.stdout + result.stderr
+    blocked = "README" if blocker == "output-dir-is-a-file" else "role_charter.py"
+    assert blocked in result.stdout + result.stderr
