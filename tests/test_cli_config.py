@@ -4,6 +4,8 @@ errors: one `path: error:` line on stderr, exit 2, nothing written."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,23 @@ def test_unusable_output_path_is_an_error_not_a_traceback(
     assert result.returncode in (1, 2), result.stdout + result.stderr
     blocked = "README" if blocker == "output-dir-is-a-file" else "role_charter.py"
     assert blocked in result.stdout + result.stderr
+
+
+def test_config_is_found_upward_from_a_subfolder(project: Path) -> None:
+    flip_kora_cell(project / MATRIX_TS, DENIED_TO_KORA)
+    result = run_tsmirror("check", cwd=project / "examples" / "substrate")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert DENIED_TO_KORA in result.stdout
+
+
+def test_python_dash_m_codegen_is_the_same_command(project: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "codegen", "check"],
+        cwd=project,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "in sync" in result.stderr
