@@ -34,9 +34,8 @@ class State(StrEnum):
     ORPHANED = "orphaned"  # a tsmirror file that no mirror produces any more
     HAND_EDITED = "hand-edited"  # the body no longer matches its own body-sha256
     SOURCE_CHANGED = "source changed"  # the TypeScript it was rendered from changed
-    GENERATOR_CHANGED = (
-        "generator changed"  # same sources, but templates/codegen render anew
-    )
+    # same sources; the templates, the generator or the config render anew
+    GENERATOR_CHANGED = "generator changed"
 
 
 #: What each state means, in the words `check` prints.
@@ -46,7 +45,8 @@ EXPLANATIONS: dict[State, str] = {
     State.HAND_EDITED: "the body no longer matches the body-sha256 in its header",
     State.SOURCE_CHANGED: "the TypeScript it was rendered from has changed",
     State.GENERATOR_CHANGED: (
-        "same sources, but the templates or the generator now render different bytes"
+        "same sources, but the config, the templates or the generator now render "
+        "different bytes"
     ),
 }
 
