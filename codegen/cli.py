@@ -237,6 +237,12 @@ def check(
     "'grant,breaking'. Classes: " + ", ".join(FAIL_ON_CLASSES) + ".",
 )
 @click.option(
+    "--title",
+    default="tsmirror diff",
+    show_default=True,
+    help="The markdown report's heading.",
+)
+@click.option(
     "--against",
     metavar="GIT_REF",
     help="Compare with the mirrors committed at this git ref (e.g. origin/main) instead "
@@ -247,6 +253,7 @@ def diff(
     source_root: Path | None,
     output_format: str,
     fail_on: str,
+    title: str,
     against: str | None,
 ) -> None:
     """Semantic changes between the committed mirrors and the current source: values at
@@ -280,7 +287,7 @@ def diff(
     if output_format == "json":
         click.echo(render_json(diffs, classes), nl=False)
     elif output_format == "markdown":
-        click.echo(render_markdown(diffs), nl=False)
+        click.echo(render_markdown(diffs, title=title), nl=False)
     else:
         colour = False if os.environ.get("NO_COLOR") else None  # None: only on a TTY
         click.echo(render_text(diffs, click.style), nl=False, color=colour)
