@@ -1,0 +1,309 @@
+"""The machine a run measured, and the run written out as results.json and results.md."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from bench.process import REPO_ROOT
+from bench.results import Results
+
+
+def _output(*argv: str) -> str:
+    try:
+        done = subprocess.run(
+            argv, capture_output=True, text=True, cwd=REPO_ROOT, check=False
+        )
+    except OSError:
+        return "unavailable"
+    return done.stdout.strip() if done.returncode == 0 else "unavailable"
+
+
+def _first(path: str, prefix: str) -> str:
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return "unknown"
+    return next(
+        (ln.split(":", 1)[1].strip() for ln in lines if ln.startswith(prefix)), "?"
+    )
+
+
+def _npm_version(package: str) -> str:
+    manifest = REPO_ROOT / "node_modules" / package / "package.json"
+    return (
+        json.loads(manifest.read_text())["version"] if manifest.is_file() else "absent"
+    )
+
+
+def machine() -> dict[str, Any]:
+    postgres = "absent"
+    try:
+        from tests.runtime.pg_substrate import _find_server_bindir
+
+        postgres = _output(str(_find_server_bindir() / "postgres"), "--version")
+    except BaseException:  # the tests' finder calls pytest.fail when there is no server
+        pass
+    dirty = _output(
+        "git", "status", "--porcelain", "--", "codegen", "templates", "runtime"
+    )
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": _output("git", "rev-parse", "--short", "HEAD"),
+        # Teammates edit the tree as this runs; these files differed from the commit.
+        "uncommitted_changes": dirty.splitlines() if dirty != "unavailable" else [],
+        "cpu": _first("/proc/cpuinfo", "model name"),
+        "cpus": os.cpu_count(),
+        "memory": _first("/proc/meminfo", "MemTotal"),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "tree_sitter": version("tree-sitter"),
+        "tree_sitter_typescript": version("tree-sitter-typescript"),
+        "node": _output("node", "--version") if shutil.which("node") else "absent",
+        "ts_json_schema_generator": _npm_version("ts-json-schema-generator"),
+        "tsx": _npm_version("tsx"),
+        "postgres": postgres,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def write(results: Results, out: Path) -> None:
+    results.machine["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    out.mkdir(parents=True, exist_ok=True)
+    data = results.to_json()
+    (out / "results.json").write_text(
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    )
+    (out / "results.md").write_text(markdown(data))
+
+
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _times(name: str, stats: dict[str, Any], ratio: object = "") -> str:
+    return _row(
+        name,
+        stats["median_ms"],
+        f"{stats['min_ms']} to {stats['max_ms']}",
+        ratio,
+        stats["peak_rss_mib"],
+    )
+
+
+def markdown(data: dict[str, Any]) -> str:
+    m, s = data["machine"], data["settings"]
+    lines = [
+        "# tsmirror benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench`); do not edit by hand.",
+        "",
+        f"- **Measured** {m['date']} at commit `{m['commit']}`"
+        + (
+            f" plus uncommitted changes to {len(m['uncommitted_changes'])} file(s) in "
+            "codegen/, templates/, runtime/"
+            if m["uncommitted_changes"]
+            else ""
+        ),
+        f"- **Machine** {m['cpu']}, {m['cpus']} CPUs, {m['memory']} memory; {m['os']}",
+        f"- **Load average** {m['load_average_at_start']} at start, "
+        f"{m['load_average_at_end']} at end",
+        f"- **Software** Python {m['python']}, tree-sitter {m['tree_sitter']}, "
+        f"tree-sitter-typescript {m['tree_sitter_typescript']}, Node {m['node']}, "
+        f"ts-json-schema-generator {m['ts_json_schema_generator']}, tsx {m['tsx']}, "
+        f"{m['postgres']}",
+        f"- **Method** median of {s['repeat']} whole-process runs per command after "
+        f"{s['warmup']} discarded warm-up run(s), commands interleaved round-robin with "
+        "their baseline; peak RSS from `wait4`. Times in ms.",
+        "",
+        "## Targets",
+        "",
+        _row("target", "measured", "limit", "result"),
+        _row("---", "---:", "---:", "---"),
+    ]
+    for t in data["targets"]:
+        op = "<=" if t["at_most"] else ">="
+        lines.append(
+            _row(
+                f"{t['description']} (`{t['id']}`)",
+                f"{t['value']} {t['unit']}",
+                f"{op} {t['limit']} {t['unit']}",
+                "pass" if t["met"] else "**MISSED**",
+            )
+        )
+    for section, reason in data["skipped"].items():
+        lines.append(_row(f"{section}: NOT MEASURED ({reason})", "", "", "**SKIPPED**"))
+
+    header = [
+        _row("command", "median", "range", "ratio", "peak RSS MiB"),
+        _row(*["---"] * 5),
+    ]
+    if "check_latency" in data:
+        c = data["check_latency"]
+        lines += [
+            "",
+            "## Check latency (example substrate)",
+            "",
+            "The floor: `python bench/floor.py` importing tree-sitter and parsing "
+            + ", ".join(f"`{p}`" for p in c["sources"])
+            + ". Ratios are to the floor.",
+            "",
+            *header,
+            _times("floor", c["floor"], "1.0"),
+            _times("`tsmirror check`", c["check"], c["check_ratio"]),
+            _times("`tsmirror regen` (no-op)", c["regen"], c["regen_ratio"]),
+        ]
+    if "alternatives" in data:
+        a = data["alternatives"]
+        up = a["speedup"]
+        lines += [
+            "",
+            "## Against the alternatives",
+            "",
+            "Ratio: how many times longer the alternative takes than `tsmirror extract` "
+            "on the same file and symbol.",
+            "",
+            *header,
+            _times(
+                "ts-json-schema-generator, KoraRoleCharterContent",
+                a["schema_generator"],
+                up["schema_generator"],
+            ),
+            _times(
+                "ts-json-schema-generator --no-type-check",
+                a["schema_generator_no_type_check"],
+                up["schema_generator_no_type_check"],
+            ),
+            _times(
+                "`tsmirror extract` KoraRoleCharterContent", a["extract_charter"], "1.0"
+            ),
+            _times(
+                "node --import tsx evaluate.mjs ACTOR_CAPABILITY_MATRIX",
+                a["tsx_evaluate"],
+                up["tsx_evaluate"],
+            ),
+            _times(
+                "`tsmirror extract` ACTOR_CAPABILITY_MATRIX", a["extract_matrix"], "1.0"
+            ),
+        ]
+    if "scale" in data:
+        lines += [
+            "",
+            "## Scale (synthetic matrices, 8 actors)",
+            "",
+            "parse: the floor on the same file (whole process); ratios are to it.",
+            "",
+            _row(
+                "capabilities",
+                "source KiB",
+                "parse",
+                "parse in-process",
+                "extract",
+                "extract ratio",
+                "regen",
+                "regen ratio",
+                "peak RSS MiB parse / extract / regen",
+            ),
+            _row(*["---:"] * 9),
+        ]
+        for r in data["scale"]["series"]:
+            lines.append(
+                _row(
+                    r["capabilities"],
+                    round(r["source_bytes"] / 1024),
+                    r["parse"]["median_ms"],
+                    r["parse_in_process_ms"],
+                    r["extract"]["median_ms"],
+                    r["extract_ratio"],
+                    r["regen"]["median_ms"],
+                    r["regen_ratio"],
+                    f"{r['parse']['peak_rss_mib']} / {r['extract']['peak_rss_mib']} / "
+                    f"{r['regen']['peak_rss_mib']}",
+                )
+            )
+        lines += [
+            "",
+            "Marginal cost, ms per 1,000 capabilities (constant when growth is linear):",
+            "",
+            _row("step", "parse", "extract", "regen"),
+            _row("---", "---:", "---:", "---:"),
+        ]
+        for step in data["scale"]["marginal_cost"]:
+            lines.append(
+                _row(
+                    f"{step['from']} -> {step['to']}",
+                    step["parse_ms_per_1000"],
+                    step["extract_ms_per_1000"],
+                    step["regen_ms_per_1000"],
+                )
+            )
+    if "generated_code" in data:
+        g = data["generated_code"]
+        lines += [
+            "",
+            "## Generated code",
+            "",
+            "Import of `capability_matrix` from an unchecked-hash .pyc in a fresh "
+            "interpreter, the standard library it uses already imported:",
+            "",
+            _row("capabilities", "module KiB", "pyc KiB", "median ms", "min ms"),
+            _row(*["---:"] * 5),
+            *(
+                _row(
+                    i["capabilities"],
+                    round(i["module_bytes"] / 1024),
+                    round(i["pyc_bytes"] / 1024),
+                    i["median_ms"],
+                    i["min_ms"],
+                )
+                for i in g["import"]
+            ),
+            "",
+            "`actor_has_capability` per call (ns): "
+            + ", ".join(f"{k} {v}" for k, v in g["actor_has_capability_ns"].items()),
+        ]
+    if "runtime" in data:
+        r = data["runtime"]
+        reads = r["reads_ms"]
+        lines += [
+            "",
+            "## Runtime (PostgreSQL from the runtime tests' fixtures)",
+            "",
+            f"`system_prompt_block()` from a warm cache: {r['system_prompt_block_warm_us']} "
+            "µs per call.",
+            "",
+            "The three reads, ms per call. `on_turn_start` runs them concurrently (cache TTL 0, "
+            "so every call reads); beside it the same reads gathered and one after another on "
+            "a loop thread of the bench's own. *delay proxy*: through a TCP proxy holding "
+            f"each chunk {r['proxy_one_way_delay_ms']} ms each way, as a network would; "
+            "`SELECT 1` is the round trip that gives.",
+            "",
+            _row(
+                "network",
+                "`on_turn_start`",
+                "gathered",
+                "one after another",
+                "`SELECT 1`",
+                "one after another / `on_turn_start`",
+            ),
+            _row("---", *["---:"] * 5),
+            *(
+                _row(
+                    network.replace("_", " "),
+                    ms["on_turn_start"],
+                    ms["gathered"],
+                    ms["one_after_another"],
+                    ms["select_1"],
+                    round(ms["one_after_another"] / ms["on_turn_start"], 2),
+                )
+                for network, ms in reads.items()
+            ),
+        ]
+    return "\n".join(lines) + "\n"
