@@ -14,7 +14,7 @@ import click
 
 from codegen.config import Config, load_config
 from codegen.diff_report import render_json, render_markdown, render_text
-from codegen.drift import State, find_problems, read_text
+from codegen.drift import State, find_problems, read_text, shown
 from codegen.errors import InputError
 from codegen.extract_json import extract_symbol, stringify
 from codegen.semantic import (
@@ -39,14 +39,6 @@ _root_option = click.option(
     type=click.Path(path_type=Path, file_okay=False),
     help="Where the TypeScript lives; overrides the config and its environment variable.",
 )
-
-
-def shown(path: Path) -> str:
-    """A path as the user should see it: relative to the working directory when inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def fail(error: InputError) -> None:
@@ -78,10 +70,10 @@ def regen(config_path: Path | None, source_root: Path | None, prune: bool) -> No
     try:
         config = _load(config_path, source_root)
         outputs = render_all(config)
+        # what each file's state was before this run, for the per-mirror summary
+        before = {p.path: p for p in find_problems(outputs, config.output_dir)}
     except InputError as error:
         fail(error)
-    # what each file's state was before this run, for the per-mirror summary
-    before = {p.path: p for p in find_problems(outputs, config.output_dir)}
     orphans = [p.path for p in before.values() if p.state is State.ORPHANED]
     try:
         written = write_outputs(outputs)
@@ -180,9 +172,9 @@ def check(
     try:
         config = _load(config_path, source_root)
         outputs = render_all(config)
+        problems = find_problems(outputs, config.output_dir)
     except InputError as error:
         fail(error)
-    problems = find_problems(outputs, config.output_dir)
     if output_format == "json":
         document = {
             "in_sync": not problems,

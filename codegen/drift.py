@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from codegen.errors import InputError
 from codegen.render import HEADER_LINES
 
 _HEADER = re.compile(
@@ -127,15 +128,31 @@ def classify(path: Path, expected: str, actual: str | None) -> Problem | None:
     return Problem(path, State.GENERATOR_CHANGED, expected, actual)
 
 
+def shown(path: Path) -> str:
+    """A path as the user should see it: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def read_text(path: Path) -> str | None:
+    """The file's text, or None when there is no file. A path that cannot be read (a folder,
+    a parent that is a file, no permission) is bad input, not drift."""
     try:
         return path.read_bytes().decode("utf-8", "replace")
     except FileNotFoundError:
         return None
+    except OSError as error:
+        raise InputError(
+            f"cannot read: {error.strerror or error}", path=shown(path)
+        ) from None
 
 
 def find_problems(outputs: dict[Path, str], output_dir: Path) -> list[Problem]:
-    """Every difference between ``outputs`` and ``output_dir``, in path order."""
+    """Every difference between ``outputs`` and ``output_dir``, in path order.
+
+    Raises :class:`InputError` when a path cannot be read."""
     problems = [
         problem
         for path, expected in sorted(outputs.items())

@@ -568,3 +568,26 @@ def test_markdown_survives_hostile_values() -> None:
     assert "<script>" not in prose and "**bold**" not in prose
     assert "new line" not in prose
     assert md_code("`x`") == "`` `x` ``"
+
+
+@pytest.mark.parametrize(("no_color", "coloured"), [(None, True), ("1", False)])
+def test_text_is_coloured_for_a_terminal_unless_no_color(
+    project: Path, monkeypatch: pytest.MonkeyPatch, no_color: str | None, coloured: bool
+) -> None:
+    from click.testing import CliRunner
+
+    from codegen.cli import main
+
+    set_kora_cell(project / MATRIX_TS, CAPABILITY, True)
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("KORA_ISOKRON_REPO", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    if no_color is not None:
+        monkeypatch.setenv("NO_COLOR", no_color)
+
+    # color=True stands for a TTY: click strips styles only when it is False
+    result = CliRunner().invoke(main, ["diff"], color=True)
+
+    assert result.exit_code == 0, result.output
+    assert ("\x1b[" in result.output) is coloured
+    assert "GRANT" in result.output
