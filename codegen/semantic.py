@@ -585,8 +585,9 @@ def _diff_const(
 ) -> None:
     old: Side = before.value if before is not None else ABSENT
     new: Side = after.value if after is not None else ABSENT
-    matrix_old = is_matrix(old) or (isinstance(old, Absent) and is_matrix(new))
-    matrix_new = is_matrix(new) or (isinstance(new, Absent) and is_matrix(old))
+    # an absent or emptied matrix is still a matrix: its rows were added or removed
+    matrix_old = is_matrix(old) or (_no_rows(old) and is_matrix(new))
+    matrix_new = is_matrix(new) or (_no_rows(new) and is_matrix(old))
     if matrix_old and matrix_new:
         _diff_matrix(
             result,
@@ -604,6 +605,10 @@ def _diff_const(
     else:
         for path, kind, a, b in diff_values(name, old, new):
             result.changes.append(Change(name, path, kind, Impact.VALUE, a, b))
+
+
+def _no_rows(value: Side) -> bool:
+    return isinstance(value, Absent) or value == {}
 
 
 def _diff_matrix(

@@ -591,3 +591,22 @@ def test_text_is_coloured_for_a_terminal_unless_no_color(
     assert result.exit_code == 0, result.output
     assert ("\x1b[" in result.output) is coloured
     assert "GRANT" in result.output
+
+
+@pytest.mark.parametrize("emptied", [{}, None], ids=["emptied", "removed"])
+def test_a_matrix_emptied_or_removed_revokes_every_grant(emptied: object) -> None:
+    def module(value: ir.JsonValue | None) -> ir.Module:
+        decls = () if value is None else (ir.ConstDecl("M", value, ir.NEVER, None),)
+        return ir.Module("m", (), "0" * 64, decls, True)
+
+    matrix: ir.JsonValue = {"cap_a": {"kora": True, "critic": False}}
+    old = read_committed(render_module(module(matrix)), "m.py")
+    new = shape_of_module(module(emptied))  # type: ignore[arg-type]
+
+    diff = diff_mirror("m", "m.py", old, new)
+
+    assert [(c.path, c.kind) for c in diff.changes] == [
+        ("M.cap_a", Kind.CAPABILITY_REMOVED),
+        ("M.cap_a.kora", Kind.REVOKE),
+    ]
+    assert diff.privileges["M"]["kora"].revokes == 1
