@@ -9,6 +9,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -41,7 +42,7 @@ _root_option = click.option(
 )
 
 
-def fail(error: InputError) -> None:
+def fail(error: InputError) -> NoReturn:
     click.echo(str(error), err=True)
     sys.exit(EXIT_INPUT)
 
