@@ -54,6 +54,7 @@ def environment() -> jinja2.Environment:
         decoder=decoder,
         comment=comment,
         py_scalar=py_scalar,
+        field_annotation=field_annotation,
     )
     env.tests.update(
         const=lambda d: isinstance(d, ir.ConstDecl),
@@ -100,7 +101,8 @@ def body_digest(body: str) -> str:
 
 
 def imports_for(module: ir.Module) -> dict[str, list[str]]:
-    """``{module: [names]}`` of exactly what the rendered body uses."""
+    """``{module: [names]}`` of exactly what the rendered body uses; an empty list means
+    a plain ``import module``."""
     typing: set[str] = set()
     other: dict[str, set[str]] = {}
 
@@ -139,6 +141,7 @@ def imports_for(module: ir.Module) -> dict[str, list[str]]:
     if any(isinstance(d, ir.ObjectDecl) for d in module.declarations):
         # what templates/validation.py.j2 uses
         typing.update(("Any", "ClassVar", "Final", "NamedTuple", "Self"))
+        other.setdefault("json", set())
         need("collections.abc", "Callable")
         need("collections.abc", "Mapping")
         need("dataclasses", "dataclass")
@@ -244,6 +247,17 @@ _PRIMITIVE_TYPES = {
     "null": "None",
     "never": "Never",
 }
+
+
+def field_annotation(field: ir.Field) -> str:
+    """``name: T`` for a dataclass attribute; an optional one defaults to None."""
+    annotation = py_type(field.type)
+    if not field.optional:
+        return annotation
+    admits_null = field.type == ir.NULL or (
+        isinstance(field.type, ir.UnionType) and ir.NULL in field.type.members
+    )
+    return f"{annotation} = None" if admits_null else f"{annotation} | None = None"
 
 
 def is_literal_union(type_: ir.TypeRef) -> bool:

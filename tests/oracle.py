@@ -36,12 +36,26 @@ def node_evaluate(file: Path, *symbols: str) -> list[str]:
     if tsconfig is not None:
         env["TSX_TSCONFIG_PATH"] = str(tsconfig)
     out = _run_node(["--import", "tsx", str(EVALUATE), str(file), *symbols], env=env)
-    lines = out.splitlines()
+    # Only \n ends a line: JSON.stringify leaves U+2028 and friends raw inside strings.
+    lines = out.rstrip("\n").split("\n")
     if len(lines) != len(symbols):
         raise OracleError(
             f"evaluate.mjs printed {len(lines)} lines for {len(symbols)} symbols"
         )
     return lines
+
+
+def node_evaluate_many(jobs: list[tuple[Path, list[str]]]) -> list[list[str] | str]:
+    """Many files in one Node process: per file, the JSON texts of its symbols, or the
+    error message (a str) when Node could not load or evaluate it."""
+    stdin = json.dumps(
+        [{"file": str(Path(f).resolve()), "symbols": s} for f, s in jobs]
+    )
+    out = _run_node(["--import", "tsx", str(EVALUATE), "--batch"], stdin=stdin)
+    results = json.loads(out)
+    if len(results) != len(jobs):
+        raise OracleError(f"evaluate.mjs answered {len(results)} of {len(jobs)} files")
+    return [r["values"] if "values" in r else r["error"] for r in results]
 
 
 def ajv_verdicts(file: Path, type_name: str, documents: list[object]) -> list[bool]:

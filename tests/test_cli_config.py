@@ -111,13 +111,6 @@ def test_missing_config_file(project: Path) -> None:
     assert result.stderr == "nope.toml: error: config file not found\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: codegen/drift.py read_text catches only FileNotFoundError; an output_dir "
-    "that is a file (NotADirectoryError) or a mirror path that is a folder "
-    "(IsADirectoryError) ends check and regen in a traceback",
-)
 @pytest.mark.parametrize("command", ["regen", "check"])
 @pytest.mark.parametrize("blocker", ["output-dir-is-a-file", "mirror-is-a-folder"])
 def test_unusable_output_path_is_an_error_not_a_traceback(

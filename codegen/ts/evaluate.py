@@ -301,6 +301,10 @@ class Evaluator:
                 value_node = member.child_by_field_name("value")
                 assert key_node is not None and value_node is not None
                 key = self._key(file, key_node, depth)
+                if key == "__proto__" and key_node.type != "computed_property_name":
+                    # `__proto__: v` sets the prototype; JSON.stringify never sees it.
+                    self.evaluate(file, value_node, depth + 1)
+                    continue
                 if key in written:
                     first = file.location(written[key])
                     raise file.error(
@@ -369,10 +373,18 @@ class Evaluator:
 
     def _array(self, file: SourceFile, node: Node, depth: int) -> list[Any]:
         result: list[Any] = []
-        for element in node.named_children:
-            if element.type == "comment":
+        # A comma with no element before it is a hole ([1,,2]); JSON.stringify prints null.
+        filled = False
+        for element in node.children:
+            kind = element.type
+            if kind == ",":
+                if not filled:
+                    result.append(UNDEFINED)
+                filled = False
+            elif kind in ("[", "]", "comment"):
                 continue
-            if element.type == "spread_element":
+            elif kind == "spread_element":
+                filled = True
                 spread = self.evaluate(file, element.named_children[0], depth + 1)
                 if isinstance(spread, list):
                     result.extend(spread)
@@ -384,6 +396,7 @@ class Evaluator:
                         f"spread of a {describe(spread)} into an array is not iterable",
                     )
             else:
+                filled = True
                 result.append(self.evaluate(file, element, depth + 1))
         return result
 

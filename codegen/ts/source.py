@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import tree_sitter_typescript
-from tree_sitter import Language, Node, Parser, Tree
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from codegen.errors import InputError, Location
 from codegen.ts.literals import decode_string
@@ -18,16 +19,6 @@ _IGNORED_STATEMENTS = frozenset(
         "comment",
         "expression_statement",
         "empty_statement",
-        "if_statement",
-        "for_statement",
-        "for_in_statement",
-        "while_statement",
-        "do_statement",
-        "try_statement",
-        "throw_statement",
-        "switch_statement",
-        "labeled_statement",
-        "statement_block",
         "ambient_declaration",
         "module",
         "internal_module",
@@ -37,8 +28,24 @@ _IGNORED_STATEMENTS = frozenset(
 
 
 @cache
+def typescript_language() -> Language:
+    return Language(tree_sitter_typescript.language_typescript())
+
+
+@cache
 def typescript_parser() -> Parser:
-    return Parser(Language(tree_sitter_typescript.language_typescript()))
+    return Parser(typescript_language())
+
+
+@cache
+def file_checks_query() -> Query:
+    """One query, one pass over the tree, for every whole-file check in queries/."""
+    folder = Path(__file__).parent / "queries"
+    text = "\n".join(
+        (folder / name).read_text()
+        for name in ("lenient-syntax.scm", "import-time-effects.scm")
+    )
+    return Query(typescript_language(), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +165,152 @@ def parse_source(path: Path, display: str, shown: str, data: bytes) -> SourceFil
         if node.is_missing:
             raise source.error(node, f"syntax error: missing {node.type!r}")
         raise source.error(node, f"syntax error near {source.snippet(node, 40)!r}")
+    check_whole_file(source)
     for statement in tree.root_node.named_children:
         _index_statement(source, statement)
     return source
+
+
+# Functions and methods run later, if ever; so do instance field initializers.
+_DEFERRED = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "generator_function_declaration",
+        "generator_function",
+        "arrow_function",
+        "method_definition",
+    }
+)
+# Top-level statements that declare, import or export; anything else runs at import time.
+_DECLARATIVE_STATEMENTS = frozenset(
+    {
+        "comment",
+        "empty_statement",
+        "hash_bang_line",
+        "import_statement",
+        "export_statement",
+        "lexical_declaration",
+        "variable_declaration",
+        "function_declaration",
+        "generator_function_declaration",
+        "function_signature",
+        "class_declaration",
+        "abstract_class_declaration",
+        "interface_declaration",
+        "type_alias_declaration",
+        "enum_declaration",
+        "ambient_declaration",
+        "module",
+        "internal_module",
+    }
+)
+_NON_IDENTIFIER = re.compile(rb"[^\x00-\x7e]|\x7f|\\u")
+
+
+def check_whole_file(source: SourceFile) -> None:
+    """Refuse what would make a static reading of the file wrong, wherever it is:
+    syntax the grammar tolerates but TypeScript rejects, identifiers JavaScript would not
+    accept, and code that runs at import time and could change a value."""
+    root = source.tree.root_node
+    for statement in root.named_children:
+        if statement.type not in _DECLARATIVE_STATEMENTS and not _harmless(
+            source, statement
+        ):
+            raise source.error(
+                statement,
+                f"top-level statement {source.snippet(statement)} runs at import time; "
+                "a mirrored file may only declare, import and export",
+            )
+    findings: list[tuple[Node, str]] = []
+    for name, nodes in QueryCursor(file_checks_query()).captures(root).items():
+        for node in nodes:
+            if name != "effect":
+                if not _ambient(node):
+                    findings.append((node, f"syntax error: {name.replace('-', ' ')}"))
+            elif not _deferred(node) and not _is_object_freeze(source, node):
+                findings.append(
+                    (
+                        node,
+                        f"{node.type.replace('_', ' ')} {source.snippet(node)} is not "
+                        "statically evaluable: it runs at import time and could change "
+                        "a mirrored value",
+                    )
+                )
+    if _NON_IDENTIFIER.search(source.data):
+        findings += _bad_identifiers(source)
+    if findings:
+        node, message = min(findings, key=lambda finding: finding[0].start_byte)
+        raise source.error(node, message)
+
+
+def _harmless(source: SourceFile, statement: Node) -> bool:
+    """``'use strict';`` and ``Object.freeze(X);`` at the top level change nothing."""
+    if statement.type != "expression_statement" or statement.named_child_count != 1:
+        return False
+    expression = statement.named_children[0]
+    return expression.type == "string" or _is_object_freeze(source, expression)
+
+
+def _ambient(node: Node) -> bool:
+    """Inside ``declare ...``, where a const has no initializer."""
+    parent = node.parent
+    while parent is not None and parent.type != "program":
+        if parent.type == "ambient_declaration":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _deferred(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _DEFERRED:
+            return True
+        if parent.type == "public_field_definition" and not any(
+            child.type == "static" for child in parent.children
+        ):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _is_object_freeze(source: SourceFile, node: Node) -> bool:
+    callee = (
+        node.child_by_field_name("function") if node.type == "call_expression" else None
+    )
+    return (
+        callee is not None
+        and source.text(callee).replace(" ", "") == "Object.freeze"
+        and "Object" not in source.values
+        and "Object" not in source.imports
+    )
+
+
+def _bad_identifiers(source: SourceFile) -> list[tuple[Node, str]]:
+    """Identifiers the grammar lexes but JavaScript rejects (DEL, symbols, escapes)."""
+    found = []
+    for nodes in (
+        QueryCursor(identifier_query()).captures(source.tree.root_node).values()
+    ):
+        for node in nodes:
+            text = source.text(node)
+            if not text.replace("$", "_").isidentifier():
+                found.append((node, f"syntax error: invalid identifier {text!r}"))
+    return found
+
+
+@cache
+def identifier_query() -> Query:
+    kinds = (
+        "identifier",
+        "property_identifier",
+        "shorthand_property_identifier",
+        "shorthand_property_identifier_pattern",
+        "type_identifier",
+        "private_property_identifier",
+    )
+    return Query(typescript_language(), "\n".join(f"({kind}) @id" for kind in kinds))
 
 
 def first_syntax_error(root: Node) -> Node:

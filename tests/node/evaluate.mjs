@@ -2,35 +2,57 @@
 // TypeScript itself says a const evaluates to, for the differential tests.
 //
 // Usage: node --import tsx tests/node/evaluate.mjs FILE.ts SYMBOL [SYMBOL...]
+//        node --import tsx tests/node/evaluate.mjs --batch < [{"file", "symbols"}, ...]
+//
+// --batch evaluates many files in one process (the fuzz campaign needs thousands) and
+// prints a JSON array with, per file, {"values": [json text, ...]} or {"error": message}.
 //
 // `--import tsx` is resolved from the working directory, so run it from the
 // repository root. tsx reads tsconfig.json from the working directory unless
 // TSX_TSCONFIG_PATH names one; tests/oracle.py sets it to the tsconfig nearest
 // FILE so that case folders can use `paths`.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [file, ...symbols] = process.argv.slice(2);
-if (file === undefined || symbols.length === 0) {
-  console.error('usage: node --import tsx evaluate.mjs FILE.ts SYMBOL [SYMBOL...]');
-  process.exit(2);
+async function evaluate(file, symbols) {
+  const namespace = await import(pathToFileURL(path.resolve(file)).href);
+  return symbols.map((symbol) => {
+    // Types are erased at runtime, so a type name lands here too.
+    if (!(symbol in namespace)) {
+      throw new Error(`${file}: ${symbol} is not exported as a value`);
+    }
+    const json = JSON.stringify(namespace[symbol]);
+    // Functions and undefined have no JSON form; printing "undefined" would
+    // look like a value to the caller.
+    if (json === undefined) {
+      throw new Error(`${file}: ${symbol} has no JSON representation`);
+    }
+    return json;
+  });
 }
 
-const namespace = await import(pathToFileURL(path.resolve(file)).href);
-const lines = [];
-for (const symbol of symbols) {
-  // Types are erased at runtime, so a type name lands here too.
-  if (!(symbol in namespace)) {
-    console.error(`${file}: ${symbol} is not exported as a value`);
+const args = process.argv.slice(2);
+if (args[0] === '--batch') {
+  const results = [];
+  for (const { file, symbols } of JSON.parse(readFileSync(0, 'utf8'))) {
+    try {
+      results.push({ values: await evaluate(file, symbols) });
+    } catch (error) {
+      results.push({ error: String(error && error.message ? error.message : error) });
+    }
+  }
+  process.stdout.write(JSON.stringify(results) + '\n');
+} else {
+  const [file, ...symbols] = args;
+  if (file === undefined || symbols.length === 0) {
+    console.error('usage: node --import tsx evaluate.mjs FILE.ts SYMBOL [SYMBOL...]');
+    process.exit(2);
+  }
+  try {
+    process.stdout.write((await evaluate(file, symbols)).join('\n') + '\n');
+  } catch (error) {
+    console.error(error.message);
     process.exit(1);
   }
-  const json = JSON.stringify(namespace[symbol]);
-  // Functions and undefined have no JSON form; printing "undefined" would
-  // look like a value to the caller.
-  if (json === undefined) {
-    console.error(`${file}: ${symbol} has no JSON representation`);
-    process.exit(1);
-  }
-  lines.push(json);
 }
-process.stdout.write(lines.join('\n') + '\n');
