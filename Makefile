@@ -7,7 +7,7 @@ PY := $(BIN)/python
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
-.PHONY: install regen check lint typecheck test bench node postgres clean
+.PHONY: install regen check lint typecheck test bench fuzz node postgres clean
 
 install: $(INSTALLED)
 
@@ -49,6 +49,11 @@ test: install node postgres lint typecheck
 
 bench: install node postgres
 	$(PY) -m bench
+
+# A long fuzz campaign against the Node oracle; tests/test_fuzz.py runs a short one.
+FUZZ_COUNT ?= 5000
+fuzz: install node
+	$(PY) -m tests.fuzz --count $(FUZZ_COUNT) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

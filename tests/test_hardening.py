@@ -197,7 +197,7 @@ def test_enum_members_that_shadow_str_methods_are_renamed(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     "text",
     [
-        "export const X = " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + ";",
+        "export const X = " + "[" * 10_000 + "]" * 10_000 + ";",
         "export const X = "
         + "{a: " * (MAX_DEPTH + 5)
         + "1"
@@ -241,3 +241,26 @@ def test_a_union_of_thousands_of_members_is_not_recursive(tmp_path: Path) -> Non
     module = build_ir(tmp_path, tmp_path / "wide.ts", "wide", ["U"])
     (alias,) = module.declarations
     assert len(alias.type.members) == 20_000  # type: ignore[union-attr]
+
+
+def test_an_oversized_source_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    big = tmp_path / "big.ts"
+    with big.open("wb") as handle:  # 50 MB: a comment, then one const
+        handle.write(b"//" + b"x" * (50 * 1024 * 1024) + b"\nexport const X = 1;\n")
+    with pytest.raises(InputError) as raised:
+        build_ir(tmp_path, big, "big", ["X"])
+    assert str(raised.value).startswith("big.ts: error: file is ")
+
+
+def test_wide_objects_and_long_strings_render(tmp_path: Path) -> None:
+    keys = ", ".join(f"k{i}: {i}" for i in range(200_000))
+    (tmp_path / "wide.ts").write_text(
+        f"export const WIDE = {{{keys}}};\nexport const LONG = '{'a' * 10_000_000}';\n"
+    )
+    module = build_ir(tmp_path, tmp_path / "wide.ts", "wide", ["WIDE", "LONG"])
+    wide, long = module.declarations
+    assert len(wide.value) == 200_000  # type: ignore[union-attr, arg-type]
+    assert len(long.value) == 10_000_000  # type: ignore[union-attr, arg-type]

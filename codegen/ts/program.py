@@ -25,7 +25,7 @@ _EXTENSIONS = (".ts", ".tsx", ".d.ts")
 _JS_TO_TS = {".js": (".ts", ".tsx", ".d.ts"), ".mjs": (".mts",), ".cjs": (".cts",)}
 
 #: Files larger than this are refused before parsing.
-MAX_SOURCE_BYTES = 64 * 1024 * 1024
+MAX_SOURCE_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
