@@ -1,4 +1,4 @@
-"""Runs one command; writes its wall time and peak RSS to RESULT; exits with its status.
+"""Runs one command; writes its wall time, CPU time and peak RSS to RESULT; exits as it did.
 
 Usage: python -S bench/launch.py RESULT -- COMMAND [ARG...]
 
@@ -19,5 +19,5 @@ pid = os.posix_spawnp(argv[0], argv, os.environ)
 _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - start
 with open(result, "w") as handle:
-    handle.write(f"{seconds} {usage.ru_maxrss}\n")
+    handle.write(f"{seconds} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}\n")
 sys.exit(os.waitstatus_to_exitcode(status))

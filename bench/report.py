@@ -93,6 +93,7 @@ def _times(name: str, stats: dict[str, Any], ratio: object = "") -> str:
         name,
         stats["median_ms"],
         f"{stats['min_ms']} to {stats['max_ms']}",
+        stats["median_cpu_ms"],
         ratio,
         stats["peak_rss_mib"],
     )
@@ -121,7 +122,9 @@ def markdown(data: dict[str, Any]) -> str:
         f"{m['postgres']}",
         f"- **Method** median of {s['repeat']} whole-process runs per command after "
         f"{s['warmup']} discarded warm-up run(s), commands interleaved round-robin with "
-        "their baseline; peak RSS from `wait4`. Times in ms.",
+        "their baseline; targets judge the wall-clock medians. CPU (user + system) and "
+        "peak RSS come from `wait4`. Times in ms. The machine is shared: a load average "
+        "near or above the CPU count means other work ran alongside.",
         "",
         "## Targets",
         "",
@@ -142,8 +145,8 @@ def markdown(data: dict[str, Any]) -> str:
         lines.append(_row(f"{section}: NOT MEASURED ({reason})", "", "", "**SKIPPED**"))
 
     header = [
-        _row("command", "median", "range", "ratio", "peak RSS MiB"),
-        _row(*["---"] * 5),
+        _row("command", "median", "range", "CPU median", "ratio", "peak RSS MiB"),
+        _row("---", *["---:"] * 5),
     ]
     if "check_latency" in data:
         c = data["check_latency"]
