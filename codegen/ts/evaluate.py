@@ -261,10 +261,8 @@ class Evaluator:
             return self._array(file, node, depth)
         if kind == "identifier":
             return self._identifier(file, node, depth)
-        if kind == "member_expression":
+        if kind in ("member_expression", "subscript_expression"):
             return self._member(file, node, depth)
-        if kind == "subscript_expression":
-            return self._subscript(file, node, depth)
         if kind == "unary_expression":
             return self._unary(file, node, depth)
         if kind == "call_expression":
@@ -401,24 +399,36 @@ class Evaluator:
         return result
 
     def _member(self, file: SourceFile, node: Node, depth: int) -> Any:
+        """``X.key``, ``X['key']``, ``X[0]``, ``ns.X`` for a namespace import."""
         if any(c.type == "optional_chain" for c in node.children):
             raise file.error(
                 node,
                 f"optional chaining {file.snippet(node)} is not statically evaluable",
             )
         obj_node = node.child_by_field_name("object")
-        prop_node = node.child_by_field_name("property")
-        assert obj_node is not None and prop_node is not None
-        prop = file.text(prop_node)
+        key_node = node.child_by_field_name(
+            "property" if node.type == "member_expression" else "index"
+        )
+        assert obj_node is not None and key_node is not None
+        if node.type == "member_expression":
+            key = file.text(key_node)
+        else:
+            index = self.evaluate(file, key_node, depth + 1)
+            if isinstance(index, (int, float)) and not isinstance(index, bool):
+                key = number_to_string(index)
+            elif isinstance(index, str):
+                key = index
+            else:
+                raise file.error(
+                    key_node, f"index {file.snippet(key_node)} is a {describe(index)}"
+                )
         namespace = self._namespace(file, obj_node)
         if namespace is not None:
             binding = self.program.resolve_export(
-                namespace, prop, prop_node, "value", origin=file
+                namespace, key, key_node, "value", origin=file
             )
             return self.evaluate_binding(binding, node, file, depth + 1)
-        return self._property(
-            file, node, self.evaluate(file, obj_node, depth + 1), prop
-        )
+        return self._property(file, node, self.evaluate(file, obj_node, depth + 1), key)
 
     def _namespace(self, file: SourceFile, node: Node) -> SourceFile | None:
         if node.type != "identifier":
@@ -428,32 +438,6 @@ class Evaluator:
             return None
         binding = self.program.resolve_value(file, name, node)
         return binding.namespace
-
-    def _subscript(self, file: SourceFile, node: Node, depth: int) -> Any:
-        if any(c.type == "optional_chain" for c in node.children):
-            raise file.error(
-                node,
-                f"optional chaining {file.snippet(node)} is not statically evaluable",
-            )
-        obj_node = node.child_by_field_name("object")
-        index_node = node.child_by_field_name("index")
-        assert obj_node is not None and index_node is not None
-        index = self.evaluate(file, index_node, depth + 1)
-        if isinstance(index, (int, float)) and not isinstance(index, bool):
-            key = number_to_string(index)
-        elif isinstance(index, str):
-            key = index
-        else:
-            raise file.error(
-                index_node, f"index {file.snippet(index_node)} is a {describe(index)}"
-            )
-        namespace = self._namespace(file, obj_node)
-        if namespace is not None:
-            binding = self.program.resolve_export(
-                namespace, key, index_node, "value", origin=file
-            )
-            return self.evaluate_binding(binding, node, file, depth + 1)
-        return self._property(file, node, self.evaluate(file, obj_node, depth + 1), key)
 
     def _property(self, file: SourceFile, node: Node, obj: Any, key: str) -> Any:
         if isinstance(obj, dict) and key in obj:
