@@ -164,6 +164,7 @@ def _contains_object(value: ir.JsonValue) -> bool:
 # --- Python literals --------------------------------------------------------------------------
 
 
+@cache  # a matrix repeats the same few keys hundreds of thousands of times
 def py_string(text: str) -> str:
     """A Python string literal for ``text``, in ruff's preferred quotes, ASCII-only.
 

@@ -13,7 +13,6 @@ while evaluating (it matters for key order and spreads) and dropped by :func:`to
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,6 @@ class _Undefined:
 
 UNDEFINED: Any = _Undefined()
 
-_ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")
 _WRAPPERS = frozenset(
     {
         "as_expression",
@@ -57,8 +55,14 @@ _WRAPPERS = frozenset(
 
 
 def is_array_index(key: str) -> bool:
-    """Keys that JavaScript orders first, ascending, in every object."""
-    return bool(_ARRAY_INDEX.fullmatch(key)) and int(key) < 2**32 - 1
+    """Keys that JavaScript orders first, ascending, in every object: canonical decimal
+    integers below 2**32 - 1."""
+    return (
+        key.isdigit()
+        and key.isascii()
+        and (key == "0" or key[0] != "0")
+        and int(key) < 2**32 - 1
+    )
 
 
 def order_keys(obj: dict[str, Any]) -> dict[str, Any]:
@@ -105,6 +109,8 @@ class Evaluator:
         self.program = program
         self._values: dict[tuple[Path, str], Any] = {}
         self._in_progress: set[tuple[Path, str]] = set()
+        # Whether any value holds `undefined`; only then does to_json need to copy.
+        self.saw_undefined = False
 
     # --- declarations ---------------------------------------------------------------------
 
@@ -254,6 +260,7 @@ class Evaluator:
         if kind == "null":
             return None
         if kind == "undefined":
+            self.saw_undefined = True
             return UNDEFINED
         if kind == "object":
             return self._object(file, node, depth)
@@ -282,6 +289,7 @@ class Evaluator:
     def _identifier(self, file: SourceFile, node: Node, depth: int) -> Any:
         name = file.text(node)
         if name == "undefined" and name not in file.values and name not in file.imports:
+            self.saw_undefined = True
             return UNDEFINED
         binding = self.program.resolve_value(file, name, node)
         return self.evaluate_binding(binding, node, file, depth + 1)
@@ -377,6 +385,7 @@ class Evaluator:
             kind = element.type
             if kind == ",":
                 if not filled:
+                    self.saw_undefined = True
                     result.append(UNDEFINED)
                 filled = False
             elif kind in ("[", "]", "comment"):

@@ -134,7 +134,9 @@ class MirrorBuilder:
                 type_ = _no_undefined(file, annotation, type_)
             else:
                 type_ = infer_type(value)
-            return ir.ConstDecl(name, to_json(value), type_, doc)
+            if self.evaluator.saw_undefined:
+                value = to_json(value)
+            return ir.ConstDecl(name, value, type_, doc)
         if kind == "enum":
             members = tuple(
                 ir.EnumMember(
