@@ -106,6 +106,10 @@ def load_config(
                 f"{where}: module {module!r} is configured twice", path=shown
             )
         source = _string(raw, "source", shown, where=where)
+        if not Path(os.path.normpath(root / source)).is_relative_to(root):
+            raise InputError(
+                f"{where}: source {source!r} leaves the source root {root}", path=shown
+            )
         symbols = raw.get("symbols")
         if (
             not isinstance(symbols, list)

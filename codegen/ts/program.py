@@ -24,6 +24,8 @@ _EXTENSIONS = (".ts", ".tsx", ".d.ts")
 # A specifier written with a JavaScript extension names the TypeScript file beside it.
 _JS_TO_TS = {".js": (".ts", ".tsx", ".d.ts"), ".mjs": (".mts",), ".cjs": (".cts",)}
 
+#: How long a chain of tsconfig.json ``extends`` may be.
+MAX_EXTENDS = 16
 #: Files larger than this are refused before parsing.
 MAX_SOURCE_BYTES = 16 * 1024 * 1024
 
@@ -36,6 +38,28 @@ class Binding:
     file: SourceFile
     declaration: Declaration | None  # None for a namespace binding
     namespace: SourceFile | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One place ``Program._find_export`` looks: ``name`` in ``file``, reached from
+    ``parent``. ``hop`` is the named re-export or import that led here (the file it is
+    written in, its node, the file it names), kept through ``export *`` steps."""
+
+    file: SourceFile
+    name: str
+    parent: _Step | None
+    hop: tuple[SourceFile, Node, SourceFile] | None
+
+    def in_a_cycle(self) -> bool:
+        """Whether an earlier step on the way here looked for the same name in the same
+        file (a revisit from a sibling branch is a diamond, not a cycle)."""
+        step = self.parent
+        while step is not None:
+            if step.file.path == self.file.path and step.name == self.name:
+                return True
+            step = step.parent
+        return False
 
 
 class Program:
@@ -88,14 +112,19 @@ class Program:
         return source
 
     def _inside_root(self, path: Path) -> Path:
+        """``path`` with every symlink resolved; an :class:`InputError` unless that is
+        inside the root."""
         try:
             resolved = path.resolve(strict=False)
         except (OSError, RuntimeError):  # a symlink loop
             raise InputError(
-                "cannot resolve path (symlink loop?)", path=str(path)
+                "cannot resolve path (symlink loop?)", path=self.shown(path)
             ) from None
         if not resolved.is_relative_to(self.root):
-            raise InputError(f"path leaves the source root {self.root}", path=str(path))
+            raise InputError(
+                f"leaves the source root {self.root} (it resolves to {resolved})",
+                path=self.shown(path),
+            )
         return resolved
 
     def source_digest(self) -> str:
@@ -146,70 +175,99 @@ class Program:
         want: str = "any",
         origin: SourceFile | None = None,
     ) -> Binding:
-        """Follow ``export {...}``, ``export {...} from`` and ``export * from`` to the
-        declaration ``name`` denotes. Cycles end in an error, not a recursion blow-up."""
-        seen: set[tuple[Path, str]] = set()
-        found = self._find_export(file, name, want, seen)
-        if found is None:
-            message = f"{name!r} is not exported from {file.display}"
-            if node is not None and origin is not None:
-                raise origin.error(node, message)
-            raise InputError(message, path=file.shown)
-        return found
+        """Follow ``export {...}``, ``export {...} from``, ``export * from`` and imports that
+        are exported again to the declaration ``name`` denotes. A chain of any length is
+        walked without recursion. A named re-export that leads back to itself is an error
+        (TypeScript's TS2303, circular definition of import alias)."""
+        found = self._find_export(file, name, want)
+        if isinstance(found, Binding):
+            return found
+        if found is not None:
+            raise found
+        message = f"{name!r} is not exported from {file.display}"
+        if node is not None and origin is not None:
+            raise origin.error(node, message)
+        raise InputError(message, path=file.shown)
 
     def _find_export(
-        self, file: SourceFile, name: str, want: str, seen: set[tuple[Path, str]]
-    ) -> Binding | None:
-        # An explicit work stack instead of recursion: export chains can be long or cyclic.
-        stack: list[tuple[SourceFile, str]] = [(file, name)]
+        self, file: SourceFile, name: str, want: str
+    ) -> Binding | InputError | None:
+        """The binding; else the error at the named re-export that closed a cycle or first
+        led to a dead end; else None."""
+        # An explicit work stack: export chains can be long or cyclic.
+        stack = [_Step(file, name, None, None)]
+        seen: set[tuple[Path, str]] = set()
+        cycle: InputError | None = None
+        dead_end: InputError | None = None
         while stack:
-            current, wanted = stack.pop()
-            key = (current.path, wanted)
-            if key in seen:
+            step = stack.pop()
+            current, wanted = step.file, step.name
+            if (current.path, wanted) in seen:
+                if cycle is None and step.hop is not None and step.in_a_cycle():
+                    where, node, _ = step.hop
+                    cycle = where.error(
+                        node,
+                        f"circular re-export: {wanted!r} is exported through a cycle",
+                    )
                 continue
-            seen.add(key)
+            seen.add((current.path, wanted))
             entry = current.exports.get(wanted)
-            if entry is not None:
-                if entry.specifier is None:
-                    assert entry.local is not None
-                    decl = _pick(current, entry.local, want)
-                    if decl is not None:
-                        return Binding(current, decl)
-                    if entry.local in current.imports:
-                        return self._resolve_import(
-                            current, entry.local, entry.node, want
-                        )
+            if entry is None:
+                stars = [] if wanted == "default" else current.star_exports
+                for specifier, node in reversed(stars):  # export * skips a default
+                    target = self.load(self.resolve_specifier(current, specifier, node))
+                    stack.append(_Step(target, wanted, step, step.hop))
+                if not stars and step.hop is not None and dead_end is None:
+                    where, node, named = step.hop
+                    dead_end = where.error(
+                        node, f"{wanted!r} is not exported from {named.display}"
+                    )
+                continue
+            if entry.specifier is None:
+                assert entry.local is not None
+                decl = _pick(current, entry.local, want)
+                if decl is not None:
+                    return Binding(current, decl)
+                imported = current.imports.get(entry.local)
+                if imported is None:
                     raise current.error(
                         entry.node, f"exported name {entry.local!r} is not declared"
                     )
-                target = self.load(
-                    self.resolve_specifier(
-                        current, entry.specifier, entry.specifier_node or entry.node
-                    )
-                )
-                if entry.imported == "*":
-                    return Binding(target, None, namespace=target)
+                specifier, spec_node = imported.specifier, imported.specifier_node
+                target_name, hop_node = imported.imported, imported.node
+            else:
                 assert entry.imported is not None
-                stack.append((target, entry.imported))
-                continue
-            if wanted == "default":
-                continue  # export * never re-exports a default
-            for specifier, node in reversed(current.star_exports):
-                target = self.load(self.resolve_specifier(current, specifier, node))
-                stack.append((target, wanted))
-        return None
+                specifier = entry.specifier
+                spec_node = entry.specifier_node or entry.node
+                target_name, hop_node = entry.imported, entry.node
+            target = self.load(self.resolve_specifier(current, specifier, spec_node))
+            if target_name == "*":
+                return Binding(target, None, namespace=target)
+            stack.append(_Step(target, target_name, step, (current, hop_node, target)))
+        return cycle or dead_end
 
     # --- specifiers -----------------------------------------------------------------------
 
     def resolve_specifier(self, file: SourceFile, specifier: str, node: Node) -> Path:
         looked: list[str] = []
         if specifier.startswith(("./", "../")) or specifier in (".", ".."):
-            base = file.path.parent / specifier
+            # As Node does: from the importer's real folder, with ".." taken lexically.
+            base = Path(os.path.normpath(file.path.parent / specifier))
+            if not base.is_relative_to(self.root):
+                raise file.error(
+                    node, f"import {specifier!r} leaves the source root {self.root}"
+                )
             found = self._try_file(base, looked)
-        elif specifier.startswith("/") or os.path.isabs(specifier):
+        elif os.path.isabs(specifier):
             raise file.error(node, f"absolute import {specifier!r} is not allowed")
         else:
-            found = self._resolve_bare(file, specifier, looked)
+            try:
+                found = self._resolve_bare(file, specifier, looked)
+            except InputError as error:  # from a tsconfig.json or package.json it read
+                raise file.error(
+                    node,
+                    f"cannot resolve import {specifier!r}: {error.path}: {error.message}",
+                ) from None
         if found is None:
             places = ", ".join(looked) if looked else "nowhere"
             raise file.error(
@@ -217,10 +275,8 @@ class Program:
             )
         try:
             return self._inside_root(found)
-        except InputError:
-            raise file.error(
-                node, f"import {specifier!r} leaves the source root"
-            ) from None
+        except InputError as error:
+            raise file.error(node, f"import {specifier!r} {error.message}") from None
 
     def _try_file(self, base: Path, looked: list[str]) -> Path | None:
         candidates: list[Path] = []
@@ -265,7 +321,7 @@ class Program:
     def _package_entry(
         self, package_dir: Path, subpath: str, looked: list[str]
     ) -> Path | None:
-        manifest = _read_json(package_dir / "package.json")
+        manifest = self._read_json(package_dir / "package.json")
         targets: list[str] = []
         exports = manifest.get("exports")
         key = "./" + subpath if subpath else "."
@@ -304,7 +360,8 @@ class Program:
                     d for d in dirnames if d not in ("node_modules", ".git")
                 )
                 if "package.json" in filenames:
-                    name = _read_json(Path(dirpath) / "package.json").get("name")
+                    manifest = self._read_json(Path(dirpath) / "package.json")
+                    name = manifest.get("name")
                     if isinstance(name, str):
                         packages.setdefault(name, Path(dirpath))
             self._packages = packages
@@ -334,11 +391,60 @@ class Program:
         while current.is_relative_to(self.root):
             candidate = current / "tsconfig.json"
             if candidate.is_file():
-                return _tsconfig_paths(candidate, self.root)
+                return self._tsconfig_paths(candidate, ())
             if current == self.root:
                 break
             current = current.parent
         return None
+
+    def _tsconfig_paths(
+        self, config: Path, extended_by: tuple[Path, ...]
+    ) -> tuple[Path | None, dict[str, list[str]], Path]:
+        """(baseUrl, paths, folder paths are relative to) after following ``extends``."""
+        data = self._read_json(config)
+        base_url: Path | None = None
+        paths: dict[str, list[str]] = {}
+        paths_dir = config.parent
+        extends = data.get("extends")
+        # A package name (no "." or "/" first) lives in node_modules; only paths are followed.
+        if isinstance(extends, str) and extends.startswith((".", "/")):
+            parent = Path(os.path.normpath(config.parent / extends))
+            if parent.suffix != ".json":
+                parent = parent.with_name(parent.name + ".json")
+            shown = self.shown(config)
+            if not parent.is_relative_to(self.root):
+                raise InputError(
+                    f"extends {extends!r}, which leaves the source root {self.root}",
+                    path=shown,
+                )
+            if parent in (config, *extended_by):
+                raise InputError(f"extends itself (through {extends!r})", path=shown)
+            if len(extended_by) >= MAX_EXTENDS:
+                raise InputError(
+                    f"extends more than {MAX_EXTENDS} configs in a chain", path=shown
+                )
+            if parent.is_file():
+                base_url, paths, paths_dir = self._tsconfig_paths(
+                    parent, (config, *extended_by)
+                )
+        options = data.get("compilerOptions")
+        if isinstance(options, dict):
+            if isinstance(options.get("baseUrl"), str):
+                base_url = (config.parent / options["baseUrl"]).resolve()
+                paths_dir = base_url
+            if isinstance(options.get("paths"), dict):
+                paths = {
+                    k: [v for v in vs if isinstance(v, str)]
+                    for k, vs in options["paths"].items()
+                    if isinstance(vs, list)
+                }
+                paths_dir = base_url or config.parent
+        return base_url, paths, paths_dir
+
+    def _read_json(self, path: Path) -> dict[str, object]:
+        """A package.json or tsconfig.json; one that is really outside the root is refused."""
+        self._inside_root(path)
+        return _parse_json(path)
 
 
 def _pick(file: SourceFile, name: str, want: str) -> Declaration | None:
@@ -369,37 +475,7 @@ def _match_path_pattern(pattern: str, specifier: str) -> str | None:
     return None
 
 
-def _tsconfig_paths(
-    config: Path, root: Path, depth: int = 0
-) -> tuple[Path | None, dict[str, list[str]], Path]:
-    """(baseUrl, paths, folder paths are relative to) after following ``extends``."""
-    data = _read_json(config)
-    base_url: Path | None = None
-    paths: dict[str, list[str]] = {}
-    paths_dir = config.parent
-    extends = data.get("extends")
-    if isinstance(extends, str) and extends.startswith(".") and depth < 16:
-        parent = (config.parent / extends).resolve()
-        if parent.suffix != ".json":
-            parent = parent.with_name(parent.name + ".json")
-        if parent.is_file() and parent.is_relative_to(root):
-            base_url, paths, paths_dir = _tsconfig_paths(parent, root, depth + 1)
-    options = data.get("compilerOptions")
-    if isinstance(options, dict):
-        if isinstance(options.get("baseUrl"), str):
-            base_url = (config.parent / options["baseUrl"]).resolve()
-            paths_dir = base_url
-        if isinstance(options.get("paths"), dict):
-            paths = {
-                k: [v for v in vs if isinstance(v, str)]
-                for k, vs in options["paths"].items()
-                if isinstance(vs, list)
-            }
-            paths_dir = base_url or config.parent
-    return base_url, paths, paths_dir
-
-
-def _read_json(path: Path) -> dict[str, object]:
+def _parse_json(path: Path) -> dict[str, object]:
     """Read package.json or tsconfig.json (JSON with comments and trailing commas)."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -408,7 +484,9 @@ def _read_json(path: Path) -> dict[str, object]:
     try:
         data = json.loads(_strip_jsonc(text))
     except json.JSONDecodeError as exc:
-        raise InputError(f"{exc.msg} at line {exc.lineno}", path=str(path)) from None
+        raise InputError(
+            f"{exc.msg} at line {exc.lineno}", path=Program.shown(path)
+        ) from None
     return data if isinstance(data, dict) else {}
 
 
