@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -77,8 +79,10 @@ def regen(config_path: Path | None, source_root: Path | None, prune: bool) -> No
         fail(error)
     orphans = [p.path for p in before.values() if p.state is State.ORPHANED]
     try:
-        written = write_outputs(outputs)
-        pruned = prune_orphans(orphans) if prune else []
+        with locked_folder(config.output_dir) as folder:
+            written = write_outputs(outputs)
+            pruned = prune_orphans(orphans) if prune else []
+            os.fsync(folder)  # the renames themselves survive a power cut
     except OSError as error:
         target = error.filename or config.output_dir
         click.echo(
@@ -117,33 +121,69 @@ def prune_orphans(paths: list[Path]) -> list[Path]:
     return paths
 
 
+@contextmanager
+def locked_folder(folder: Path) -> Iterator[int]:
+    """Create ``folder`` and hold an exclusive lock on it (``flock`` on the folder itself,
+    so no lock file): concurrent regens write one after another, and the last one leaves a
+    complete rendering rather than a mix. Yields the folder's descriptor."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:  # released when fd closes, or when the process dies
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass  # a file system without locks: each file is still written atomically
+        yield fd
+    finally:
+        os.close(fd)
+
+
 def write_outputs(outputs: dict[Path, str]) -> list[Path]:
-    """Write each file whose bytes differ, atomically (temp file in the same folder, then
-    rename), so a reader or a crash sees the old file or the new one, never a partial one."""
-    written: list[Path] = []
+    """Write each file whose bytes differ, atomically: a temp file in the same folder
+    (``.<name>.<random>.tmp``), then a rename, so a reader or a crash sees the old file or
+    the new one, never a partial one. Every temp file is written before the first rename,
+    so a failed write changes nothing. Call it under :func:`locked_folder`: it first deletes
+    temp files an earlier, killed regen left behind, which only the lock makes safe.
+
+    An ``OSError`` names the file that could not be written, not its temp file."""
+    changed: list[tuple[Path, bytes]] = []
     for path, text in sorted(outputs.items()):
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         data = text.encode("utf-8")
         try:
             if path.read_bytes() == data:
                 continue
         except FileNotFoundError:
             pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(path)
-    return written
+        changed.append((path, data))
+    staged: list[tuple[str, Path]] = []
+    current: Path | None = None
+    try:
+        for current, data in changed:
+            staged.append((_write_temp(current, data), current))
+        for tmp, current in staged:
+            os.replace(tmp, current)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(current)) from error
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)  # already gone once renamed
+    return [path for path, _ in changed]
+
+
+def _write_temp(path: Path, data: bytes) -> str:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 @main.command()
