@@ -5,9 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,19 +13,10 @@ from typing import NoReturn
 
 import click
 
+from codegen import cache
 from codegen.config import Config, load_config
-from codegen.diff_report import render_json, render_markdown, render_text
 from codegen.drift import State, find_problems, read_text, shown
 from codegen.errors import InputError
-from codegen.extract_json import extract_symbol, stringify
-from codegen.semantic import (
-    EMPTY,
-    FAIL_ON_CLASSES,
-    MirrorDiff,
-    diff_mirror,
-    read_committed,
-    shape_of_module,
-)
 
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
 
@@ -53,6 +42,24 @@ def _load(config_path: Path | None, source_root: Path | None) -> Config:
     return load_config(config_path, source_root=source_root)
 
 
+def verdict_key(config: Config) -> str:
+    """What a cached "in sync" verdict is keyed on besides the files it read: the config
+    (its bytes, and the roots as resolved after --source-root and the environment) and the
+    working directory, which error messages name paths from."""
+    import hashlib
+
+    config_bytes = config.path.read_bytes()
+    return "\0".join(
+        (
+            str(config.path),
+            hashlib.sha256(config_bytes).hexdigest(),
+            str(config.source_root),
+            str(config.output_dir),
+            str(Path.cwd()),
+        )
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Mirror TypeScript constants and types into typed Python modules."""
@@ -68,11 +75,22 @@ def main() -> None:
 )
 def regen(config_path: Path | None, source_root: Path | None, prune: bool) -> None:
     """Render every mirror and write the files whose bytes change."""
-    from codegen.generate import render_all
-
     try:
         config = _load(config_path, source_root)
-        outputs = render_all(config)
+    except InputError as error:
+        fail(error)
+    key = verdict_key(config)
+    if cache.lookup("check", key, config.output_dir) is not None:
+        # Every input is as it was when the output dir last matched it: nothing to write.
+        for path in [*map(config.output_path, config.mirrors), config.init_path]:
+            click.echo(f"  {path.stem}: unchanged: {shown(path)}", err=True)
+        click.echo(f"0 written, {len(config.mirrors) + 1} unchanged", err=True)
+        return
+    from codegen.generate import render_all
+
+    dependencies = cache.Dependencies()
+    try:
+        outputs = render_all(config, dependencies)
         # what each file's state was before this run, for the per-mirror summary
         before = {p.path: p for p in find_problems(outputs, config.output_dir)}
     except InputError as error:
@@ -107,6 +125,8 @@ def regen(config_path: Path | None, source_root: Path | None, prune: bool) -> No
         else:
             status = "kept (orphaned; --prune removes it)"
         click.echo(f"  {path.stem}: {status}: {shown(path)}", err=True)
+    if len(pruned) == len(orphans):  # the output dir now is exactly what check expects
+        cache.store("check", key, str(len(outputs)), dependencies, config.output_dir)
     unchanged = len(outputs) - len(written)
     summary = f"{len(written)} written, {unchanged} unchanged"
     if pruned:
@@ -173,6 +193,8 @@ def write_outputs(outputs: dict[Path, str]) -> list[Path]:
 
 
 def _write_temp(path: Path, data: bytes) -> str:
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -208,18 +230,33 @@ def check(
     Each problem is classified: missing, orphaned, hand-edited, source changed or generator
     changed.
     """
-    from codegen.generate import render_all
-
     try:
         config = _load(config_path, source_root)
-        outputs = render_all(config)
-        problems = find_problems(outputs, config.output_dir)
     except InputError as error:
         fail(error)
+    key = verdict_key(config)
+    cached = cache.lookup("check", key, config.output_dir)
+    if cached is not None:
+        outputs_count = int(cached)
+        problems = []
+    else:
+        from codegen.generate import render_all
+
+        dependencies = cache.Dependencies()
+        try:
+            outputs = render_all(config, dependencies)
+            problems = find_problems(outputs, config.output_dir)
+        except InputError as error:
+            fail(error)
+        outputs_count = len(outputs)
+        if not problems:
+            cache.store(
+                "check", key, str(outputs_count), dependencies, config.output_dir
+            )
     if output_format == "json":
         document = {
             "in_sync": not problems,
-            "checked": len(outputs),
+            "checked": outputs_count,
             "problems": [
                 {
                     "file": shown(problem.path),
@@ -246,7 +283,7 @@ def check(
             click.echo(f"{len(problems)} generated file(s) out of date", err=True)
         sys.exit(EXIT_DRIFT)
     if not quiet:
-        click.echo(f"{len(outputs)} generated file(s) in sync", err=True)
+        click.echo(f"{outputs_count} generated file(s) in sync", err=True)
 
 
 @main.command()
@@ -267,7 +304,7 @@ def check(
     default="",
     metavar="CLASSES",
     help="Exit 1 when a change of these comma-separated classes occurs, e.g. "
-    "'grant,breaking'. Classes: " + ", ".join(FAIL_ON_CLASSES) + ".",
+    "'grant,breaking'. An unknown class is an error that lists the known ones.",
 )
 @click.option(
     "--title",
@@ -292,7 +329,16 @@ def diff(
     """Semantic changes between the committed mirrors and the current source: values at
     their full path, privilege grants and revokes, type changes marked breaking or
     compatible."""
+    from codegen.diff_report import render_json, render_markdown, render_text
     from codegen.generate import build_module
+    from codegen.semantic import (
+        EMPTY,
+        FAIL_ON_CLASSES,
+        MirrorDiff,
+        diff_mirror,
+        read_committed,
+        shape_of_module,
+    )
 
     classes = [c.strip() for c in fail_on.split(",") if c.strip()]
     unknown = [c for c in classes if c not in FAIL_ON_CLASSES]
@@ -330,6 +376,8 @@ def diff(
 
 def committed_at(ref: str, path: Path) -> str | None:
     """``path`` as committed at git ``ref``, or None when it does not exist there."""
+    import subprocess
+
     folder = path.parent if path.parent.is_dir() else Path.cwd()
 
     def git(*args: str) -> subprocess.CompletedProcess[bytes]:
@@ -372,11 +420,18 @@ def extract(file: Path, symbol: str, root: Path | None) -> None:
     target = file.resolve()
     if root is None and not target.is_relative_to(base):
         base = target.parent
-    try:
-        value = extract_symbol(base, target, symbol)
-    except InputError as error:
-        fail(error)
-    sys.stdout.write(stringify(value) + "\n")
+    key = f"{base}\0{target}\0{symbol}\0{Path.cwd()}"  # cwd: errors name paths from it
+    text = cache.lookup("extract", key)
+    if text is None:
+        from codegen.extract_json import extract_symbol, stringify
+
+        dependencies = cache.Dependencies()
+        try:
+            text = stringify(extract_symbol(base, target, symbol, dependencies))
+        except InputError as error:
+            fail(error)
+        cache.store("extract", key, text, dependencies)
+    sys.stdout.write(text + "\n")
 
 
 def entrypoint(argv: Sequence[str] | None = None) -> None:

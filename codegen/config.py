@@ -33,6 +33,10 @@ class Config:
     def output_path(self, mirror: Mirror) -> Path:
         return self.output_dir / f"{mirror.module}.py"
 
+    @property
+    def init_path(self) -> Path:
+        return self.output_dir / "__init__.py"
+
 
 def find_config(start: Path) -> Path:
     """The nearest pyproject.toml upward from ``start`` that has a ``[tool.tsmirror]`` table."""

@@ -17,14 +17,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from codegen import ir
+from codegen.cache import Dependencies
 from codegen.ts.evaluate import Evaluator, to_json
 from codegen.ts.extract import MirrorBuilder
 from codegen.ts.literals import number_to_string
 from codegen.ts.program import Program
 
 
-def extract_symbol(root: Path, file: Path, symbol: str) -> ir.JsonValue:
-    program = Program(root)
+def extract_symbol(
+    root: Path, file: Path, symbol: str, dependencies: Dependencies | None = None
+) -> ir.JsonValue:
+    program = Program(root, dependencies)
     source = program.load(file)
     binding = program.resolve_export(source, symbol, None)
     decl = binding.declaration

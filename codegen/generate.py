@@ -9,13 +9,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from codegen import ir
+from codegen.cache import Dependencies
 from codegen.config import Config, Mirror
 from codegen.render import render_module, render_package_init
 from codegen.ts.extract import MirrorBuilder
 from codegen.ts.program import Program
 
 
-def build_module(config: Config, mirror: Mirror) -> ir.Module:
+def build_module(
+    config: Config, mirror: Mirror, dependencies: Dependencies | None = None
+) -> ir.Module:
     """Parse, resolve and evaluate one mirror's symbols into the IR."""
     return build_ir(
         config.source_root,
@@ -23,6 +26,7 @@ def build_module(config: Config, mirror: Mirror) -> ir.Module:
         mirror.module,
         mirror.symbols,
         strict_objects=config.strict_objects,
+        dependencies=dependencies,
     )
 
 
@@ -33,8 +37,11 @@ def build_ir(
     symbols: Sequence[str],
     *,
     strict_objects: bool = True,
+    dependencies: Dependencies | None = None,
 ) -> ir.Module:
-    program = Program(root)
+    """The IR of ``symbols`` exported from ``source``; ``dependencies``, when given, gains
+    every file the build read."""
+    program = Program(root, dependencies)
     entry = program.load(source)
     builder = MirrorBuilder(program)
     for symbol in symbols:
@@ -49,13 +56,13 @@ def build_ir(
     )
 
 
-def render_all(config: Config) -> dict[Path, str]:
+def render_all(
+    config: Config, dependencies: Dependencies | None = None
+) -> dict[Path, str]:
     """Every file the output directory should hold, by absolute path."""
     outputs = {
-        config.output_path(m): render_module(build_module(config, m))
+        config.output_path(m): render_module(build_module(config, m, dependencies))
         for m in config.mirrors
     }
-    outputs[config.output_dir / "__init__.py"] = render_package_init(
-        m.module for m in config.mirrors
-    )
+    outputs[config.init_path] = render_package_init(m.module for m in config.mirrors)
     return outputs

@@ -14,29 +14,25 @@ import hashlib
 import textwrap
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from codegen import ir
+from codegen.paths import template_dir
+
+if TYPE_CHECKING:
+    import jinja2
 
 #: Bump when the shape of generated output changes (not for every template edit).
 FORMAT_VERSION = 1
 #: The line length the layout targets (ruff's default).
 LINE_LENGTH = 88
-HEADER_LINES = 4
 INDENT = "    "
-
-
-def template_dir() -> Path:
-    """Templates ship inside the wheel as ``codegen/templates``; in a source checkout they
-    live in the top-level ``templates/`` folder."""
-    packaged = Path(__file__).parent / "templates"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
 
 
 @cache
 def environment() -> jinja2.Environment:
+    import jinja2  # here, not at the top: a cached `check` never renders
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_dir()),
         undefined=jinja2.StrictUndefined,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from tests.project import copy_project
+
+# The tests, and every command they run, share one throwaway verdict cache, not the user's.
+os.environ.setdefault("TSMIRROR_CACHE_DIR", tempfile.mkdtemp(prefix="tsmirror-cache-"))
 
 
 @pytest.fixture

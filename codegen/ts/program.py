@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tree_sitter import Node
 
+from codegen.cache import Dependencies, package_manifests
 from codegen.errors import InputError
 from codegen.ts.source import Declaration, SourceFile, parse_source
 
@@ -63,10 +64,12 @@ class _Step:
 
 
 class Program:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, dependencies: Dependencies | None = None) -> None:
         self.root = root.resolve()
         self._files: dict[Path, SourceFile] = {}
         self._packages: dict[str, Path] | None = None
+        # every file read and path probed, so a cached verdict can tell it still holds
+        self.dependencies = dependencies if dependencies is not None else Dependencies()
 
     @property
     def files(self) -> list[SourceFile]:
@@ -86,6 +89,7 @@ class Program:
     # --- loading --------------------------------------------------------------------------
 
     def load(self, path: Path) -> SourceFile:
+        self.dependencies.probe(path)
         resolved = self._inside_root(path)
         cached = self._files.get(resolved)
         if cached is not None:
@@ -107,6 +111,7 @@ class Program:
             ) from None
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", path=display) from None
+        self.dependencies.read(resolved, data)
         source = parse_source(resolved, self.display(resolved), display, data)
         self._files[resolved] = source
         return source
@@ -291,7 +296,7 @@ class Program:
         candidates += [base / ("index" + ext) for ext in _EXTENSIONS]
         for candidate in candidates:
             looked.append(self._show(candidate))
-            if candidate.is_file():
+            if self.dependencies.probe(candidate):
                 return candidate
         return None
 
@@ -342,7 +347,7 @@ class Program:
             targets += ["./src/index.ts", "./index.ts"]
         for target in targets:
             base = package_dir / target
-            if base.suffix in (".ts", ".tsx") and base.is_file():
+            if base.suffix in (".ts", ".tsx") and self.dependencies.probe(base):
                 return base
             found = self._try_file(
                 base.with_suffix("") if base.suffix == ".js" else base, looked
@@ -355,15 +360,12 @@ class Program:
         """Package name -> folder, for every package.json under the root outside node_modules."""
         if self._packages is None:
             packages: dict[str, Path] = {}
-            for dirpath, dirnames, filenames in os.walk(self.root):
-                dirnames[:] = sorted(
-                    d for d in dirnames if d not in ("node_modules", ".git")
-                )
-                if "package.json" in filenames:
-                    manifest = self._read_json(Path(dirpath) / "package.json")
-                    name = manifest.get("name")
-                    if isinstance(name, str):
-                        packages.setdefault(name, Path(dirpath))
+            manifests = package_manifests(self.root)
+            self.dependencies.scanned(self.root, manifests)
+            for manifest_path in manifests:
+                name = self._read_json(manifest_path).get("name")
+                if isinstance(name, str):
+                    packages.setdefault(name, manifest_path.parent)
             self._packages = packages
         return self._packages
 
@@ -390,7 +392,7 @@ class Program:
         current = folder
         while current.is_relative_to(self.root):
             candidate = current / "tsconfig.json"
-            if candidate.is_file():
+            if self.dependencies.probe(candidate):
                 return self._tsconfig_paths(candidate, ())
             if current == self.root:
                 break
@@ -423,7 +425,7 @@ class Program:
                 raise InputError(
                     f"extends more than {MAX_EXTENDS} configs in a chain", path=shown
                 )
-            if parent.is_file():
+            if self.dependencies.probe(parent):
                 base_url, paths, paths_dir = self._tsconfig_paths(
                     parent, (config, *extended_by)
                 )
@@ -444,7 +446,13 @@ class Program:
     def _read_json(self, path: Path) -> dict[str, object]:
         """A package.json or tsconfig.json; one that is really outside the root is refused."""
         self._inside_root(path)
-        return _parse_json(path)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.dependencies.probe(path)
+            return {}
+        self.dependencies.read(path, data)
+        return _parse_json(path, data)
 
 
 def _pick(file: SourceFile, name: str, want: str) -> Declaration | None:
@@ -475,12 +483,9 @@ def _match_path_pattern(pattern: str, specifier: str) -> str | None:
     return None
 
 
-def _parse_json(path: Path) -> dict[str, object]:
-    """Read package.json or tsconfig.json (JSON with comments and trailing commas)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return {}
+def _parse_json(path: Path, raw: bytes) -> dict[str, object]:
+    """Parse package.json or tsconfig.json (JSON with comments and trailing commas)."""
+    text = raw.decode("utf-8", "replace")
     try:
         data = json.loads(_strip_jsonc(text))
     except json.JSONDecodeError as exc:
