@@ -123,12 +123,18 @@ class Evaluator:
             raise file.error(
                 use, f"{decl.kind} binding {decl.name!r} is not statically evaluable"
             )
-        if binding.declaration is None:
+        if decl is None:
             raise file.error(
                 use,
                 f"namespace {file.snippet(use)} is not a value that can be mirrored",
             )
-        return self.evaluate_declaration(binding.file, binding.declaration, depth)
+        if binding.file is file and decl.statement.start_byte > use.start_byte:
+            # The module runs top to bottom: a const (or enum) read before its declaration
+            # throws in JavaScript (TS2448), it has no value to mirror.
+            raise file.error(
+                use, f"{decl.name!r} is used before its declaration (TS2448)"
+            )
+        return self.evaluate_declaration(binding.file, decl, depth)
 
     def evaluate_declaration(
         self, file: SourceFile, decl: Declaration, depth: int = 0
