@@ -19,6 +19,9 @@ Const values are plain Python data with JavaScript's JSON semantics already appl
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# The classes are frozen but not slotted: slots would double the cost of defining them,
+# which every command pays at start-up, and the IR is never large enough to need them.
 from typing import TypeAlias
 
 #: A JSON value as ``JSON.stringify`` would see it, dict key order significant.
@@ -30,7 +33,7 @@ JsonValue: TypeAlias = (
 # --- types --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Primitive:
     """``string``, ``number``, ``boolean`` or ``null``.
 
@@ -41,7 +44,7 @@ class Primitive:
     name: str  # "string", "number", "boolean", "null", "integer" or "never"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class LiteralType:
     """A single literal type: ``'kora'``, ``1``, ``true``.
 
@@ -59,14 +62,14 @@ class LiteralType:
         return hash(self._key())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ArrayType:
     """``T[]``, ``readonly T[]``, ``Array<T>``, ``ReadonlyArray<T>``; a tuple in Python."""
 
     element: TypeRef
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RecordType:
     """``Record<K, V>``. ``key`` is ``Primitive("string")`` or a union of string literals
     (possibly behind a :class:`NamedType`); with literal keys every key is required."""
@@ -75,14 +78,14 @@ class RecordType:
     value: TypeRef
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class UnionType:
     """``A | B | ...`` with at least two members, flattened and without duplicates."""
 
     members: tuple[TypeRef, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NamedType:
     """A reference to another declaration of the same module, by its TypeScript name."""
 
@@ -104,7 +107,7 @@ NEVER = Primitive("never")
 # --- declarations -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Field:
     """One property of an object type."""
 
@@ -117,7 +120,7 @@ class Field:
     doc: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ConstDecl:
     """``export const NAME = value``: rendered as ``NAME: Final[...] = ...``."""
 
@@ -127,7 +130,7 @@ class ConstDecl:
     doc: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AliasDecl:
     """``type NAME = ...`` that is not an object type: rendered as a ``TypeAlias``.
 
@@ -139,7 +142,7 @@ class AliasDecl:
     doc: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EnumMember:
     name: str
     py_name: str
@@ -147,7 +150,7 @@ class EnumMember:
     doc: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EnumDecl:
     """``enum NAME {...}``; string enums become ``StrEnum``, numeric ones ``IntEnum``."""
 
@@ -160,7 +163,7 @@ class EnumDecl:
         return all(isinstance(m.value, str) for m in self.members)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ObjectDecl:
     """An interface or object type alias, with ``extends`` and intersections already
     flattened into ``fields`` (inherited fields first, in declaration order)."""
@@ -173,7 +176,7 @@ class ObjectDecl:
 Declaration: TypeAlias = ConstDecl | AliasDecl | EnumDecl | ObjectDecl
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Module:
     """Everything one generated file is rendered from."""
 

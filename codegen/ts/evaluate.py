@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
-from codegen.ir import JsonValue
 from codegen.ts.literals import (
     decode_string,
     normalize_number,
@@ -27,6 +26,9 @@ from codegen.ts.literals import (
 )
 from codegen.ts.program import Binding, Program
 from codegen.ts.source import Declaration, SourceFile
+
+if TYPE_CHECKING:
+    from codegen.ir import JsonValue
 
 #: How deeply values and types may nest (objects in arrays in objects ..., wrappers, and
 #: chains of const references). Deeper input is refused with a located error, both to keep
