@@ -25,6 +25,8 @@ _UNSET = (
     "PYTHONPYCACHEPREFIX",
     "KORA_ISOKRON_REPO",
     "TSX_TSCONFIG_PATH",
+    "TSMIRROR_NO_CACHE",
+    "TSMIRROR_CACHE_DIR",
 )
 
 
@@ -32,10 +34,20 @@ class BenchError(RuntimeError):
     """A measured command failed, or a dependency the benchmark needs is missing."""
 
 
+# The benchmark's own verdict cache, so that warm runs never depend on the user's.
+CACHE_DIR = tempfile.mkdtemp(prefix="tsmirror-bench-cache-")
+
+
 def child_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _UNSET}
+    env["TSMIRROR_CACHE_DIR"] = CACHE_DIR
     env.update(extra)
     return env
+
+
+def cold_env(**extra: str) -> dict[str, str]:
+    """No cached verdicts: every run parses, evaluates and renders."""
+    return child_env(TSMIRROR_NO_CACHE="1", **extra)
 
 
 @dataclass(frozen=True)
