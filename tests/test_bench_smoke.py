@@ -18,7 +18,6 @@ from bench.__main__ import main
 
 TARGETS = {
     "check_vs_floor",
-    "check_cold_vs_floor",
     "faster_than_schema_generator",
     "faster_than_schema_generator_no_type_check",
     "faster_than_tsx",
