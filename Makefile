@@ -15,6 +15,8 @@ $(INSTALLED): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@# bytecode now, in case the environment never writes it (PYTHONDONTWRITEBYTECODE)
+	$(PY) -m compileall -q codegen runtime generated bench > /dev/null
 	@touch $@
 
 # Render every mirror from examples/substrate, or from $$KORA_ISOKRON_REPO when it is set.
