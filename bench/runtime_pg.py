@@ -17,8 +17,6 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
-
 from bench.process import BenchError
 from bench.results import Results
 
@@ -29,22 +27,16 @@ ONE_WAY_DELAY = 0.001
 
 @contextmanager
 def seeded_substrate() -> Iterator[tuple[str, uuid.UUID]]:
-    """(reader DSN, workspace id) on a throwaway server, started and seeded exactly as the
-    runtime tests' session fixtures do it (their undecorated functions, called directly)."""
+    """(reader DSN, workspace id) on a throwaway server, started, set up and seeded by the
+    runtime tests' own functions; the server is stopped and removed on leaving the block."""
     from tests.runtime import pg_substrate
 
     try:
-        cluster_fixture = pg_substrate.pg_cluster.__wrapped__()  # type: ignore[attr-defined]
-        cluster = next(cluster_fixture)
-    except (
-        pytest.fail.Exception
-    ) as error:  # the fixtures fail, never skip, without a server
+        with pg_substrate.running_cluster() as cluster:
+            substrate = pg_substrate.create_substrate(cluster)
+            yield substrate.reader_dsn, substrate.seed_workspace()
+    except pg_substrate.PostgresSetupError as error:
         raise BenchError(f"PostgreSQL: {error}") from None
-    try:
-        substrate = pg_substrate.substrate.__wrapped__(cluster)  # type: ignore[attr-defined]
-        yield substrate.reader_dsn, substrate.seed_workspace()
-    finally:
-        cluster_fixture.close()  # runs the fixture's teardown: stop the server, remove it
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""A lazily opened asyncpg pool, with JSON codecs registered on every connection."""
+"""A lazily opened asyncpg pool, with JSON codecs registered on every connection and no
+session reset on release (see `keep_session`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,27 @@ async def register_json_codecs(conn: Any) -> None:
         await conn.set_type_codec(
             type_name, schema="pg_catalog", encoder=json.dumps, decoder=json.loads
         )
+
+
+async def keep_session(conn: Any) -> None:
+    """The pool's `reset`: nothing to undo, so no round trip when a connection is released.
+
+    asyncpg's default reset sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
+    RESET ALL` on every release: one more round trip on each read, which takes three
+    (`runtime.reads`). Each of them undoes session state this runtime never creates. Its reads take no advisory lock,
+    open no cursor, LISTEN to nothing and SET nothing at session level: the one setting they
+    make, `app.current_workspace_id`, is made with `set_config(..., true)` inside the read's
+    own transaction and ends with it (`runtime.reads`). The JSON codecs of `init` live in the
+    client, and asyncpg's statement cache is meant to survive release (the default reset
+    keeps it too). An open transaction is not left to this function either: asyncpg rolls it
+    back before calling `reset` (`Connection._reset`), so a read cancelled mid-transaction
+    hands neither its transaction nor its setting to the next user.
+
+    Because nothing resets the session any more, tests/runtime/test_runtime_reads_pg.py
+    checks the setting on the next use of the same pooled backend, which would now see a
+    session-level `set_config(..., false)`: the guarantee rests, visibly, on
+    `set_config(..., true)` alone, as DESIGN.md states it.
+    """
 
 
 class Database:
@@ -44,6 +66,7 @@ class Database:
                     max_size=self._max_size,
                     timeout=self._connect_timeout,
                     init=register_json_codecs,
+                    reset=keep_session,
                     server_settings={"application_name": APPLICATION_NAME},
                 )
             return self._pool

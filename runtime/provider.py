@@ -1,8 +1,12 @@
 """`IsoKronMemoryProvider`: the identity block as a Hermes-style memory provider.
 
 The host calls it synchronously; the reads run on a `BackgroundLoop` against a lazily opened
-pool, through a per-workspace TTL cache. Errors are raised, never papered over: a host that
-cannot read the substrate gets no identity block rather than a wrong one.
+pool, through a per-workspace TTL cache. A fresh cached snapshot is served on the caller's
+thread (`TTLCache.peek`), without waking the loop; only a miss or an expired entry goes to the
+loop, where concurrent misses share one load. The rendered block is kept with the snapshot it
+was rendered from and reused while that snapshot is the cached one. Errors are raised, never
+papered over: a host that cannot read the substrate gets no identity block rather than a
+wrong one.
 """
 
 from __future__ import annotations
@@ -52,6 +56,9 @@ class IsoKronMemoryProvider:
         self._cache: TTLCache[uuid.UUID, IdentitySnapshot] = TTLCache(
             self.config.cache_ttl_seconds, clock=clock
         )
+        # workspace -> (snapshot, its block). Replaced whole, read by identity (`is`), so a
+        # block is only ever served for the very snapshot it was rendered from.
+        self._blocks: dict[uuid.UUID, tuple[IdentitySnapshot, str]] = {}
 
     # -- the MemoryProvider interface ------------------------------------------------------
 
@@ -72,10 +79,15 @@ class IsoKronMemoryProvider:
         workspace_id = self._workspace_for(kwargs)
         if workspace_id is None:
             return ""
-        return render_identity_block(
-            self.identity(workspace_id),
-            expected_policy_paths=self.config.expected_policy_paths,
+        snapshot = self.identity(workspace_id)
+        rendered = self._blocks.get(workspace_id)
+        if rendered is not None and rendered[0] is snapshot:
+            return rendered[1]
+        block = render_identity_block(
+            snapshot, expected_policy_paths=self.config.expected_policy_paths
         )
+        self._blocks[workspace_id] = (snapshot, block)
+        return block
 
     def on_turn_start(self, turn_number: int, message: str, **kwargs: Any) -> None:
         """Refresh the cached identity when it is stale; the three reads run concurrently."""
@@ -104,12 +116,16 @@ class IsoKronMemoryProvider:
                 logger.exception("isokron: closing the connection pool failed")
         loop.shutdown()
         self._cache.clear()  # only once the loop that owns it has stopped
+        self._blocks.clear()
 
     # -- beyond the interface --------------------------------------------------------------
 
     def identity(self, workspace_id: uuid.UUID | str) -> IdentitySnapshot:
         """The workspace's identity snapshot, from the cache or read afresh."""
         workspace = _workspace_uuid(workspace_id)
+        cached = self._cache.peek(workspace)
+        if cached is not None:  # fresh by the cache's clock: no hop to the loop
+            return cached
         loop = self._running_loop()
         timeout = self.config.read_timeout_seconds
         try:

@@ -4,6 +4,9 @@ Each read runs in its own read-only transaction that first sets `app.current_wor
 with `set_config(..., true)`, so row level security applies and the setting ends with the
 transaction, never leaking to the next user of a pooled connection. Each read has a timeout.
 Everything fails closed: a missing, tampered or malformed charter raises, it never degrades.
+
+A read costs three round trips: BEGIN with the setting, the SELECT, COMMIT (see
+`_BEGIN_IN_WORKSPACE` for why no fewer), and nothing on release (`runtime.database`).
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ ConnectionSource: TypeAlias = Any
 WorkspaceId: TypeAlias = uuid.UUID | str
 
 DEFAULT_READ_TIMEOUT = 5.0
+# At most this long (or the read's timeout, when shorter) to roll back a failed read.
+_MAX_CLEANUP_SECONDS = 1.0
 
 # Casting jsonb to text means the value arrives as JSON text whether or not the connection has
 # a jsonb codec, and is decoded exactly once here. Selecting the jsonb itself would make a
@@ -70,6 +75,24 @@ WHERE workspace_id = $1
 ORDER BY policy_path
 """
 _SET_WORKSPACE_SQL = "SELECT set_config('app.current_workspace_id', $1, true)"
+
+# Round trips. asyncpg sends every parameterised statement as its own Bind/Execute/Sync and
+# waits for it; it has no pipelining (MagicStack/asyncpg#839, #588), and in the extended
+# protocol each Sync ends an implicit transaction, so the setting and the SELECT need an
+# explicit one. What can be combined is BEGIN and set_config: a simple-query message may hold
+# several statements, run in order, though no bound parameter; so both go in one message, one
+# round trip, BEGIN first, so `true` scopes the setting to our transaction. The workspace is a
+# literal there, which is safe because it is formatted from a `uuid.UUID` (hex digits and
+# dashes only); the SELECT keeps its bound `$1`. Not done, because unsound or not ours to do:
+# - set_config inside the SELECT itself (a subquery, a CTE, a join): the order in which one
+#   statement evaluates the RLS policy's `current_setting` and our `set_config` is the
+#   planner's choice, not a guarantee;
+# - COMMIT folded into anything later: the connection would sit in the pool mid-transaction;
+# - a server-side function doing both: DDL in the substrate's schema, which we only read.
+_BEGIN_IN_WORKSPACE = (
+    "BEGIN READ ONLY;"
+    " SELECT set_config('app.current_workspace_id', '{workspace}', true)"
+)
 
 # What a lost or unreachable server looks like from asyncpg: refused or reset sockets
 # (OSError), a server starting or shutting down (class 57), a broken connection (class 08).
@@ -178,9 +201,11 @@ async def _fetch_in_workspace(
             async with _connection(source) as conn:
                 if conn.is_in_transaction():
                     # The caller's own transaction: the setting ends with it instead.
-                    return await _select_in_workspace(conn, workspace, sql)
-                async with conn.transaction(readonly=True):
-                    return await _select_in_workspace(conn, workspace, sql)
+                    await conn.execute(_SET_WORKSPACE_SQL, str(workspace))
+                    return list(await conn.fetch(sql, workspace))
+                return await _select_in_own_transaction(
+                    conn, workspace, sql, cleanup=min(timeout, _MAX_CLEANUP_SECONDS)
+                )
     except TimeoutError as exc:
         raise DatabaseUnavailableError(
             f"{what} for workspace {workspace}: no answer from the database within {timeout:g} s"
@@ -191,9 +216,41 @@ async def _fetch_in_workspace(
         ) from exc
 
 
-async def _select_in_workspace(conn: Any, workspace: uuid.UUID, sql: str) -> list[Any]:
-    await conn.execute(_SET_WORKSPACE_SQL, str(workspace))
-    return list(await conn.fetch(sql, workspace))
+async def _select_in_own_transaction(
+    conn: Any, workspace: uuid.UUID, sql: str, *, cleanup: float
+) -> list[Any]:
+    """BEGIN READ ONLY and the setting (one round trip), the SELECT, COMMIT.
+
+    Any failure, a cancellation by the read's timeout included, rolls the transaction back
+    before it propagates. The ROLLBACK gets `cleanup` seconds: after a cancellation asyncpg
+    first waits for the server to acknowledge the cancel, which a server that has stopped
+    answering never does. A connection that cannot roll back in time is closed, so it is
+    never used again with the setting in force, and the read fails within its timeout plus
+    `cleanup` instead of hanging.
+    """
+    # uuid.UUID(int=...) gives the canonical text even for a subclass overriding __str__.
+    begin = _BEGIN_IN_WORKSPACE.format(workspace=uuid.UUID(int=workspace.int))
+    try:
+        await conn.execute(begin)
+        rows = await conn.fetch(sql, workspace)
+        await conn.execute("COMMIT")
+    except BaseException:
+        await _roll_back_or_close(conn, cleanup)
+        raise
+    return list(rows)
+
+
+async def _roll_back_or_close(conn: Any, cleanup: float) -> None:
+    if conn.is_closed():
+        return
+    try:
+        async with asyncio.timeout(cleanup):
+            await conn.execute("ROLLBACK")
+    except BaseException as exc:
+        conn.terminate()
+        # A second cancellation propagates; a failed ROLLBACK gives way to the read's error.
+        if not isinstance(exc, Exception):
+            raise
 
 
 @asynccontextmanager

@@ -1,6 +1,10 @@
 """A throwaway PostgreSQL server and the substrate schema of DESIGN.md, for `runtime` tests.
 
 The fixtures are registered by tests/runtime/conftest.py; tests import the seed data from here.
+The fixtures are thin wrappers over plain functions that the benchmarks call too:
+`running_cluster()` (or `start_cluster()` and `LocalCluster.destroy()`) and
+`create_substrate(cluster)`. These raise `PostgresSetupError`, which the fixtures turn into a
+test failure.
 
 The server is started by the tests themselves, once per session, from the binaries that
 `make postgres` (scripts/ensure-postgres.sh) guarantees. PostgreSQL refuses to run as root, and
@@ -10,6 +14,7 @@ Debian's package creates. A missing server fails the tests; it is never a skip.
 
 from __future__ import annotations
 
+import asyncio
 import glob
 import os
 import pwd
@@ -17,11 +22,14 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -32,6 +40,11 @@ SUPERUSER = "postgres"  # the bootstrap database superuser
 OWNER = "substrate_owner"  # owns the schema, as the substrate's migrations would
 READER = "kora_reader"  # an ordinary role: no superuser, no BYPASSRLS, not the owner
 DATABASE = "substrate"
+
+
+class PostgresSetupError(RuntimeError):
+    """No server binaries, or the throwaway server could not be initialised or started."""
+
 
 SCHEMA_SQL = r"""
 CREATE TABLE public.kora_role_charter (
@@ -98,7 +111,7 @@ POLICIES: dict[str, Any] = {
 }
 
 
-def _find_server_bindir() -> Path:
+def find_server_bindir() -> Path:
     """The same search as scripts/ensure-postgres.sh: pg_config, then Debian's layout."""
     candidates: list[str] = []
     if os.environ.get("TSMIRROR_PG_BINDIR"):
@@ -112,11 +125,13 @@ def _find_server_bindir() -> Path:
         bindir = Path(candidate)
         if all((bindir / tool).is_file() for tool in ("initdb", "pg_ctl", "postgres")):
             return bindir
-    pytest.fail(
+    raise PostgresSetupError(
         "no PostgreSQL server binaries (initdb, pg_ctl, postgres) found; "
-        "run `make postgres` (scripts/ensure-postgres.sh) to install them",
-        pytrace=False,
+        "run `make postgres` (scripts/ensure-postgres.sh) to install them"
     )
+
+
+_find_server_bindir = find_server_bindir  # the name bench/report.py imports
 
 
 def _free_port() -> int:
@@ -158,10 +173,9 @@ class LocalCluster:
         )
         if result.returncode != 0:
             log = self.logfile.read_text() if self.logfile.exists() else ""
-            pytest.fail(
+            raise PostgresSetupError(
                 f"{args[0]} {' '.join(args[1:3])} failed ({result.returncode}):\n"
-                f"{result.stdout}{result.stderr}{log}",
-                pytrace=False,
+                f"{result.stdout}{result.stderr}{log}"
             )
 
     def initdb(self) -> None:
@@ -198,33 +212,67 @@ class LocalCluster:
     def dsn(self, user: str, database: str = DATABASE) -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
 
+    def destroy(self) -> None:
+        """Stop the server at once and delete its directory."""
+        try:
+            self.stop(mode="immediate")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
 
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[LocalCluster]:
-    bindir = _find_server_bindir()
+
+def start_cluster() -> LocalCluster:
+    """A new cluster in a temporary directory, initialised and running; `destroy()` it."""
+    bindir = find_server_bindir()
     as_root = os.geteuid() == 0
-    # The server's OS user must reach its data directory; a root TMPDIR may be private.
-    root = Path(
-        tempfile.mkdtemp(prefix="tsmirror-pg-", dir="/tmp" if as_root else None)
-    )
+    account = None
     if as_root:
         try:
             account = pwd.getpwnam(SERVER_USER)
         except KeyError:
-            pytest.fail(
+            raise PostgresSetupError(
                 f"running as root but there is no unprivileged `{SERVER_USER}` OS user to run "
-                "PostgreSQL as; Debian's postgresql package creates it (`make postgres`)",
-                pytrace=False,
-            )
-        os.chown(root, account.pw_uid, account.pw_gid)
+                "PostgreSQL as; Debian's postgresql package creates it (`make postgres`)"
+            ) from None
+    # The server's OS user must reach its data directory; a root TMPDIR may be private.
+    root = Path(
+        tempfile.mkdtemp(prefix="tsmirror-pg-", dir="/tmp" if as_root else None)
+    )
     cluster = LocalCluster(bindir=bindir, root=root)
-    cluster.initdb()
-    cluster.start()
+    try:
+        if account is not None:
+            os.chown(root, account.pw_uid, account.pw_gid)
+        cluster.initdb()
+        cluster.start()
+    except BaseException:
+        # In case `pg_ctl start` gave up on a server that did come up.
+        with suppress(PostgresSetupError):
+            cluster.stop(mode="immediate")
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    return cluster
+
+
+@contextmanager
+def running_cluster() -> Iterator[LocalCluster]:
+    """`start_cluster()`, destroyed on leaving the block."""
+    cluster = start_cluster()
     try:
         yield cluster
     finally:
-        cluster.stop(mode="immediate")
-        shutil.rmtree(root, ignore_errors=True)
+        cluster.destroy()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[LocalCluster]:
+    # A missing or broken server fails the tests; it is never a skip.
+    try:
+        cluster = start_cluster()
+    except PostgresSetupError as error:
+        pytest.fail(str(error), pytrace=False)
+    try:
+        yield cluster
+    finally:
+        cluster.destroy()
 
 
 @dataclass
@@ -308,28 +356,119 @@ class Substrate:
         return workspace_id
 
 
-@pytest.fixture(scope="session")
-def substrate(pg_cluster: LocalCluster) -> Substrate:
-    with psycopg.connect(
-        pg_cluster.dsn(SUPERUSER, "postgres"), autocommit=True
-    ) as conn:
+def create_substrate(cluster: LocalCluster) -> Substrate:
+    """The roles, the database and the schema of DESIGN.md on a fresh `cluster`; no rows yet
+    (`Substrate.seed_workspace()` adds a workspace)."""
+    with psycopg.connect(cluster.dsn(SUPERUSER, "postgres"), autocommit=True) as conn:
         conn.execute(f"CREATE ROLE {OWNER} LOGIN")
         conn.execute(f"CREATE ROLE {READER} LOGIN NOSUPERUSER NOBYPASSRLS")
         conn.execute(f"CREATE DATABASE {DATABASE} OWNER {OWNER}")
-    with psycopg.connect(pg_cluster.dsn(SUPERUSER), autocommit=True) as conn:
+    with psycopg.connect(cluster.dsn(SUPERUSER), autocommit=True) as conn:
         conn.execute(b"CREATE EXTENSION pg_stat_statements")
-    with psycopg.connect(pg_cluster.dsn(OWNER), autocommit=True) as conn:
-        conn.execute(
-            b"CREATE EXTENSION pgcrypto"
-        )  # trusted: the database owner may create it
+    with psycopg.connect(cluster.dsn(OWNER), autocommit=True) as conn:
+        # pgcrypto is trusted: the database owner may create it.
+        conn.execute(b"CREATE EXTENSION pgcrypto")
         conn.execute(SCHEMA_SQL)
-    return Substrate(pg_cluster)
+    return Substrate(cluster)
+
+
+@pytest.fixture(scope="session")
+def substrate(pg_cluster: LocalCluster) -> Substrate:
+    return create_substrate(pg_cluster)
 
 
 @pytest.fixture
 def workspace_id(substrate: Substrate) -> uuid.UUID:
     """A fresh workspace with an inactive and an active charter and the standard policies."""
     return substrate.seed_workspace()
+
+
+class TcpProxy:
+    """A TCP proxy to the server of `dsn`, as a context manager; connect to `.dsn`.
+
+    It counts round trips: how many times a client spoke again after the server had
+    answered. Messages a client sends back to back without waiting (one flight) count once,
+    however TCP splits them. And it can stall: stop forwarding anything, as a server or
+    network that stops answering would, while the sockets stay open.
+    """
+
+    def __init__(self, dsn: str) -> None:
+        self._target = urlsplit(dsn)
+        self._count = 0
+        self._flights = 0  # all round trips, never reset
+        self._stall_after: int | None = None
+        self._lock = threading.Lock()
+        self._loop: Any = None
+        self.dsn = ""  # the same DSN, through the proxy
+
+    def __enter__(self) -> TcpProxy:
+        from runtime.background import BackgroundLoop
+
+        self._loop = BackgroundLoop("tcp-proxy")
+        server = self._loop.submit_and_wait(
+            asyncio.start_server(self._accept, "127.0.0.1", 0), 5.0
+        )
+        port = server.sockets[0].getsockname()[1]
+        netloc = f"{self._target.username}@127.0.0.1:{port}"
+        self.dsn = self._target._replace(netloc=netloc).geturl()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.shutdown()
+
+    def take(self) -> int:
+        """Round trips since the last `take()`, over every connection through the proxy."""
+        with self._lock:
+            count, self._count = self._count, 0
+        return count
+
+    def stall(self, *, after: int = 0) -> None:
+        """Forward the next `after` round trips' requests, then nothing at all, on any
+        connection, new ones included."""
+        with self._lock:
+            self._stall_after = self._flights + after
+
+    def _stalled(self) -> bool:
+        with self._lock:
+            return self._stall_after is not None and self._flights > self._stall_after
+
+    async def _accept(
+        self, client: asyncio.StreamReader, to_client: asyncio.StreamWriter
+    ) -> None:
+        # Ended by the loop's shutdown; returning keeps asyncio's streams from logging it.
+        with suppress(asyncio.CancelledError):
+            await self._forward(client, to_client)
+
+    async def _forward(
+        self, client: asyncio.StreamReader, to_client: asyncio.StreamWriter
+    ) -> None:
+        if self._stalled():
+            await asyncio.Event().wait()  # accepted, never connected on
+        server, to_server = await asyncio.open_connection(
+            self._target.hostname, self._target.port
+        )
+        last = ["server"]  # who sent the last chunk on this connection
+
+        async def pipe(
+            source: asyncio.StreamReader, sink: asyncio.StreamWriter, side: str
+        ) -> None:
+            try:
+                while data := await source.read(65536):
+                    if side == "client" and last[0] == "server":
+                        with self._lock:
+                            self._count += 1
+                            self._flights += 1
+                    last[0] = side
+                    if self._stalled():
+                        await asyncio.Event().wait()  # held until the proxy stops
+                    sink.write(data)
+                    await sink.drain()
+            finally:
+                sink.close()
+
+        await asyncio.gather(
+            pipe(client, to_server, "client"), pipe(server, to_client, "server")
+        )
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -134,3 +135,78 @@ def test_a_load_in_flight_when_invalidated_is_not_kept() -> None:
         assert await cache.get("ws", load) == "value-2"
 
     asyncio.run(main())
+
+
+# -- peek: the fresh value from any thread, without the loop ------------------------------
+
+
+def test_peek_serves_only_fresh_values_by_the_same_clock_and_never_loads() -> None:
+    clock, load = FakeClock(), CountingLoader()
+    cache: TTLCache[str, str] = TTLCache(60, clock=clock)
+    assert cache.peek("ws") is None  # a miss does not load
+    assert asyncio.run(cache.get("ws", load)) == "value-1"
+    clock.now += 59.9
+    assert cache.peek("ws") == "value-1"
+    clock.now += 0.1  # expired at exactly ttl, as for get()
+    assert cache.peek("ws") is None
+    assert load.calls == 1
+    assert asyncio.run(cache.get("ws", load)) == "value-2"
+    assert cache.peek("ws") == "value-2"
+    cache.invalidate("ws")
+    assert cache.peek("ws") is None
+    assert cache.peek("other") is None
+    assert load.calls == 2
+
+
+def test_peek_from_other_threads_during_reloads_is_never_stale_or_torn() -> None:
+    """Reader threads peek while the loop thread expires, reloads and invalidates the entry.
+
+    The clock moves only between loads, so a value loaded at clock time t expires at t + ttl.
+    A reader that read the clock as c before peeking and got value t must have c < t + ttl:
+    the cache never serves a value that was already expired when the call began.
+    """
+    ttl = 10.0
+    clock = FakeClock()
+    cache: TTLCache[str, float] = TTLCache(ttl, clock=clock)
+    stop = threading.Event()
+    served: list[list[tuple[float, float]]] = [[] for _ in range(4)]  # one per reader
+    errors: list[str] = []
+
+    async def load() -> float:
+        await asyncio.sleep(0)  # a real suspension, as a database read has
+        return clock.now  # the load time is the value
+
+    def reader(mine: list[tuple[float, float]]) -> None:
+        while not stop.is_set():
+            before = clock()
+            value = cache.peek("ws")
+            if value is None:
+                continue
+            if not isinstance(value, float):
+                errors.append(f"torn or foreign value {value!r}")
+            mine.append((before, value))  # (clock before the peek, value served)
+
+    async def writer() -> None:
+        for step in range(2000):
+            await cache.get("ws", load)
+            if step % 7 == 0:
+                cache.invalidate("ws")
+            else:
+                clock.now += ttl / 3  # every third step expires the entry
+            if step % 50 == 0:
+                await asyncio.sleep(0.001)  # let the readers run
+
+    readers = [threading.Thread(target=reader, args=(mine,)) for mine in served]
+    for thread in readers:
+        thread.start()
+    try:
+        asyncio.run(writer())
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join(5)
+    assert errors == []
+    peeks = [peek for mine in served for peek in mine]
+    assert len({value for _, value in peeks}) > 10, "the readers saw too few loads"
+    stale = [(before, value) for before, value in peeks if before >= value + ttl]
+    assert stale == []

@@ -13,8 +13,10 @@ from typing import Any
 import psycopg
 import pytest
 
+from runtime.background import BackgroundLoop
 from runtime.errors import DatabaseUnavailableError, RoleCharterIntegrityError
-from runtime.prompt import CLOSING_LINE
+from runtime.identity import IdentitySnapshot
+from runtime.prompt import CLOSING_LINE, render_identity_block
 from runtime.provider import IsoKronMemoryProvider, register
 from tests.runtime.pg_substrate import (
     POLICIES,
@@ -22,6 +24,7 @@ from tests.runtime.pg_substrate import (
     SUPERUSER,
     LocalCluster,
     Substrate,
+    TcpProxy,
 )
 from tests.runtime.test_runtime_capabilities import KORA_GRANTED
 
@@ -190,6 +193,130 @@ def test_ttl_follows_the_injected_clock_and_invalidate_rereads(
     assert '"local"' in provider.system_prompt_block()
     assert substrate.statement_calls(POLICY_SELECT) == 3
     assert substrate.statement_calls(CHARTER_SELECT) == 3
+
+
+def test_a_fresh_block_is_served_on_the_callers_thread_and_rendered_once(
+    make_provider: MakeProvider,
+    substrate: Substrate,
+    workspace_id: uuid.UUID,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hops: list[str] = []
+    renders: list[uuid.UUID] = []
+    submit = BackgroundLoop.submit_and_wait
+    render = render_identity_block
+
+    def counting_submit(self: BackgroundLoop, coro: Any, timeout: float) -> Any:
+        hops.append(threading.current_thread().name)
+        return submit(self, coro, timeout)
+
+    def counting_render(snapshot: IdentitySnapshot, **kwargs: Any) -> str:
+        renders.append(snapshot.workspace_id)
+        return render(snapshot, **kwargs)
+
+    monkeypatch.setattr(BackgroundLoop, "submit_and_wait", counting_submit)
+    monkeypatch.setattr("runtime.provider.render_identity_block", counting_render)
+    clock = FakeClock()
+    provider = make_provider(clock, default_workspace_id=str(workspace_id))
+    first = provider.system_prompt_block()  # cold: one hop to the loop, one render
+    assert (len(hops), len(renders)) == (1, 1)
+    clock.now += 59.0
+    warm = [provider.system_prompt_block() for _ in range(100)]
+    provider.on_turn_start(2, "hi")
+    assert provider.identity(str(workspace_id)) is provider.identity(workspace_id)
+    assert (len(hops), len(renders)) == (1, 1)  # no loop, no render while fresh
+    assert all(block is first for block in warm)
+
+    clock.now += 1.0  # expired: back to the loop, and a new snapshot is rendered anew
+    substrate.reset_statement_counts()
+    assert provider.system_prompt_block() == first
+    assert (len(hops), len(renders)) == (2, 2)
+    assert substrate.statement_calls(POLICY_SELECT) == 1
+    provider.invalidate(workspace_id)  # a hop of its own, then a miss: a third load
+    provider.system_prompt_block()
+    assert (len(hops), len(renders)) == (4, 3)
+
+
+def test_host_threads_racing_the_loops_reload_get_whole_blocks_never_expired_ones(
+    make_provider: MakeProvider, substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    """Host threads read the cache while the loop thread replaces the entry in it.
+
+    Once the clock has passed the TTL, with the database already changed, no call that
+    begins may return the old block; every block is whole; the eight threads' misses on the
+    expired entry share one load.
+    """
+    clock = FakeClock()
+    provider = make_provider(clock, default_workspace_id=str(workspace_id))
+    old_block = provider.system_prompt_block()
+    substrate.execute(
+        "UPDATE kora_policy_registry SET policy_value = '\"azure\"' "
+        "WHERE workspace_id = %(ws)s AND policy_path = 'policy.voice.provider'",
+        {"ws": workspace_id},
+    )
+    substrate.reset_statement_counts()
+    stop = threading.Event()
+    calls: list[list[tuple[float, str]]] = [[] for _ in range(8)]  # one list per thread
+
+    def host(mine: list[tuple[float, str]]) -> None:
+        while not stop.is_set():
+            before = clock()  # (clock before the call, block)
+            mine.append((before, provider.system_prompt_block()))
+
+    def each_thread_made(more: int, than: list[int]) -> None:
+        deadline = time.monotonic() + 10
+        while any(len(mine) < n + more for mine, n in zip(calls, than, strict=True)):
+            assert time.monotonic() < deadline, "the host threads made no progress"
+            time.sleep(0.005)
+
+    hosts = [threading.Thread(target=host, args=(mine,)) for mine in calls]
+    for thread in hosts:
+        thread.start()
+    try:
+        each_thread_made(50, [0] * len(calls))
+        clock.now = 60.0  # the cached snapshot expires now
+        each_thread_made(50, [len(mine) for mine in calls])
+    finally:
+        stop.set()
+        for thread in hosts:
+            thread.join(5)
+    seen = [call for mine in calls for call in mine]
+    new_block = provider.system_prompt_block()
+    assert '"azure"' in new_block and new_block == old_block.replace(
+        '"elevenlabs"', '"azure"'
+    )
+    assert {block for _, block in seen} == {old_block, new_block}
+    assert [b for before, b in seen if before >= 60.0 and b != new_block] == []
+    assert substrate.statement_calls(POLICY_SELECT) == 1
+    assert substrate.statement_calls(CHARTER_SELECT) == 1
+
+
+def test_on_turn_start_costs_six_round_trips(
+    substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    """Two reads of three round trips each (runtime.reads), and none on release.
+
+    One pooled connection, so the warm-up has prepared both SELECTs on it: with two, which
+    connection runs which read varies, and asyncpg prepares a statement (one more round
+    trip) the first time a connection runs it. The concurrency has a test of its own.
+    """
+    with TcpProxy(substrate.reader_dsn) as counter:
+        provider = IsoKronMemoryProvider(
+            {
+                "isokron_dsn": counter.dsn,
+                "default_workspace_id": str(workspace_id),
+                "cache_ttl_seconds": 0,  # every turn reads
+                "pool_max_size": 1,
+            }
+        )
+        try:
+            provider.on_turn_start(1, "hello")  # connect, prepare the cached statements
+            counter.take()
+            for turn in range(10):
+                provider.on_turn_start(turn, "hello")
+            assert counter.take() == 10 * 6
+        finally:
+            provider.shutdown()
 
 
 # -- concurrency of the three reads ------------------------------------------------------

@@ -11,10 +11,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import asyncpg
+import psycopg
 import pytest
 
 from generated.role_charter import KoraRoleCharterContent
-from runtime.database import register_json_codecs
+from runtime.database import Database, register_json_codecs
 from runtime.reads import (
     DatabaseUnavailableError,
     NoActiveRoleCharterError,
@@ -24,7 +25,14 @@ from runtime.reads import (
     read_active_role_charter,
     read_policy_registry,
 )
-from tests.runtime.pg_substrate import CHARTER_CONTENT, CHARTER_MD, POLICIES, Substrate
+from tests.runtime.pg_substrate import (
+    CHARTER_CONTENT,
+    CHARTER_MD,
+    POLICIES,
+    SUPERUSER,
+    Substrate,
+    TcpProxy,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -356,8 +364,9 @@ def test_workspace_setting_does_not_outlive_the_read(
 def test_workspace_setting_is_empty_on_the_next_use_of_a_pooled_connection(
     substrate: Substrate, workspace_id: uuid.UUID
 ) -> None:
-    # asyncpg's release also runs RESET ALL, so this alone would not catch a session-level
-    # set_config; the single-connection test above does.
+    # asyncpg's default release runs RESET ALL, so this alone would not catch a session-level
+    # set_config; the single-connection test above does, and so does the next one, on the
+    # runtime's own pool, which does not reset.
     async def on_pool_of_one(pool: Any) -> tuple[Any, ...]:
         await read_policy_registry(pool, workspace_id)
         async with pool.acquire() as conn:
@@ -372,6 +381,120 @@ def test_workspace_setting_is_empty_on_the_next_use_of_a_pooled_connection(
     )
     assert setting in ("", None)
     assert same_backend
+
+
+def test_workspace_setting_is_empty_on_the_next_use_of_the_runtimes_own_pool(
+    substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    """The runtime's pool does not reset sessions on release (`runtime.database`), so here
+    the no-leak guarantee rests on `set_config(..., true)` alone, and this test would see a
+    session-level setting: the probe at the end shows that one does survive release."""
+
+    async def on_runtime_pool_of_one() -> tuple[Any, ...]:
+        database = Database(substrate.reader_dsn, connect_timeout=5, max_size=1)
+        pool = await database.pool()
+        try:
+            async with pool.acquire() as conn:
+                backend = await conn.fetchval("SELECT pg_backend_pid()")
+            await read_active_role_charter(pool, workspace_id)
+            await read_policy_registry(pool, workspace_id)
+            async with pool.acquire() as conn:
+                setting = await conn.fetchval(CURRENT_SETTING)
+                same_backend = await conn.fetchval("SELECT pg_backend_pid()") == backend
+                await conn.execute(
+                    "SELECT set_config('app.current_workspace_id', $1, false)", "probe"
+                )
+            async with pool.acquire() as conn:
+                leaked = await conn.fetchval(CURRENT_SETTING)
+            return setting, same_backend, leaked
+        finally:
+            await database.close(timeout=5)
+
+    setting, same_backend, leaked = asyncio.run(on_runtime_pool_of_one())
+    assert same_backend
+    assert setting in ("", None)
+    assert leaked == "probe"
+
+
+def test_a_read_interrupted_inside_its_transaction_leaves_the_connection_clean(
+    substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    """A read cancelled by its timeout while its transaction is open (the SELECT waits on a
+    lock) rolls back: the connection is out of the transaction and the setting is gone."""
+
+    async def interrupted(conn: Any) -> tuple[Any, ...]:
+        with psycopg.connect(substrate.cluster.dsn(SUPERUSER)) as locker:
+            locker.execute("LOCK TABLE kora_policy_registry IN ACCESS EXCLUSIVE MODE")
+            with pytest.raises(DatabaseUnavailableError, match=r"within 0\.3 s"):
+                await read_policy_registry(conn, workspace_id, timeout=0.3)
+            locker.rollback()
+        in_transaction = conn.is_in_transaction()
+        setting = await conn.fetchval(CURRENT_SETTING)
+        policies = await read_policy_registry(conn, workspace_id)
+        return in_transaction, setting, policies
+
+    in_transaction, setting, policies = run_with_connection(
+        substrate.reader_dsn, interrupted
+    )
+    assert not in_transaction
+    assert setting in ("", None)
+    assert dict(policies) == POLICIES
+
+
+@pytest.mark.parametrize("source", ["connection", "runtime pool"])
+@pytest.mark.parametrize("answered", [0, 1], ids=["stall at BEGIN", "stall at SELECT"])
+def test_a_server_that_stops_answering_mid_read_is_an_error_not_a_hang(
+    substrate: Substrate, workspace_id: uuid.UUID, source: str, answered: int
+) -> None:
+    """The read times out, its ROLLBACK cannot be answered either, and the connection is
+    closed: the error comes within the timeout plus the cleanup bound, min(timeout, 1 s)."""
+
+    async def read_through(proxy: TcpProxy) -> tuple[float, bool]:
+        database = Database(proxy.dsn, connect_timeout=5, max_size=1)
+        conn = await asyncpg.connect(proxy.dsn)
+        reader = conn if source == "connection" else await database.pool()
+        try:
+            await read_policy_registry(reader, workspace_id)  # connected and prepared
+            proxy.stall(after=answered)
+            started = time.monotonic()
+            with pytest.raises(DatabaseUnavailableError, match=r"within 0\.3 s"):
+                await read_policy_registry(reader, workspace_id, timeout=0.3)
+            elapsed = time.monotonic() - started
+            # The pool's connection was closed too: the pool would replace it.
+            return elapsed, conn.is_closed() or source != "connection"
+        finally:
+            conn.terminate()
+            await database.close(timeout=1)
+
+    with TcpProxy(substrate.reader_dsn) as proxy:
+        elapsed, closed = asyncio.run(read_through(proxy))
+    assert 0.3 <= elapsed < 0.3 + 0.3 + 0.3, elapsed
+    assert closed
+
+
+def test_a_read_costs_three_round_trips(
+    substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    """BEGIN READ ONLY with set_config in one message, the SELECT, COMMIT; none on release."""
+
+    async def count(dsn: str, counter: TcpProxy) -> dict[str, int]:
+        database = Database(dsn, connect_timeout=5, max_size=1)
+        pool = await database.pool()
+        counts = {}
+        try:
+            for read in (read_active_role_charter, read_policy_registry):
+                await read(pool, workspace_id)  # connect, prepare the cached statements
+                counter.take()
+                for _ in range(5):
+                    await read(pool, workspace_id)
+                counts[read.__name__] = counter.take()
+        finally:
+            await database.close(timeout=5)
+        return counts
+
+    with TcpProxy(substrate.reader_dsn) as counter:
+        counts = asyncio.run(count(counter.dsn, counter))
+    assert counts == {"read_active_role_charter": 15, "read_policy_registry": 15}
 
 
 def test_reads_inside_the_callers_transaction_scope_the_setting_to_it(
