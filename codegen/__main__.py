@@ -1,3 +1,3 @@
-from codegen.cli import entrypoint
+from codegen.entry import entrypoint
 
 entrypoint()

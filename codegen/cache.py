@@ -23,10 +23,8 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
-from dataclasses import dataclass, field
 from functools import cache
-from importlib.util import find_spec
+from importlib.machinery import PathFinder
 from pathlib import Path
 
 from codegen.paths import template_dir
@@ -34,17 +32,18 @@ from codegen.paths import template_dir
 _FORMAT = 1  # bump when an entry's layout changes
 
 
-@dataclass
 class Dependencies:
     """What a run read, so that a later run can tell whether its result still holds."""
 
-    files: dict[str, str] = field(default_factory=dict)  # path -> SHA-256 of its bytes
-    probes: dict[str, str | None] = field(
-        default_factory=dict
-    )  # path -> real path, or None
-    scans: dict[str, list[str]] = field(
-        default_factory=dict
-    )  # root -> package.json found
+    def __init__(
+        self,
+        files: dict[str, str] | None = None,
+        probes: dict[str, str | None] | None = None,
+        scans: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.files = files or {}  # path -> SHA-256 of its bytes
+        self.probes = probes or {}  # path -> the real path it resolved to, or None
+        self.scans = scans or {}  # root -> the package.json files a scan found
 
     def read(self, path: Path, data: bytes) -> None:
         self.files[str(path)] = hashlib.sha256(data).hexdigest()
@@ -105,7 +104,7 @@ def generator_fingerprint() -> str:
         if path.is_file():
             digest.update(str(path).encode() + b"\0" + path.read_bytes())
     for name in ("tree_sitter", "tree_sitter_typescript", "jinja2"):
-        spec = find_spec(name)
+        spec = PathFinder.find_spec(name, sys.path)
         if spec is None or spec.origin is None:
             digest.update(f"{name} missing".encode())
             continue
@@ -174,6 +173,8 @@ def store(
         "result": result,
     }
     try:
+        import tempfile
+
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".entry.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

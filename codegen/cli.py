@@ -6,7 +6,7 @@ import fcntl
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
@@ -16,6 +16,7 @@ import click
 from codegen import cache
 from codegen.config import Config, load_config
 from codegen.drift import State, find_problems, read_text, shown
+from codegen.entry import extract_text, reused_check, verdict_key
 from codegen.errors import InputError
 
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
@@ -42,24 +43,6 @@ def _load(config_path: Path | None, source_root: Path | None) -> Config:
     return load_config(config_path, source_root=source_root)
 
 
-def verdict_key(config: Config) -> str:
-    """What a cached "in sync" verdict is keyed on besides the files it read: the config
-    (its bytes, and the roots as resolved after --source-root and the environment) and the
-    working directory, which error messages name paths from."""
-    import hashlib
-
-    config_bytes = config.path.read_bytes()
-    return "\0".join(
-        (
-            str(config.path),
-            hashlib.sha256(config_bytes).hexdigest(),
-            str(config.source_root),
-            str(config.output_dir),
-            str(Path.cwd()),
-        )
-    )
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Mirror TypeScript constants and types into typed Python modules."""
@@ -80,7 +63,7 @@ def regen(config_path: Path | None, source_root: Path | None, prune: bool) -> No
     except InputError as error:
         fail(error)
     key = verdict_key(config)
-    if cache.lookup("check", key, config.output_dir) is not None:
+    if reused_check(config) is not None:
         # Every input is as it was when the output dir last matched it: nothing to write.
         for path in [*map(config.output_path, config.mirrors), config.init_path]:
             click.echo(f"  {path.stem}: unchanged: {shown(path)}", err=True)
@@ -235,9 +218,9 @@ def check(
     except InputError as error:
         fail(error)
     key = verdict_key(config)
-    cached = cache.lookup("check", key, config.output_dir)
-    if cached is not None:
-        outputs_count = int(cached)
+    reused = reused_check(config)
+    if reused is not None:
+        outputs_count = reused
         problems = []
     else:
         from codegen.generate import render_all
@@ -416,23 +399,8 @@ def committed_at(ref: str, path: Path) -> str | None:
 def extract(file: Path, symbol: str, root: Path | None) -> None:
     """Print SYMBOL from FILE as JSON: a const's value exactly as JSON.stringify gives it,
     or a type's shape."""
-    base = (root or Path.cwd()).resolve()
-    target = file.resolve()
-    if root is None and not target.is_relative_to(base):
-        base = target.parent
-    key = f"{base}\0{target}\0{symbol}\0{Path.cwd()}"  # cwd: errors name paths from it
-    text = cache.lookup("extract", key)
-    if text is None:
-        from codegen.extract_json import extract_symbol, stringify
-
-        dependencies = cache.Dependencies()
-        try:
-            text = stringify(extract_symbol(base, target, symbol, dependencies))
-        except InputError as error:
-            fail(error)
-        cache.store("extract", key, text, dependencies)
+    try:
+        text = extract_text(file, symbol, root)
+    except InputError as error:
+        fail(error)
     sys.stdout.write(text + "\n")
-
-
-def entrypoint(argv: Sequence[str] | None = None) -> None:
-    main.main(args=list(argv) if argv is not None else None, prog_name="tsmirror")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from codegen.errors import InputError
 
@@ -15,15 +15,13 @@ _MIRROR_KEYS = {"module", "source", "symbols"}
 _MODULE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
-@dataclass(frozen=True, slots=True)
-class Mirror:
+class Mirror(NamedTuple):
     module: str  # Python module name; the file is <output_dir>/<module>.py
     source: str  # the TypeScript file, relative to the source root
     symbols: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
     path: Path  # the TOML file the table came from
     source_root: Path  # absolute; after --source-root and source_root_env
     output_dir: Path  # absolute

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+# NamedTuple, not a dataclass, here and in config.py and cache.py: importing dataclasses
+# costs more than a check whose verdict is reused does in all (see codegen/entry.py).
+class Location(NamedTuple):
     path: str  # as the user should see it: relative to the working directory when possible
     line: int  # 1-based
     col: int  # 1-based, in characters

@@ -19,7 +19,6 @@ from pathlib import Path
 from codegen import ir
 from codegen.cache import Dependencies
 from codegen.ts.evaluate import Evaluator, to_json
-from codegen.ts.extract import MirrorBuilder
 from codegen.ts.literals import number_to_string
 from codegen.ts.program import Program
 
@@ -40,6 +39,8 @@ def extract_symbol(
         "class",
     ):
         return to_json(Evaluator(program).evaluate_declaration(binding.file, decl))
+    from codegen.ts.extract import MirrorBuilder  # only types need the IR
+
     builder = MirrorBuilder(program)
     builder.add_symbol(source, symbol)
     return {

@@ -1,0 +1,139 @@
+"""The ``tsmirror`` entry point: the commonest calls are answered before click loads.
+
+A pre-commit hook runs ``tsmirror check`` on every commit, nearly always with nothing
+changed, and scripts run ``tsmirror extract`` in loops. Importing the CLI framework costs
+more than everything else either does then, so :func:`answer` takes their plain forms:
+
+    tsmirror check [--config P] [--source-root D] [--quiet | -q]   (a reused verdict only)
+    tsmirror extract FILE SYMBOL [--root D]
+
+Anything else (another command or option, ``--help``, a check that has work to do) returns
+None and ``codegen.cli.main`` handles it. The click commands call the same functions below,
+so the two paths cannot answer differently.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from codegen import cache
+from codegen.errors import InputError
+
+if TYPE_CHECKING:
+    from codegen.config import Config
+
+EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
+
+
+def verdict_key(config: Config) -> str:
+    """What a cached "in sync" verdict is keyed on besides the files it read: the config
+    (its bytes, and the roots as resolved after --source-root and the environment) and the
+    working directory, which error messages name paths from."""
+    import hashlib
+
+    return "\0".join(
+        (
+            str(config.path),
+            hashlib.sha256(config.path.read_bytes()).hexdigest(),
+            str(config.source_root),
+            str(config.output_dir),
+            str(Path.cwd()),
+        )
+    )
+
+
+def reused_check(config: Config) -> int | None:
+    """How many files a still-valid "in sync" verdict covers, or None."""
+    found = cache.lookup("check", verdict_key(config), config.output_dir)
+    return int(found) if found is not None else None
+
+
+def extract_text(file: Path, symbol: str, root: Path | None) -> str:
+    """What ``tsmirror extract`` prints (without the newline); raises InputError."""
+    base = (root or Path.cwd()).resolve()
+    target = file.resolve()
+    if root is None and not target.is_relative_to(base):
+        base = target.parent
+    key = f"{base}\0{target}\0{symbol}\0{Path.cwd()}"  # cwd: errors name paths from it
+    text = cache.lookup("extract", key)
+    if text is None:
+        from codegen.extract_json import extract_symbol, stringify
+
+        dependencies = cache.Dependencies()
+        text = stringify(extract_symbol(base, target, symbol, dependencies))
+        cache.store("extract", key, text, dependencies)
+    return text
+
+
+def _options(
+    args: Sequence[str], flags: set[str], valued: set[str]
+) -> dict[str, str] | None:
+    """``--name value`` and flag options, or None when anything else is there."""
+    found: dict[str, str] = {}
+    rest = iter(args)
+    for arg in rest:
+        if arg in flags:
+            found[arg] = ""
+        elif arg in valued:
+            value = next(rest, None)
+            if value is None or value.startswith("-"):
+                return None
+            found[arg] = value
+        else:
+            return None
+    return found
+
+
+def answer(argv: Sequence[str]) -> int | None:
+    """The exit code, when this module can answer ``argv`` exactly as the CLI would."""
+    if not argv:
+        return None
+    command, args = argv[0], list(argv[1:])
+    try:
+        if command == "check":
+            options = _options(args, {"--quiet", "-q"}, {"--config", "--source-root"})
+            if options is None:
+                return None
+            from codegen.config import load_config  # extract has no use for it
+
+            config = load_config(
+                Path(options["--config"]) if "--config" in options else None,
+                source_root=(
+                    Path(options["--source-root"])
+                    if "--source-root" in options
+                    else None
+                ),
+            )
+            count = reused_check(config)
+            if count is None:
+                return None
+            if "--quiet" not in options and "-q" not in options:
+                sys.stderr.write(f"{count} generated file(s) in sync\n")
+            return EXIT_OK
+        if command == "extract":
+            if len(args) < 2 or any(arg.startswith("-") for arg in args[:2]):
+                return None
+            options = _options(args[2:], set(), {"--root"})
+            file = Path(args[0])
+            root = Path(options["--root"]) if options and "--root" in options else None
+            if options is None or file.is_dir() or (root and not root.is_dir()):
+                return None  # let click say what is wrong
+            sys.stdout.write(extract_text(file, args[1], root) + "\n")
+            return EXIT_OK
+    except InputError as error:
+        sys.stderr.write(f"{error}\n")
+        return EXIT_INPUT
+    return None
+
+
+def entrypoint(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    code = answer(args)
+    if code is not None:
+        sys.exit(code)
+    from codegen.cli import main
+
+    main.main(args=args, prog_name="tsmirror")

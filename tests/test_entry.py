@@ -1,0 +1,86 @@
+"""The entry point answers plain `check` and `extract` before click loads; whatever it
+answers must be what the click commands answer, and whatever it cannot answer must reach
+them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from codegen.cli import main
+from codegen.entry import answer
+from tests.project import (
+    CHARTER_TS,
+    DENIED_TO_KORA,
+    MATRIX_TS,
+    clean_env,
+    flip_kora_cell,
+    run_tsmirror,
+)
+
+
+def through_click(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def through_entry(project: Path, *args: str) -> tuple[int, str, str]:
+    result = run_tsmirror(*args, cwd=project, env=clean_env())
+    return result.returncode, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("extract", MATRIX_TS, "ACTOR_CAPABILITY_MATRIX"),
+        (
+            "extract",
+            CHARTER_TS,
+            "KoraRoleCharterContent",
+            "--root",
+            "examples/substrate",
+        ),
+        ("extract", MATRIX_TS, "NO_SUCH_SYMBOL"),
+        ("extract", "examples/missing.ts", "X"),
+        ("check",),
+        ("check", "--quiet"),
+        ("check", "--config", "pyproject.toml", "-q"),
+        ("check", "--config", "missing.toml"),
+    ],
+)
+def test_both_paths_answer_alike(
+    project: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    assert run_tsmirror("regen", cwd=project).returncode == 0  # stores a verdict
+    monkeypatch.chdir(project)
+    assert through_entry(project, *args) == through_click(*args)
+
+
+def test_a_check_with_work_to_do_falls_through(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    flip_kora_cell(project / MATRIX_TS, DENIED_TO_KORA)
+    assert answer(["check"]) is None
+    code, stdout, _ = through_entry(project, "check")
+    assert code == 1 and "source changed" in stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--help"],
+        ["check", "--help"],
+        ["check", "--format", "json"],
+        ["check", "--config"],
+        ["regen"],
+        ["extract", "--root", "x", "f.ts", "S"],
+        ["extract", "only-one-argument"],
+        ["diff"],
+    ],
+)
+def test_anything_else_is_left_to_click(argv: list[str]) -> None:
+    assert answer(argv) is None
