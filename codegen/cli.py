@@ -15,9 +15,9 @@ import click
 
 from codegen import cache
 from codegen.config import Config, load_config
-from codegen.drift import State, find_problems, read_text, shown
-from codegen.entry import extract_text, reused_check, verdict_key
-from codegen.errors import InputError
+from codegen.drift import State, find_problems, read_text
+from codegen.entry import extract_text, reused_check, unchanged_report, verdict_key
+from codegen.errors import InputError, shown
 
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
 
@@ -65,9 +65,7 @@ def regen(config_path: Path | None, source_root: Path | None, prune: bool) -> No
     key = verdict_key(config)
     if reused_check(config) is not None:
         # Every input is as it was when the output dir last matched it: nothing to write.
-        for path in [*map(config.output_path, config.mirrors), config.init_path]:
-            click.echo(f"  {path.stem}: unchanged: {shown(path)}", err=True)
-        click.echo(f"0 written, {len(config.mirrors) + 1} unchanged", err=True)
+        click.echo(unchanged_report(config), err=True, nl=False)
         return
     from codegen.generate import render_all
 

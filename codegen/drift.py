@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from codegen.errors import InputError
+from codegen.errors import InputError, shown
 
 # The four lines templates/header.py.j2 writes.
 HEADER_LINES = 4
@@ -127,14 +127,6 @@ def classify(path: Path, expected: str, actual: str | None) -> Problem | None:
     if on_disk.source_sha256 != rendered.source_sha256:
         return Problem(path, State.SOURCE_CHANGED, expected, actual)
     return Problem(path, State.GENERATOR_CHANGED, expected, actual)
-
-
-def shown(path: Path) -> str:
-    """A path as the user should see it: relative to the working directory when inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def read_text(path: Path) -> str | None:

@@ -5,6 +5,7 @@ changed, and scripts run ``tsmirror extract`` in loops. Importing the CLI framew
 more than everything else either does then, so :func:`answer` takes their plain forms:
 
     tsmirror check [--config P] [--source-root D] [--quiet | -q]   (a reused verdict only)
+    tsmirror regen [--config P] [--source-root D] [--prune]        (a reused verdict only)
     tsmirror extract FILE SYMBOL [--root D]
 
 Anything else (another command or option, ``--help``, a check that has work to do) returns
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codegen import cache
-from codegen.errors import InputError
+from codegen.errors import InputError, shown
 
 if TYPE_CHECKING:
     from codegen.config import Config
@@ -51,6 +52,14 @@ def reused_check(config: Config) -> int | None:
     return int(found) if found is not None else None
 
 
+def unchanged_report(config: Config) -> str:
+    """What regen says when a reused verdict proves every file is already what it would
+    write: one line per file, then the count."""
+    paths = sorted([*map(config.output_path, config.mirrors), config.init_path])
+    lines = [f"  {path.stem}: unchanged: {shown(path)}\n" for path in paths]
+    return "".join(lines) + f"0 written, {len(paths)} unchanged\n"
+
+
 def extract_text(file: Path, symbol: str, root: Path | None) -> str:
     """What ``tsmirror extract`` prints (without the newline); raises InputError."""
     base = (root or Path.cwd()).resolve()
@@ -69,10 +78,12 @@ def extract_text(file: Path, symbol: str, root: Path | None) -> str:
 
 
 def _options(
-    args: Sequence[str], flags: set[str], valued: set[str]
+    args: Sequence[str], flags: set[str], valued: set[str], positional: int = 0
 ) -> dict[str, str] | None:
-    """``--name value`` and flag options, or None when anything else is there."""
+    """Flags, ``--name value`` options and exactly ``positional`` arguments (keyed "1",
+    "2", ...), in any order; None when anything else is there."""
     found: dict[str, str] = {}
+    count = 0
     rest = iter(args)
     for arg in rest:
         if arg in flags:
@@ -82,9 +93,12 @@ def _options(
             if value is None or value.startswith("-"):
                 return None
             found[arg] = value
+        elif not arg.startswith("-") and count < positional:
+            count += 1
+            found[str(count)] = arg
         else:
             return None
-    return found
+    return found if count == positional else None
 
 
 def answer(argv: Sequence[str]) -> int | None:
@@ -93,8 +107,9 @@ def answer(argv: Sequence[str]) -> int | None:
         return None
     command, args = argv[0], list(argv[1:])
     try:
-        if command == "check":
-            options = _options(args, {"--quiet", "-q"}, {"--config", "--source-root"})
+        if command in ("check", "regen"):
+            flags = {"--quiet", "-q"} if command == "check" else {"--prune"}
+            options = _options(args, flags, {"--config", "--source-root"})
             if options is None:
                 return None
             from codegen.config import load_config  # extract has no use for it
@@ -110,18 +125,20 @@ def answer(argv: Sequence[str]) -> int | None:
             count = reused_check(config)
             if count is None:
                 return None
-            if "--quiet" not in options and "-q" not in options:
+            if command == "regen":
+                sys.stderr.write(unchanged_report(config))
+            elif "--quiet" not in options and "-q" not in options:
                 sys.stderr.write(f"{count} generated file(s) in sync\n")
             return EXIT_OK
         if command == "extract":
-            if len(args) < 2 or any(arg.startswith("-") for arg in args[:2]):
+            options = _options(args, set(), {"--root"}, positional=2)
+            if options is None:
                 return None
-            options = _options(args[2:], set(), {"--root"})
-            file = Path(args[0])
-            root = Path(options["--root"]) if options and "--root" in options else None
-            if options is None or file.is_dir() or (root and not root.is_dir()):
+            file, symbol = Path(options["1"]), options["2"]
+            root = Path(options["--root"]) if "--root" in options else None
+            if file.is_dir() or (root is not None and not root.is_dir()):
                 return None  # let click say what is wrong
-            sys.stdout.write(extract_text(file, args[1], root) + "\n")
+            sys.stdout.write(extract_text(file, symbol, root) + "\n")
             return EXIT_OK
     except InputError as error:
         sys.stderr.write(f"{error}\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 
@@ -35,3 +36,11 @@ class InputError(Exception):
         if self.path:
             return f"{self.path}: error: {self.message}"
         return f"error: {self.message}"
+
+
+def shown(path: Path) -> str:
+    """A path as the user should see it: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -48,6 +48,8 @@ def through_entry(project: Path, *args: str) -> tuple[int, str, str]:
         ("check", "--quiet"),
         ("check", "--config", "pyproject.toml", "-q"),
         ("check", "--config", "missing.toml"),
+        ("regen",),
+        ("regen", "--prune", "--config", "pyproject.toml"),
     ],
 )
 def test_both_paths_answer_alike(
@@ -76,9 +78,10 @@ def test_a_check_with_work_to_do_falls_through(
         ["check", "--help"],
         ["check", "--format", "json"],
         ["check", "--config"],
-        ["regen"],
-        ["extract", "--root", "x", "f.ts", "S"],
+        ["regen", "--format", "json"],
+        ["extract", "--root"],
         ["extract", "only-one-argument"],
+        ["extract", "f.ts", "S", "extra"],
         ["diff"],
     ],
 )

@@ -17,7 +17,7 @@ from pathlib import Path
 from tree_sitter import Node
 
 from codegen.cache import Dependencies, package_manifests
-from codegen.errors import InputError
+from codegen.errors import InputError, shown
 from codegen.ts.source import Declaration, SourceFile, parse_source
 
 # Extensions tried, in TypeScript's order, for a specifier written without one.
@@ -78,14 +78,6 @@ class Program:
     def display(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    @staticmethod
-    def shown(path: Path) -> str:
-        """How errors name a file: relative to the working directory when inside it."""
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
-
     # --- loading --------------------------------------------------------------------------
 
     def load(self, path: Path) -> SourceFile:
@@ -94,7 +86,7 @@ class Program:
         cached = self._files.get(resolved)
         if cached is not None:
             return cached
-        display = self.shown(resolved)
+        display = shown(resolved)
         try:
             size = resolved.stat().st_size
             if size > MAX_SOURCE_BYTES:
@@ -123,12 +115,12 @@ class Program:
             resolved = path.resolve(strict=False)
         except (OSError, RuntimeError):  # a symlink loop
             raise InputError(
-                "cannot resolve path (symlink loop?)", path=self.shown(path)
+                "cannot resolve path (symlink loop?)", path=shown(path)
             ) from None
         if not resolved.is_relative_to(self.root):
             raise InputError(
                 f"leaves the source root {self.root} (it resolves to {resolved})",
-                path=self.shown(path),
+                path=shown(path),
             )
         return resolved
 
@@ -413,17 +405,17 @@ class Program:
             parent = Path(os.path.normpath(config.parent / extends))
             if parent.suffix != ".json":
                 parent = parent.with_name(parent.name + ".json")
-            shown = self.shown(config)
+            where = shown(config)
             if not parent.is_relative_to(self.root):
                 raise InputError(
                     f"extends {extends!r}, which leaves the source root {self.root}",
-                    path=shown,
+                    path=where,
                 )
             if parent in (config, *extended_by):
-                raise InputError(f"extends itself (through {extends!r})", path=shown)
+                raise InputError(f"extends itself (through {extends!r})", path=where)
             if len(extended_by) >= MAX_EXTENDS:
                 raise InputError(
-                    f"extends more than {MAX_EXTENDS} configs in a chain", path=shown
+                    f"extends more than {MAX_EXTENDS} configs in a chain", path=where
                 )
             if self.dependencies.probe(parent):
                 base_url, paths, paths_dir = self._tsconfig_paths(
@@ -489,9 +481,7 @@ def _parse_json(path: Path, raw: bytes) -> dict[str, object]:
     try:
         data = json.loads(_strip_jsonc(text))
     except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{exc.msg} at line {exc.lineno}", path=Program.shown(path)
-        ) from None
+        raise InputError(f"{exc.msg} at line {exc.lineno}", path=shown(path)) from None
     return data if isinstance(data, dict) else {}
 
 
