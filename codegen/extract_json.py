@@ -15,12 +15,15 @@ Each declaration is ``{"kind": "object", "name", "fields": [{"name", "type", "op
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from codegen import ir
 from codegen.cache import Dependencies
 from codegen.ts.evaluate import Evaluator, to_json
 from codegen.ts.literals import number_to_string
 from codegen.ts.program import Program
+
+if TYPE_CHECKING:
+    from codegen import ir
 
 
 def extract_symbol(
@@ -50,6 +53,8 @@ def extract_symbol(
 
 
 def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
+    from codegen import ir  # here: a const's extract never needs the IR
+
     if isinstance(decl, ir.ObjectDecl):
         return {
             "kind": "object",
@@ -76,6 +81,8 @@ def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
 
 
 def type_json(type_: ir.TypeRef) -> ir.JsonValue:
+    from codegen import ir
+
     if isinstance(type_, ir.Primitive):
         return {"kind": type_.name}
     if isinstance(type_, ir.LiteralType):
