@@ -110,8 +110,12 @@ def answer(argv: Sequence[str]) -> int | None:
         if command in ("check", "regen"):
             flags = {"--quiet", "-q"} if command == "check" else {"--prune"}
             options = _options(args, flags, {"--config", "--source-root"})
-            if options is None:
-                return None
+            if (
+                options is None
+                or Path(options.get("--config", "")).is_dir()
+                or Path(options.get("--source-root", ".")).is_file()
+            ):
+                return None  # click's own checks say what is wrong with these
             from codegen.config import load_config  # extract has no use for it
 
             config = load_config(

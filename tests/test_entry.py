@@ -22,7 +22,7 @@ from tests.project import (
 
 
 def through_click(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
+    result = CliRunner().invoke(main, list(args), prog_name="tsmirror")
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -48,6 +48,8 @@ def through_entry(project: Path, *args: str) -> tuple[int, str, str]:
         ("check", "--quiet"),
         ("check", "--config", "pyproject.toml", "-q"),
         ("check", "--config", "missing.toml"),
+        ("check", "--config", "examples"),
+        ("check", "--source-root", "pyproject.toml"),
         ("regen",),
         ("regen", "--prune", "--config", "pyproject.toml"),
     ],
