@@ -91,19 +91,20 @@ def to_json(value: Any) -> JsonValue:
 
 
 def describe(value: Any) -> str:
+    """What a value is, with its article, for error messages: "a string", "an object"."""
     if value is UNDEFINED:
         return "undefined"
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "boolean"
+        return "a boolean"
     if isinstance(value, (int, float)):
-        return "number"
+        return "a number"
     if isinstance(value, str):
-        return "string"
+        return "a string"
     if isinstance(value, list):
-        return "array"
-    return "object"
+        return "an array"
+    return "an object"
 
 
 class Evaluator:
@@ -257,8 +258,12 @@ class Evaluator:
             return self.evaluate(file, node.named_children[0], depth + 1)
         if kind == "type_assertion":
             return self.evaluate(file, node.named_children[-1], depth + 1)
-        if kind in ("string", "template_string"):
+        if kind == "string":
             return decode_string(file, node)
+        if kind == "template_string":
+            return decode_string(
+                file, node, lambda inner: self._to_string(file, inner, depth + 1)
+            )
         if kind == "number":
             return self._finite(file, node, parse_number(file, node))
         if kind == "true":
@@ -285,6 +290,24 @@ class Evaluator:
         raise file.error(
             node,
             f"{_describe_node(kind)} {file.snippet(node)} is not statically evaluable",
+        )
+
+    def _to_string(self, file: SourceFile, node: Node, depth: int) -> str:
+        """A ``${...}`` substitution: JavaScript's ToString of a constant primitive."""
+        value = self.evaluate(file, node, depth)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return number_to_string(value)
+        if value is None:
+            return "null"
+        if value is UNDEFINED:
+            return "undefined"
+        raise file.error(
+            node,
+            f"substitution {file.snippet(node)} is {describe(value)}, not a primitive",
         )
 
     def _finite(self, file: SourceFile, node: Node, value: int | float) -> int | float:
@@ -370,7 +393,7 @@ class Evaluator:
                 return number_to_string(value)
             raise file.error(
                 node,
-                f"computed key {file.snippet(node)} is a {describe(value)}, not a string or number",
+                f"computed key {file.snippet(node)} is {describe(value)}, not a string or number",
             )
         return self._property_name(file, node)
 
@@ -408,7 +431,7 @@ class Evaluator:
                 else:
                     raise file.error(
                         element,
-                        f"spread of a {describe(spread)} into an array is not iterable",
+                        f"spread of {describe(spread)} into an array is not iterable",
                     )
             else:
                 filled = True
@@ -437,7 +460,7 @@ class Evaluator:
                 key = index
             else:
                 raise file.error(
-                    key_node, f"index {file.snippet(key_node)} is a {describe(index)}"
+                    key_node, f"index {file.snippet(key_node)} is {describe(index)}"
                 )
         namespace = self._namespace(file, obj_node)
         if namespace is not None:
@@ -466,7 +489,7 @@ class Evaluator:
                 return obj[int(key)]
         raise file.error(
             node,
-            f"{file.snippet(node)}: property {key!r} does not exist on a {describe(obj)}",
+            f"{file.snippet(node)}: property {key!r} does not exist on {describe(obj)}",
         )
 
     def _unary(self, file: SourceFile, node: Node, depth: int) -> Any:

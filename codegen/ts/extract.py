@@ -560,7 +560,7 @@ def _literal_union(file: SourceFile, node: Node, values: list[object]) -> ir.Typ
         ):
             raise file.error(
                 node,
-                f"{file.snippet(node)} contains a {describe(value)}, not a literal",
+                f"{file.snippet(node)} contains {describe(value)}, not a literal",
             )
         members.append(ir.LiteralType(value))
     if not members:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,13 @@ _SIMPLE_ESCAPES = {
 }
 
 
-def decode_string(source: SourceFile, node: Node) -> str:
-    """The value of a ``string`` node, or a ``template_string`` without substitutions.
+def decode_string(
+    source: SourceFile,
+    node: Node,
+    substitute: Callable[[Node], str] | None = None,
+) -> str:
+    """The value of a ``string`` or ``template_string`` node. ``substitute`` gives the text
+    of a ``${...}`` substitution; without it, a substitution is refused.
 
     JavaScript strings are UTF-16: ``"\\uD83D\\uDE00"`` is one code point, while a lone
     surrogate stays a lone surrogate. Decoding to UTF-16 code units first gets both right.
@@ -40,11 +46,13 @@ def decode_string(source: SourceFile, node: Node) -> str:
         elif kind == "escape_sequence":
             units.append(_decode_escape(source, child))
         elif kind == "template_substitution":
-            raise source.error(
-                child,
-                f"template literal with a substitution {source.snippet(node)} "
-                "is not statically evaluable",
-            )
+            if substitute is None:
+                raise source.error(
+                    child,
+                    f"template literal with a substitution {source.snippet(node)} "
+                    "is not statically evaluable here",
+                )
+            units.append(substitute(child.named_children[0]))
         elif kind in ('"', "'", "`"):
             continue
         elif kind == "comment":

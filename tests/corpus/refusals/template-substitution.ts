@@ -1,3 +1,3 @@
-// expect: X 3:25 template literal with a substitution
-const who = 'kora';
-export const X = `hello ${who}`;
+// expect: X 3:26 substitution ROW is an object, not a primitive
+const ROW = { a: 1 };
+export const X = `row: ${ROW}`;
