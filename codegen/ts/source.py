@@ -239,6 +239,8 @@ def check_whole_file(source: SourceFile) -> None:
                 )
     if _NON_IDENTIFIER.search(source.data):
         findings += _bad_identifiers(source)
+    if b"\r" in source.data:
+        findings += _raw_carriage_returns(source)
     if findings:
         node, message = min(findings, key=lambda finding: finding[0].start_byte)
         raise source.error(node, message)
@@ -298,6 +300,24 @@ def _bad_identifiers(source: SourceFile) -> list[tuple[Node, str]]:
             if not text.replace("$", "_").isidentifier():
                 found.append((node, f"syntax error: invalid identifier {text!r}"))
     return found
+
+
+def _raw_carriage_returns(source: SourceFile) -> list[tuple[Node, str]]:
+    """A raw CR inside a quoted string ends it in JavaScript; the grammar reads on (it even
+    takes the CR for white space between the text and the closing quote)."""
+    found = []
+    for nodes in QueryCursor(string_query()).captures(source.tree.root_node).values():
+        found += [
+            (node, "syntax error: unterminated string literal (a raw line break)")
+            for node in nodes
+            if "\r" in source.text(node)
+        ]
+    return found
+
+
+@cache
+def string_query() -> Query:
+    return Query(typescript_language(), "(string) @string")
 
 
 @cache
