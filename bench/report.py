@@ -57,7 +57,7 @@ def machine() -> dict[str, Any]:
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": _output("git", "rev-parse", "--short", "HEAD"),
-        # Teammates edit the tree as this runs; these files differed from the commit.
+        # Files under these folders that differed from the commit while this ran.
         "uncommitted_changes": dirty.splitlines() if dirty != "unavailable" else [],
         "cpu": _first("/proc/cpuinfo", "model name"),
         "cpus": os.cpu_count(),

@@ -51,8 +51,8 @@ def ms(seconds: float) -> float:
 
 def check_latency(results: Results, work: Path, repeat: int, warmup: int) -> Path:
     """`tsmirror check` and a no-op `tsmirror regen` on the example substrate, beside the
-    floor parsing the same files. Runs on a copy of the output, so a teammate's half-done
-    regen in generated/ cannot change what is measured. Returns the rendered matrix module."""
+    floor parsing the same files. Runs on a copy of the output, so a regen running in
+    generated/ meanwhile cannot change what is measured. Returns the rendered matrix module."""
     table = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"][
         "tsmirror"
     ]
