@@ -443,14 +443,21 @@ def _index_import(source: SourceFile, statement: Node) -> None:
             for spec in part.named_children:
                 if spec.type != "import_specifier":
                     continue
-                imported_node = spec.child_by_field_name("name")
-                alias_node = spec.child_by_field_name("alias") or imported_node
-                assert imported_node is not None and alias_node is not None
-                imported = _module_export_name(source, imported_node)
-                name = source.text(alias_node)
+                imported, name = _specifier_names(source, spec)
                 source.imports[name] = ImportBinding(
                     name, specifier, imported, spec, spec_node
                 )
+
+
+def _specifier_names(source: SourceFile, spec: Node) -> tuple[str, str]:
+    """``(name, alias)`` of ``{name as alias}`` in an import or export; the alias is the
+    name itself when there is none."""
+    name_node = spec.child_by_field_name("name")
+    alias_node = spec.child_by_field_name("alias") or name_node
+    assert name_node is not None and alias_node is not None
+    return _module_export_name(source, name_node), _module_export_name(
+        source, alias_node
+    )
 
 
 def _module_export_name(source: SourceFile, node: Node) -> str:
@@ -488,11 +495,7 @@ def _index_export(source: SourceFile, statement: Node) -> None:
             for spec in part.named_children:
                 if spec.type != "export_specifier":
                     continue
-                local_node = spec.child_by_field_name("name")
-                alias_node = spec.child_by_field_name("alias") or local_node
-                assert local_node is not None and alias_node is not None
-                local = _module_export_name(source, local_node)
-                name = _module_export_name(source, alias_node)
+                local, name = _specifier_names(source, spec)
                 if specifier is None:
                     source.exports[name] = ExportEntry(name, local, None, None, spec)
                 else:
