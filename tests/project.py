@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,25 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def run_command(
+    argv: Sequence[str | Path],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """Runs ``argv`` in a fresh process, output captured; never raises on a non-zero exit."""
+    return subprocess.run(
+        [str(arg) for arg in argv],
+        cwd=cwd,
+        env=env if env is not None else clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def run_tsmirror(
     *args: str,
     cwd: Path,
@@ -57,15 +77,23 @@ def run_tsmirror(
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Runs the real command in a fresh process; never raises on a non-zero exit."""
-    return subprocess.run(
-        [str(executable), *args],
-        cwd=cwd,
-        env=env if env is not None else clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_command([executable, *args], cwd=cwd, env=env)
+
+
+# The role charter's sections, as the TypeScript declares them.
+CHARTER_STRING_FIELDS = (
+    "identity",
+    "audit_attribution",
+    "charter_modification",
+    "effective_date_clause",
+)
+CHARTER_ARRAY_FIELDS = (
+    "authority_can_do",
+    "authority_cannot_do",
+    "override_preconditions",
+    "escalation_triggers",
+    "per_session_discipline",
+)
 
 
 DENIED_TO_KORA = "cap_override_security_or_policy_verdict"

@@ -14,21 +14,9 @@ from generated.role_charter import (
     MirrorValidationError,
 )
 from tests.oracle import ajv_verdicts
+from tests.project import CHARTER_ARRAY_FIELDS as ARRAY_FIELDS
+from tests.project import CHARTER_STRING_FIELDS as STRING_FIELDS
 from tests.project import CHARTER_TS, REPO_ROOT
-
-STRING_FIELDS = (
-    "identity",
-    "audit_attribution",
-    "charter_modification",
-    "effective_date_clause",
-)
-ARRAY_FIELDS = (
-    "authority_can_do",
-    "authority_cannot_do",
-    "override_preconditions",
-    "escalation_triggers",
-    "per_session_discipline",
-)
 
 VALID: dict[str, Any] = {
     "schema_version": 1,

@@ -13,6 +13,7 @@ from tests.project import (
     REPO_ROOT,
     clean_env,
     copy_project,
+    run_command,
     run_tsmirror,
     snapshot,
 )
@@ -36,15 +37,7 @@ def isolated_env() -> dict[str, str]:
 
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [str(a) for a in args],
-        cwd=cwd,
-        env=isolated_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = run_command(args, cwd=cwd, env=isolated_env(), timeout=600)
     assert result.returncode == 0, f"{args}:\n{result.stdout}{result.stderr}"
     return result
 

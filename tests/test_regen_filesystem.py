@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from codegen import cli
-from tests.project import TSMIRROR, clean_env, run_tsmirror
+from tests.project import TSMIRROR, clean_env, run_command, run_tsmirror
 
 ACTORS = ("operator", "kora", "critic", "oracle", "claude_pm")
 MIRRORS = 4
@@ -279,15 +279,7 @@ def test_an_unwritable_output_folder_is_one_clear_error(
     else:
         command = in_read_only_mount(output, *command)
     try:
-        result = subprocess.run(
-            command,
-            cwd=project,
-            env=clean_env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = run_command(command, cwd=project)
     finally:
         output.chmod(0o755)
 
@@ -304,15 +296,7 @@ def test_a_missing_output_folder_under_a_read_only_parent_is_one_clear_error(
     project = big_project(tmp_path / "project", capabilities=20)
     project.chmod(0o555)
     try:
-        result = subprocess.run(
-            without_dac_override(str(TSMIRROR), "regen"),
-            cwd=project,
-            env=clean_env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = run_command(without_dac_override(str(TSMIRROR), "regen"), cwd=project)
     finally:
         project.chmod(0o755)
     assert result.returncode == 2, result.stdout + result.stderr

@@ -25,6 +25,8 @@ from runtime.reads import (
     read_active_role_charter,
     read_policy_registry,
 )
+from tests.project import CHARTER_ARRAY_FIELDS as ARRAY_FIELDS
+from tests.project import CHARTER_STRING_FIELDS as STRING_FIELDS
 from tests.runtime.pg_substrate import (
     CHARTER_CONTENT,
     CHARTER_MD,
@@ -175,19 +177,6 @@ def _with(path: tuple[str, ...], value: object) -> dict[str, Any]:
 
 
 DELETE = object()
-STRING_FIELDS = (
-    "identity",
-    "audit_attribution",
-    "charter_modification",
-    "effective_date_clause",
-)
-ARRAY_FIELDS = (
-    "authority_can_do",
-    "authority_cannot_do",
-    "override_preconditions",
-    "escalation_triggers",
-    "per_session_discipline",
-)
 MALFORMED: list[tuple[str, object, str]] = [
     ("null document", None, "$"),
     ("array document", [CHARTER_CONTENT], "$"),
