@@ -7,7 +7,7 @@ PY := $(BIN)/python
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
-.PHONY: install regen check lint typecheck test bench fuzz node postgres clean
+.PHONY: install install-runtime regen check lint typecheck test bench fuzz node postgres clean
 
 install: $(INSTALLED)
 
@@ -18,6 +18,14 @@ $(INSTALLED): pyproject.toml
 	@# bytecode now, in case the environment never writes it (PYTHONDONTWRITEBYTECODE)
 	$(PY) -m compileall -q codegen runtime generated bench > /dev/null
 	@touch $@
+
+# The IsoKron runtime (runtime/ and the mirrors in generated/, with asyncpg) into another
+# interpreter's environment: make install-runtime PYTHON=/path/to/python
+install-runtime:
+	@stage=$$(mktemp -d) && trap 'rm -rf "$$stage"' EXIT && \
+	cp runtime/pyproject.toml "$$stage/" && \
+	cp -R runtime generated "$$stage/" && \
+	$(PYTHON) -m pip install --quiet "$$stage"
 
 # Render every mirror from examples/substrate, or from $$KORA_ISOKRON_REPO when it is set.
 regen: install
@@ -38,7 +46,7 @@ typecheck: install
 node: $(NODE_INSTALLED)
 
 $(NODE_INSTALLED): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --no-update-notifier --loglevel=error
 	@touch $@
 
 # A PostgreSQL server for the integration tests: Debian's package when none is on the machine.

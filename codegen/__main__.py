@@ -1,3 +1,3 @@
-from codegen.entry import entrypoint
+from tsmirror.entry import entrypoint
 
 entrypoint()

@@ -27,7 +27,7 @@ from functools import cache
 from importlib.machinery import PathFinder
 from pathlib import Path
 
-from codegen.paths import template_dir
+from tsmirror.paths import template_dir
 
 _FORMAT = 1  # bump when an entry's layout changes
 

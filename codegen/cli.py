@@ -13,11 +13,11 @@ from typing import NoReturn
 
 import click
 
-from codegen import cache
-from codegen.config import Config, load_config
-from codegen.drift import State, find_problems, read_text
-from codegen.entry import extract_text, reused_check, unchanged_report, verdict_key
-from codegen.errors import InputError, shown
+from tsmirror import __version__, cache
+from tsmirror.config import Config, load_config
+from tsmirror.drift import State, find_problems, read_text
+from tsmirror.entry import extract_text, reused_check, unchanged_report, verdict_key
+from tsmirror.errors import InputError, shown
 
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
 
@@ -44,6 +44,7 @@ def _load(config_path: Path | None, source_root: Path | None) -> Config:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tsmirror", message="%(prog)s %(version)s")
 def main() -> None:
     """Mirror TypeScript constants and types into typed Python modules."""
 
@@ -67,7 +68,7 @@ def regen(config_path: Path | None, source_root: Path | None, prune: bool) -> No
         # Every input is as it was when the output dir last matched it: nothing to write.
         click.echo(unchanged_report(config), err=True, nl=False)
         return
-    from codegen.generate import render_all
+    from tsmirror.generate import render_all
 
     dependencies = cache.Dependencies()
     try:
@@ -221,7 +222,7 @@ def check(
         outputs_count = reused
         problems = []
     else:
-        from codegen.generate import render_all
+        from tsmirror.generate import render_all
 
         dependencies = cache.Dependencies()
         try:
@@ -310,9 +311,9 @@ def diff(
     """Semantic changes between the committed mirrors and the current source: values at
     their full path, privilege grants and revokes, type changes marked breaking or
     compatible."""
-    from codegen.diff_report import render_json, render_markdown, render_text
-    from codegen.generate import build_module
-    from codegen.semantic import (
+    from tsmirror.diff_report import render_json, render_markdown, render_text
+    from tsmirror.generate import build_module
+    from tsmirror.semantic import (
         EMPTY,
         FAIL_ON_CLASSES,
         MirrorDiff,

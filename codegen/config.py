@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import NamedTuple
 
-from codegen.errors import InputError
+from tsmirror.errors import InputError
 
 _TOP_KEYS = {"source_root", "source_root_env", "output_dir", "strict_objects", "mirror"}
 _MIRROR_KEYS = {"module", "source", "symbols"}

@@ -10,9 +10,9 @@ import json
 import re
 from collections.abc import Callable, Sequence
 
-from codegen import ir
-from codegen.extract_json import stringify
-from codegen.semantic import (
+from tsmirror import ir
+from tsmirror.extract_json import stringify
+from tsmirror.semantic import (
     ABSENT,
     Absent,
     Change,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from codegen.errors import InputError, shown
+from tsmirror.errors import InputError, shown
 
 # The four lines templates/header.py.j2 writes.
 HEADER_LINES = 4
@@ -53,7 +53,7 @@ EXPLANATIONS: dict[State, str] = {
 }
 
 #: The command that makes generated/ match the source again.
-FIX_REGEN = "make regen"
+FIX_REGEN = "tsmirror regen"
 #: Orphans are removed only on request, so the fix names the flag.
 FIX_PRUNE = "tsmirror regen --prune"
 

@@ -9,7 +9,7 @@ more than everything else either does then, so :func:`answer` takes their plain 
     tsmirror extract FILE SYMBOL [--root D]
 
 Anything else (another command or option, ``--help``, a check that has work to do) returns
-None and ``codegen.cli.main`` handles it. The click commands call the same functions below,
+None and ``tsmirror.cli.main`` handles it. The click commands call the same functions below,
 so the two paths cannot answer differently.
 """
 
@@ -20,11 +20,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codegen import cache
-from codegen.errors import InputError, shown
+from tsmirror import cache
+from tsmirror.errors import InputError, shown
 
 if TYPE_CHECKING:
-    from codegen.config import Config
+    from tsmirror.config import Config
 
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
 
@@ -69,7 +69,7 @@ def extract_text(file: Path, symbol: str, root: Path | None) -> str:
     key = f"{base}\0{target}\0{symbol}\0{Path.cwd()}"  # cwd: errors name paths from it
     text = cache.lookup("extract", key)
     if text is None:
-        from codegen.extract_json import extract_symbol, stringify
+        from tsmirror.extract_json import extract_symbol, stringify
 
         dependencies = cache.Dependencies()
         text = stringify(extract_symbol(base, target, symbol, dependencies))
@@ -105,6 +105,11 @@ def answer(argv: Sequence[str]) -> int | None:
     """The exit code, when this module can answer ``argv`` exactly as the CLI would."""
     if not argv:
         return None
+    if list(argv) == ["--version"]:
+        from tsmirror import __version__
+
+        sys.stdout.write(f"tsmirror {__version__}\n")
+        return EXIT_OK
     command, args = argv[0], list(argv[1:])
     try:
         if command in ("check", "regen"):
@@ -116,7 +121,7 @@ def answer(argv: Sequence[str]) -> int | None:
                 or Path(options.get("--source-root", ".")).is_file()
             ):
                 return None  # click's own checks say what is wrong with these
-            from codegen.config import load_config  # extract has no use for it
+            from tsmirror.config import load_config  # extract has no use for it
 
             config = load_config(
                 Path(options["--config"]) if "--config" in options else None,
@@ -155,6 +160,6 @@ def entrypoint(argv: Sequence[str] | None = None) -> None:
     code = answer(args)
     if code is not None:
         sys.exit(code)
-    from codegen.cli import main
+    from tsmirror.cli import main
 
     main.main(args=args, prog_name="tsmirror")

@@ -17,13 +17,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codegen.cache import Dependencies
-from codegen.ts.evaluate import Evaluator, to_json
-from codegen.ts.literals import number_to_string
-from codegen.ts.program import Program
+from tsmirror.cache import Dependencies
+from tsmirror.ts.evaluate import Evaluator, to_json
+from tsmirror.ts.literals import number_to_string
+from tsmirror.ts.program import Program
 
 if TYPE_CHECKING:
-    from codegen import ir
+    from tsmirror import ir
 
 
 def extract_symbol(
@@ -42,7 +42,7 @@ def extract_symbol(
         "class",
     ):
         return to_json(Evaluator(program).evaluate_declaration(binding.file, decl))
-    from codegen.ts.extract import MirrorBuilder  # only types need the IR
+    from tsmirror.ts.extract import MirrorBuilder  # only types need the IR
 
     builder = MirrorBuilder(program)
     builder.add_symbol(source, symbol)
@@ -53,7 +53,7 @@ def extract_symbol(
 
 
 def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
-    from codegen import ir  # here: a const's extract never needs the IR
+    from tsmirror import ir  # here: a const's extract never needs the IR
 
     if isinstance(decl, ir.ObjectDecl):
         return {
@@ -81,7 +81,7 @@ def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
 
 
 def type_json(type_: ir.TypeRef) -> ir.JsonValue:
-    from codegen import ir
+    from tsmirror import ir
 
     if isinstance(type_, ir.Primitive):
         return {"kind": type_.name}

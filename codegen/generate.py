@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from codegen import ir
-from codegen.cache import Dependencies
-from codegen.config import Config, Mirror
-from codegen.render import render_module, render_package_init
-from codegen.ts.extract import MirrorBuilder
-from codegen.ts.program import Program
+from tsmirror import ir
+from tsmirror.cache import Dependencies
+from tsmirror.config import Config, Mirror
+from tsmirror.render import render_module, render_package_init
+from tsmirror.ts.extract import MirrorBuilder
+from tsmirror.ts.program import Program
 
 
 def build_module(

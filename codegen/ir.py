@@ -184,6 +184,6 @@ class Module:
     sources: tuple[
         str, ...
     ]  # every file read, relative to the source root, sorted, "/"-separated
-    source_sha256: str  # see codegen.ts.program.source_digest
+    source_sha256: str  # see tsmirror.ts.program.source_digest
     declarations: tuple[Declaration, ...]
     strict_objects: bool  # from_json rejects unknown keys

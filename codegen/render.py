@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
-from codegen import ir
-from codegen.paths import template_dir
+from tsmirror import ir
+from tsmirror.paths import template_dir
 
 if TYPE_CHECKING:
     import jinja2

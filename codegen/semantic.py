@@ -7,7 +7,7 @@ Both sides are brought to one comparable form, :class:`MirrorShape`:
   (tuples, ``MappingProxyType({...})``, scalars), ``NAME: TypeAlias = <type>``, ``class
   NAME(StrEnum | IntEnum)`` and ``@dataclass`` classes whose ``_FIELDS`` name each JSON key and
   whether it is optional;
-- the *current* side is the IR that the current source builds (:mod:`codegen.generate`).
+- the *current* side is the IR that the current source builds (:mod:`tsmirror.generate`).
 
 Then :func:`diff_mirror` lists :class:`Change` values.
 
@@ -55,10 +55,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeAlias
 
-from codegen import ir
-from codegen.errors import InputError, Location
-from codegen.extract_json import stringify
-from codegen.render import py_scalar, py_type
+from tsmirror import ir
+from tsmirror.errors import InputError, Location
+from tsmirror.extract_json import stringify
+from tsmirror.render import py_scalar, py_type
 
 # --- the comparable form ------------------------------------------------------------------
 

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from codegen import ir
-from codegen.errors import InputError
-from codegen.extract_json import stringify
-from codegen.generate import build_ir
-from codegen.render import render_module
 from tests.oracle import node_evaluate_many
+from tsmirror import ir
+from tsmirror.errors import InputError
+from tsmirror.extract_json import stringify
+from tsmirror.generate import build_ir
+from tsmirror.render import render_module
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_FILE = REPO / "examples/substrate/packages/sea-mcp-server/src/capability-matrix.ts"

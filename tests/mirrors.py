@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from codegen.generate import build_ir
-from codegen.render import render_module
+from tsmirror.generate import build_ir
+from tsmirror.render import render_module
 
 
 def render_mirror(root: Path, entry: Path, symbols: list[str], out: Path) -> ModuleType:

@@ -48,7 +48,7 @@ def test_an_unchanged_project_reuses_the_verdict(
     project, env = cached
     # Make the full path impossible: a reused verdict never renders.
     (project / "sitecustomize.py").write_text(
-        "import sys; sys.modules['codegen.render'] = None\n"
+        "import sys; sys.modules['tsmirror.render'] = None\n"
     )
     env = {**env, "PYTHONPATH": str(project)}
     assert check(project, env).returncode == 0
@@ -121,13 +121,14 @@ def test_a_template_change_changes_the_generator_fingerprint(tmp_path: Path) -> 
     copy = tmp_path / "copy"
     shutil.copytree(REPO_ROOT / "codegen", copy / "codegen", ignore=_pycache)
     shutil.copytree(REPO_ROOT / "templates", copy / "templates")
+    (copy / "tsmirror").symlink_to("codegen")
 
     def fingerprint() -> str:
         return subprocess.run(
             [
                 sys.executable,
                 "-c",
-                "from codegen.cache import generator_fingerprint as f; print(f())",
+                "from tsmirror.cache import generator_fingerprint as f; print(f())",
             ],
             env={**os.environ, "PYTHONPATH": str(copy)},
             cwd=copy,

@@ -142,9 +142,9 @@ def test_config_is_found_upward_from_a_subfolder(project: Path) -> None:
     assert DENIED_TO_KORA in result.stdout
 
 
-def test_python_dash_m_codegen_is_the_same_command(project: Path) -> None:
+def test_python_dash_m_tsmirror_is_the_same_command(project: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "codegen", "check"],
+        [sys.executable, "-m", "tsmirror", "check"],
         cwd=project,
         env=clean_env(),
         capture_output=True,

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from codegen import ir
-from codegen.config import Mirror, load_config
-from codegen.diff_report import md_code, render_markdown
-from codegen.generate import build_module
-from codegen.render import render_module
-from codegen.semantic import (
+from tests.project import MATRIX_TS, REPO_ROOT, run_tsmirror
+from tsmirror import ir
+from tsmirror.config import Mirror, load_config
+from tsmirror.diff_report import md_code, render_markdown
+from tsmirror.generate import build_module
+from tsmirror.render import render_module
+from tsmirror.semantic import (
     ABSENT,
     Change,
     Impact,
@@ -30,7 +31,6 @@ from codegen.semantic import (
     read_committed,
     shape_of_module,
 )
-from tests.project import MATRIX_TS, REPO_ROOT, run_tsmirror
 
 CHARTER_TS = "examples/substrate/packages/sb1-substrate-shapes/src/kora-role-charter.ts"
 CAPABILITY = "cap_operator_update_policy"  # denied to kora in the example
@@ -576,7 +576,7 @@ def test_text_is_coloured_for_a_terminal_unless_no_color(
 ) -> None:
     from click.testing import CliRunner
 
-    from codegen.cli import main
+    from tsmirror.cli import main
 
     set_kora_cell(project / MATRIX_TS, CAPABILITY, True)
     monkeypatch.chdir(project)

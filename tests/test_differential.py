@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from codegen.extract_json import extract_symbol, stringify
 from tests.mirrors import lint_generated, render_mirror
 from tests.oracle import ajv_verdicts, node_evaluate
+from tsmirror.extract_json import extract_symbol, stringify
 
 CORPUS = Path(__file__).parent / "corpus"
 REPO = Path(__file__).parent.parent

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from codegen.drift import State, classify
-from codegen.render import body_digest
 from tests.project import MATRIX_TS, REPO_ROOT, clean_env, run_tsmirror
+from tsmirror.drift import State, classify
+from tsmirror.render import body_digest
 
 MATRIX = "generated/capability_matrix.py"
 CHARTER = "generated/role_charter.py"
@@ -85,7 +85,7 @@ def test_hand_edited_body(project: Path) -> None:
     text = path.read_text()
     path.write_text(text.replace('"""Who Kora is', '"""Who Kora really is', 1))
 
-    diff = assert_reported(project, CHARTER, "hand-edited", "make regen")
+    diff = assert_reported(project, CHARTER, "hand-edited", "tsmirror regen")
 
     assert '-    """Who Kora really is' in diff
     assert '+    """Who Kora is' in diff
@@ -94,7 +94,7 @@ def test_hand_edited_body(project: Path) -> None:
 def test_flipped_kora_cell_is_a_source_change(project: Path) -> None:
     grant_to_kora(project / MATRIX_TS)
 
-    diff = assert_reported(project, MATRIX, "source changed", "make regen")
+    diff = assert_reported(project, MATRIX, "source changed", "tsmirror regen")
 
     assert '-                "kora": False,' in diff
     assert '+                "kora": True,' in diff
@@ -104,7 +104,7 @@ def test_flipped_kora_cell_is_a_source_change(project: Path) -> None:
 def test_deleted_generated_file_is_missing(project: Path) -> None:
     (project / MATRIX).unlink()
 
-    diff = assert_reported(project, MATRIX, "missing", "make regen")
+    diff = assert_reported(project, MATRIX, "missing", "tsmirror regen")
 
     assert "+ACTOR_CAPABILITY_MATRIX: Final[" in diff
 
@@ -140,6 +140,7 @@ def full_copy(dest: Path) -> Path:
     shutil.copytree(
         REPO_ROOT,
         dest,
+        symlinks=True,  # tsmirror/ stays a link to the copy's codegen/
         ignore=shutil.ignore_patterns(
             ".git", ".venv", "node_modules", "__pycache__", ".*_cache", "bench"
         ),
@@ -148,9 +149,9 @@ def full_copy(dest: Path) -> Path:
 
 
 def run_module(copy: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m codegen` from the copy, so its codegen/ and templates/ are the ones used."""
+    """`python -m tsmirror` from the copy, so its codegen/ and templates/ are the ones used."""
     return subprocess.run(
-        [sys.executable, "-m", "codegen", *args],
+        [sys.executable, "-m", "tsmirror", *args],
         cwd=copy,
         env=clean_env(PYTHONPATH=str(copy)),
         capture_output=True,
@@ -177,7 +178,7 @@ def test_template_only_change_is_a_generator_change(tmp_path: Path) -> None:
     assert '-"""Typed mirror of TypeScript declarations. Regenerate with' in (
         result.stdout
     )
-    assert "fix: make regen" in result.stdout
+    assert "fix: tsmirror regen" in result.stdout
     # the copy's generator is the one that ran, not the installed one
     assert run_tsmirror("check", cwd=copy).returncode == 0
 

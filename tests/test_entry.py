@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from codegen.cli import main
-from codegen.entry import answer
 from tests.project import (
     CHARTER_TS,
     DENIED_TO_KORA,
@@ -19,6 +17,8 @@ from tests.project import (
     flip_kora_cell,
     run_tsmirror,
 )
+from tsmirror.cli import main
+from tsmirror.entry import answer
 
 
 def through_click(*args: str) -> tuple[int, str, str]:

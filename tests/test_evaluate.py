@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from codegen.errors import InputError
-from codegen.extract_json import stringify
-from codegen.ir import JsonValue
-from codegen.ts.evaluate import Evaluator, to_json
-from codegen.ts.program import Program
 from tests.oracle import node_evaluate
+from tsmirror.errors import InputError
+from tsmirror.extract_json import stringify
+from tsmirror.ir import JsonValue
+from tsmirror.ts.evaluate import Evaluator, to_json
+from tsmirror.ts.program import Program
 
 
 def evaluate(

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from codegen import ir
-from codegen.errors import InputError
-from codegen.ts.extract import MirrorBuilder
-from codegen.ts.program import Program
+from tsmirror import ir
+from tsmirror.errors import InputError
+from tsmirror.ts.extract import MirrorBuilder
+from tsmirror.ts.program import Program
 
 STRING_LIST = ir.ArrayType(ir.STRING)
 

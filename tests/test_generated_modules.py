@@ -93,7 +93,7 @@ def test_header_hashes_its_sources_and_its_body(module: str) -> None:
     assert header is not None, text[:400]
     body = text[header.end() :]
     assert hashlib.sha256(body.encode()).hexdigest() == header["body"]
-    # codegen.ts.program.source_digest: "path NUL sha256(bytes) LF" per file, in path order.
+    # tsmirror.ts.program.source_digest: "path NUL sha256(bytes) LF" per file, in path order.
     digest = hashlib.sha256()
     for path in sorted(header["sources"].split(", ")):
         data = (REPO_ROOT / "examples" / "substrate" / path).read_bytes()

@@ -20,11 +20,11 @@ from typing import Any, get_args
 import pytest
 from click.testing import CliRunner
 
-from codegen.cli import main
-from codegen.config import load_config
-from codegen.generate import render_all
 from tests.oracle import ajv_verdicts, node_evaluate, tsc
 from tests.project import GENERATED, REPO_ROOT, snapshot
+from tsmirror.cli import main
+from tsmirror.config import load_config
+from tsmirror.generate import render_all
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = sorted(config.parent.name for config in GOLDEN.glob("*/tsmirror.toml"))

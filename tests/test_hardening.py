@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codegen.errors import InputError
-from codegen.generate import build_ir
-from codegen.ts.evaluate import MAX_DEPTH
 from tests.mirrors import lint_generated, render_mirror
+from tsmirror.errors import InputError
+from tsmirror.generate import build_ir
+from tsmirror.ts.evaluate import MAX_DEPTH
 
 BIN = Path(sys.executable).parent
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from codegen.extract_json import extract_symbol, stringify
 from tests.oracle import node_evaluate
+from tsmirror.extract_json import extract_symbol, stringify
 
 EDGES = [
     0.0,

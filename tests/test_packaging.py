@@ -1,5 +1,6 @@
-"""A non-editable install works on its own: templates ship in the wheel, the console
-script runs, and it regenerates a copied project to exactly the committed bytes."""
+"""A non-editable install works on its own: one import package, `tsmirror`, with its
+templates; the console script runs and regenerates a copied project to exactly the
+committed bytes. The runtime installs separately (`make install-runtime`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ DISTRIBUTION = (
     "pyproject.toml",
     "README.md",
     "codegen",
+    "tsmirror",
     "templates",
     "runtime",
     "generated",
@@ -48,7 +50,9 @@ def test_installed_wheel_regenerates_a_copied_project(tmp_path: Path) -> None:
     source = tmp_path / "source"
     for name in DISTRIBUTION:
         origin = REPO_ROOT / name
-        if origin.is_dir():
+        if origin.is_symlink():
+            (source / name).symlink_to(origin.readlink())
+        elif origin.is_dir():
             shutil.copytree(
                 origin, source / name, ignore=shutil.ignore_patterns("__pycache__")
             )
@@ -72,8 +76,16 @@ def test_installed_wheel_regenerates_a_copied_project(tmp_path: Path) -> None:
     )
     shutil.rmtree(source)  # whatever runs now must come from the install
 
-    where = run(python, "-c", "import codegen; print(codegen.__file__)", cwd=tmp_path)
+    where = run(python, "-c", "import tsmirror; print(tsmirror.__file__)", cwd=tmp_path)
     assert Path(where.stdout.strip()).is_relative_to(venv)
+    # The generator only: the runtime, the example mirrors and the driver stay out.
+    for name in ("generated", "runtime", "asyncpg", "codegen"):
+        absent = run_command(
+            [python, "-c", f"import {name}"], cwd=tmp_path, env=isolated_env()
+        )
+        assert absent.returncode != 0, f"the tool's install made `{name}` importable"
+    version = run(venv / "bin" / "tsmirror", "--version", cwd=tmp_path)
+    assert version.stdout.startswith("tsmirror "), version.stdout
 
     project = copy_project(tmp_path / "project", generated=False)
     tsmirror = venv / "bin" / "tsmirror"
@@ -84,3 +96,22 @@ def test_installed_wheel_regenerates_a_copied_project(tmp_path: Path) -> None:
     }
     check = run_tsmirror("check", cwd=project, executable=tsmirror, env=isolated_env())
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_install_runtime_installs_the_runtime_and_its_mirrors(tmp_path: Path) -> None:
+    """`make install-runtime PYTHON=...` gives that interpreter `runtime.provider`, the
+    mirrors it imports and asyncpg, and not the generator."""
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
+    python = venv / "bin" / "python"
+    run("make", "-s", "install-runtime", f"PYTHON={python}", cwd=REPO_ROOT)
+    probe = (
+        "import asyncpg, runtime.provider, generated.capability_matrix as m;"
+        "print(len(m.ACTOR_CAPABILITY_MATRIX))"
+    )
+    result = run(python, "-c", probe, cwd=tmp_path)
+    assert int(result.stdout) > 0
+    absent = run_command(
+        [python, "-c", "import tsmirror"], cwd=tmp_path, env=isolated_env()
+    )
+    assert absent.returncode != 0, "the runtime's install brought the generator along"

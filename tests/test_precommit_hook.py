@@ -29,8 +29,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from codegen.config import load_config
 from tests.project import REPO_ROOT
+from tsmirror.config import load_config
 
 BIN = Path(sys.executable).parent
 PRE_COMMIT = BIN / "pre-commit"
@@ -140,6 +140,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for name in ("codegen", "templates", "runtime", "generated"):
         shutil.copytree(REPO_ROOT / name, repo / name, ignore=ignore)
+    (repo / "tsmirror").symlink_to("codegen")  # the import package (see pyproject.toml)
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy2(REPO_ROOT / name, repo / name)
     env = git_env(tmp_path_factory.mktemp("git-home"))
@@ -306,7 +307,7 @@ def test_hook_rejects_a_source_change_without_regen(consumer: Consumer) -> None:
     assert_rejected(
         consumer, result, head, "generated/capability_matrix.py: source changed"
     )
-    assert "fix: make regen" in result.stderr
+    assert "fix: tsmirror regen" in result.stderr
 
 
 def test_hook_accepts_a_regenerated_change(consumer: Consumer) -> None:

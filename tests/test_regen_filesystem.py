@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from codegen import cli
 from tests.project import TSMIRROR, clean_env, run_command, run_tsmirror
+from tsmirror import cli
 
 ACTORS = ("operator", "kora", "critic", "oracle", "claude_pm")
 MIRRORS = 4

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from codegen.errors import InputError
-from codegen.extract_json import extract_symbol, stringify
 from tests.oracle import OracleError, node_evaluate
 from tests.project import run_tsmirror
+from tsmirror.errors import InputError
+from tsmirror.extract_json import extract_symbol, stringify
 
 ENTRY = "root/src/entry.ts"
 # Outside the root: what an escape would reach. Parsing it would be a syntax error, not the

@@ -3,10 +3,10 @@
 Only what has one value without running code is evaluated: literals, object and array
 literals with spreads, type-only wrappers (``as const``, ``satisfies``, ``!``), ``Object.freeze``,
 references to other consts and enum members, and unary ``-``/``+``/``!`` on literals. Anything
-else is an :class:`~codegen.errors.InputError` that names the construct and its location; the
+else is an :class:`~tsmirror.errors.InputError` that names the construct and its location; the
 evaluator never guesses.
 
-Values are Python data (see ``codegen.ir.JsonValue``) plus :data:`UNDEFINED`, which is kept
+Values are Python data (see ``tsmirror.ir.JsonValue``) plus :data:`UNDEFINED`, which is kept
 while evaluating (it matters for key order and spreads) and dropped by :func:`to_json`.
 """
 
@@ -18,17 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
-from codegen.ts.literals import (
+from tsmirror.ts.literals import (
     decode_string,
     normalize_number,
     number_to_string,
     parse_number,
 )
-from codegen.ts.program import Binding, Program
-from codegen.ts.source import Declaration, SourceFile
+from tsmirror.ts.program import Binding, Program
+from tsmirror.ts.source import Declaration, SourceFile
 
 if TYPE_CHECKING:
-    from codegen.ir import JsonValue
+    from tsmirror.ir import JsonValue
 
 #: How deeply values and types may nest (objects in arrays in objects ..., wrappers, and
 #: chains of const references). Deeper input is refused with a located error, both to keep

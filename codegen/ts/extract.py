@@ -13,18 +13,18 @@ from pathlib import Path
 
 from tree_sitter import Node
 
-from codegen import ir
-from codegen.errors import InputError
-from codegen.naming import (
+from tsmirror import ir
+from tsmirror.errors import InputError
+from tsmirror.naming import (
     ENUM_RESERVED,
     FIELD_RESERVED,
     pascal_case,
     python_identifier,
 )
-from codegen.ts.evaluate import MAX_DEPTH, UNDEFINED, Evaluator, describe, to_json
-from codegen.ts.literals import decode_string, number_to_string, parse_number
-from codegen.ts.program import Binding, Program
-from codegen.ts.source import Declaration, SourceFile
+from tsmirror.ts.evaluate import MAX_DEPTH, UNDEFINED, Evaluator, describe, to_json
+from tsmirror.ts.literals import decode_string, number_to_string, parse_number
+from tsmirror.ts.program import Binding, Program
+from tsmirror.ts.source import Declaration, SourceFile
 
 # Internal marker for ``undefined`` inside a type; only a field's top-level union may hold it
 # (it makes the field optional). It never reaches the IR.

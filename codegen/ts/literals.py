@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 if TYPE_CHECKING:
-    from codegen.ts.source import SourceFile
+    from tsmirror.ts.source import SourceFile
 
 _SIMPLE_ESCAPES = {
     "n": "\n",

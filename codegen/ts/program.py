@@ -16,9 +16,9 @@ from pathlib import Path
 
 from tree_sitter import Node
 
-from codegen.cache import Dependencies, package_manifests
-from codegen.errors import InputError, shown
-from codegen.ts.source import Declaration, SourceFile, parse_source
+from tsmirror.cache import Dependencies, package_manifests
+from tsmirror.errors import InputError, shown
+from tsmirror.ts.source import Declaration, SourceFile, parse_source
 
 # Extensions tried, in TypeScript's order, for a specifier written without one.
 _EXTENSIONS = (".ts", ".tsx", ".d.ts")

@@ -10,8 +10,8 @@ from pathlib import Path
 import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
-from codegen.errors import InputError, Location
-from codegen.ts.literals import decode_string
+from tsmirror.errors import InputError, Location
+from tsmirror.ts.literals import decode_string
 
 # Top-level statements that declare nothing a mirror can read; they are skipped, never refused.
 _IGNORED_STATEMENTS = frozenset(
