@@ -117,7 +117,7 @@ def answer(argv: Sequence[str]) -> int | None:
             options = _options(args, flags, {"--config", "--source-root"})
             if (
                 options is None
-                or Path(options.get("--config", "")).is_dir()
+                or ("--config" in options and Path(options["--config"]).is_dir())
                 or Path(options.get("--source-root", ".")).is_file()
             ):
                 return None  # click's own checks say what is wrong with these

@@ -62,6 +62,19 @@ def test_both_paths_answer_alike(
     assert through_entry(project, *args) == through_click(*args)
 
 
+@pytest.mark.parametrize(
+    "argv", [["check"], ["check", "-q"], ["regen"], ["regen", "--prune"]]
+)
+def test_plain_calls_with_a_stored_verdict_are_answered_here(
+    project: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    """Without --config (as a pre-commit hook runs it), not only with it: the config is the
+    nearest pyproject.toml, and click need not load."""
+    assert run_tsmirror("regen", cwd=project).returncode == 0  # stores a verdict
+    monkeypatch.chdir(project)
+    assert answer(argv) == 0
+
+
 def test_a_check_with_work_to_do_falls_through(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
