@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -119,16 +120,25 @@ def run(command: Command, *, capture: bool = False) -> Sample:
         return Sample(float(seconds), float(cpu_seconds), int(max_rss_kib), out.read())
 
 
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def compare(
     commands: Mapping[str, Command], repeat: int, *, warmup: int = 1
 ) -> dict[str, Stats]:
     """Runs every command `repeat` times, round-robin, so that drift in the machine's load
-    falls on all of them alike. Warm-up runs (caches, bytecode) are discarded."""
+    falls on all of them alike; each round in a fresh random order (seeded, so a rerun is
+    the same), so that no command always follows the same neighbour. Warm-up runs (page
+    cache, bytecode) are discarded."""
     for _ in range(warmup):
         for command in commands.values():
             run(command)
+    order = random.Random(len(commands) * 1000 + repeat)
+    names = list(commands)
     samples: dict[str, list[Sample]] = {name: [] for name in commands}
     for _ in range(repeat):
-        for name, command in commands.items():
-            samples[name].append(run(command))
-    return {name: Stats(tuple(found)) for name, found in samples.items()}
+        order.shuffle(names)
+        for name in names:
+            samples[name].append(run(commands[name]))
+    return {name: Stats(tuple(samples[name])) for name in commands}
