@@ -76,6 +76,10 @@ class Stats:
     def median(self) -> float:
         return statistics.median(s.seconds for s in self.samples)
 
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(s.cpu_seconds for s in self.samples)
+
     def to_json(self) -> dict[str, float | int]:
         seconds = [s.seconds for s in self.samples]
         return {

@@ -155,6 +155,7 @@ def markdown(data: dict[str, Any]) -> str:
     ]
     if "check_latency" in data:
         c = data["check_latency"]
+        cpu = c["cpu_ratio"]
         lines += [
             "",
             "## Check latency (example substrate)",
@@ -163,7 +164,8 @@ def markdown(data: dict[str, Any]) -> str:
             "folder whose pyproject.toml holds the config. The floor: `python "
             "bench/floor.py` importing tree-sitter and parsing "
             + ", ".join(f"`{p}`" for p in c["sources"])
-            + "; the two rows above it take it apart. Ratios are to the floor.",
+            + "; the two rows above it take it apart. Ratios are to the floor: wall clock "
+            "(CPU time in parentheses).",
             "",
             "Why an older run said 1.1x where a stopwatch said 1.8x: the bench ran "
             "`tsmirror check --config FILE`, and only that form took the entry point's "
@@ -179,30 +181,17 @@ def markdown(data: dict[str, Any]) -> str:
             "compare ratios within one run.",
             "",
             *header,
-            _times(
-                "interpreter start (`python -c pass`)",
-                c["python_start"],
-                c["python_start_ratio"],
-            ),
-            _times(
-                "start + import tree-sitter",
-                c["import_tree_sitter"],
-                c["import_tree_sitter_ratio"],
-            ),
-            _times("floor", c["floor"], "1.0"),
-            _times("`tsmirror check`, verdict reused", c["check"], c["check_ratio"]),
-            _times(
-                "`tsmirror regen` (no-op), verdict reused", c["regen"], c["regen_ratio"]
-            ),
-            _times(
-                "`tsmirror check`, TSMIRROR_NO_CACHE=1",
-                c["check_cold"],
-                c["check_cold_ratio"],
-            ),
-            _times(
-                "`tsmirror regen` (no-op), TSMIRROR_NO_CACHE=1",
-                c["regen_cold"],
-                c["regen_cold_ratio"],
+            *(
+                _times(label, c[name], f"{c.get(name + '_ratio', 1.0)} ({cpu[name]})")
+                for name, label in (
+                    ("python_start", "interpreter start (`python -c pass`)"),
+                    ("import_tree_sitter", "start + import tree-sitter"),
+                    ("floor", "floor"),
+                    ("check", "`tsmirror check`, verdict reused"),
+                    ("regen", "`tsmirror regen` (no-op), verdict reused"),
+                    ("check_cold", "`tsmirror check`, TSMIRROR_NO_CACHE=1"),
+                    ("regen_cold", "`tsmirror regen` (no-op), TSMIRROR_NO_CACHE=1"),
+                )
             ),
         ]
     if "alternatives" in data:

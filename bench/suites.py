@@ -105,6 +105,12 @@ def check_latency(results: Results, work: Path, repeat: int, warmup: int) -> Pat
             for name, s in stats.items()
             if name != "floor"
         },
+        # the same ratios of CPU time (user + system), which waiting for a busy CPU does
+        # not inflate: when they differ much from the wall-clock ones, the machine was busy
+        "cpu_ratio": {
+            name: round(s.median_cpu / stats["floor"].median_cpu, 3)
+            for name, s in stats.items()
+        },
     }
     results.target(
         "check_vs_floor",
