@@ -8,8 +8,9 @@ validate into those very dataclasses, so all three build the same values from th
 and they must agree before anything is timed.
 
 pydantic is configured strict (no coercion: a JSON number for a number, never a bool or a
-string) and refuses unknown keys, as the mirrors do with strict_objects. Both libraries are
-dependencies of this benchmark only, never of generated code.
+string) and refuses unknown keys, as the mirrors do with strict_objects; msgspec is strict
+about types but ignores unknown keys of a dataclass. Both libraries are dependencies of
+this benchmark only, never of generated code.
 
 The timing runs in a fresh interpreter (`python -c`, the mirrors' folder first on sys.path)
 so that the rendered `generated` package, not the repository's, is the one imported.
