@@ -2,7 +2,7 @@
 
 A pre-commit hook runs ``tsmirror check`` on every commit, and scripts run ``tsmirror
 extract`` in loops. Importing the CLI framework costs more than either does when its result
-is reused, and a sixth of a check that renders, so :func:`answer` takes their plain forms:
+is reused, and a tenth of a check that renders, so :func:`answer` takes their plain forms:
 
     tsmirror check [--config P] [--source-root D] [--quiet | -q] [--format text|json]
     tsmirror regen [--config P] [--source-root D] [--prune]        (a reused verdict only)
