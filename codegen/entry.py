@@ -16,7 +16,7 @@ so the two paths cannot answer differently.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,10 +47,15 @@ def verdict_key(config: Config) -> str:
     )
 
 
-def reused_check(config: Config) -> int | None:
-    """How many files a still-valid "in sync" verdict covers, or None."""
+def reused_check(config: Config) -> list[str] | None:
+    """The names of the files a still-valid "in sync" verdict covers, or None."""
     found = cache.lookup("check", verdict_key(config), config.output_dir)
-    return int(found) if found is not None else None
+    return found.split("\n") if found is not None else None
+
+
+def verdict(outputs: Iterable[Path]) -> str:
+    """What a verdict stores: the name of every file the output dir holds in sync."""
+    return "\n".join(sorted(path.name for path in outputs))
 
 
 def checked(config: Config) -> tuple[int, list[Problem]]:
@@ -58,9 +63,9 @@ def checked(config: Config) -> tuple[int, list[Problem]]:
     reused verdict when one holds, else by rendering (storing the verdict when in sync).
     Raises InputError."""
     key = verdict_key(config)  # before rendering: the config's bytes as they were read
-    reused = reused_check(config)
-    if reused is not None:
-        return reused, []
+    names = reused_check(config)
+    if names is not None:
+        return len(names), []
     from tsmirror.drift import find_problems
     from tsmirror.generate import render_all
 
@@ -68,7 +73,7 @@ def checked(config: Config) -> tuple[int, list[Problem]]:
     outputs = render_all(config, dependencies)
     problems = find_problems(outputs, config.output_dir)
     if not problems:
-        cache.store("check", key, str(len(outputs)), dependencies, config.output_dir)
+        cache.store("check", key, verdict(outputs), dependencies, config.output_dir)
     return len(outputs), problems
 
 
@@ -111,10 +116,10 @@ def check_report(
     return "".join(out), err, EXIT_OK
 
 
-def unchanged_report(config: Config) -> str:
+def unchanged_report(config: Config, names: list[str]) -> str:
     """What regen says when a reused verdict proves every file is already what it would
     write: one line per file, then the count."""
-    paths = sorted([*map(config.output_path, config.mirrors), config.init_path])
+    paths = sorted(config.output_dir / name for name in names)
     lines = [f"  {path.stem}: unchanged: {shown(path)}\n" for path in paths]
     return "".join(lines) + f"0 written, {len(paths)} unchanged\n"
 
@@ -205,9 +210,10 @@ def answer(argv: Sequence[str]) -> int | None:
                 sys.stdout.flush()  # the summary on stderr comes after the report
                 sys.stderr.write(err)
                 return code
-            if reused_check(config) is None:
+            names = reused_check(config)
+            if names is None:
                 return None
-            sys.stderr.write(unchanged_report(config))
+            sys.stderr.write(unchanged_report(config, names))
             return EXIT_OK
         if command == "extract":
             options = _options(args, set(), {"--root"}, positional=2)
