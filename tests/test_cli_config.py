@@ -59,7 +59,9 @@ def test_source_root_option_reaches_regen(
 ) -> None:
     result = run_tsmirror("regen", "--source-root", str(drifted_substrate), cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "wrote generated/capability_matrix.py\n"
+    assert result.stdout == (
+        "wrote generated/capability_matrix.py\nwrote generated/tsmirror.lock.json\n"
+    )
 
 
 @pytest.mark.parametrize(
