@@ -105,7 +105,12 @@ def test_installed_wheel_regenerates_a_copied_project(tmp_path: Path) -> None:
     [template] = venv.glob("lib/python*/site-packages/tsmirror/templates/header.py.j2")
     template.write_text(template.read_text().replace("DO NOT EDIT.", "Do not edit."))
     changed = run_tsmirror(
-        "check", "--format", "json", cwd=project, executable=tsmirror, env=isolated_env()
+        "check",
+        "--format",
+        "json",
+        cwd=project,
+        executable=tsmirror,
+        env=isolated_env(),
     )
     assert changed.returncode == 1, changed.stderr
     assert "Traceback" not in changed.stderr
