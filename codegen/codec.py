@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import assert_never
 
 from tsmirror import algebra, ir
+from tsmirror.render import py_scalar, py_type
 
 INDENT = "    "
 LINE_LENGTH = 88
@@ -30,7 +31,6 @@ class Codec:
     """Collects, for one module, the helper functions and constants its decoders use."""
 
     module: ir.Module
-    py_type: object  # render.py_type, passed in to avoid an import cycle
     functions: dict[str, str] = field(default_factory=dict)  # name -> source
     constants: dict[str, str] = field(default_factory=dict)  # name -> source
     uses: set[str] = field(default_factory=set)  # kernel and standard names used
@@ -46,13 +46,6 @@ class Codec:
                 break
             type_ = decl.type
         return type_
-
-    def _type(self, type_: ir.TypeRef) -> str:
-        render = self.py_type
-        assert callable(render)
-        text = render(type_)
-        assert isinstance(text, str)
-        return text
 
     def check(self, type_: ir.TypeRef, var: str) -> str | None:
         """A condition true exactly when ``var`` is a JSON value of ``type_`` that decodes to
@@ -197,9 +190,9 @@ class Codec:
 
     def _function_source(self, name: str, type_: ir.TypeRef) -> str:
         i1, i2, i3 = INDENT, INDENT * 2, INDENT * 3
-        head = f"def {name}(value: Any, path: str) -> {self._type(type_)}:"
+        head = f"def {name}(value: Any, path: str) -> {py_type(type_)}:"
         if len(head) > LINE_LENGTH:  # as ruff splits it
-            head = f"def {name}(\n{i1}value: Any, path: str\n) -> {self._type(type_)}:"
+            head = f"def {name}(\n{i1}value: Any, path: str\n) -> {py_type(type_)}:"
         lines = [head]
         self.uses.add("Any")
         match type_:
@@ -449,8 +442,6 @@ _EXPECTED = {
 
 
 def _py(value: str | int | float | bool) -> str:
-    from tsmirror.render import py_scalar
-
     return py_scalar(value)
 
 

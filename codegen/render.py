@@ -82,7 +82,7 @@ def render_module(module: ir.Module) -> str:
     """The complete text of one generated file, header included."""
     from tsmirror.codec import Codec, absent_value
 
-    codec = Codec(module, py_type)
+    codec = Codec(module)
     classes = {
         decl.name: {
             "from_json": codec.from_json_body(decl),
@@ -95,10 +95,9 @@ def render_module(module: ir.Module) -> str:
         if isinstance(decl, ir.ObjectDecl)
     }
     if classes:
-        codec.uses.update(("dataclass", "classmethod", "Self", "Any"))
-        codec.uses.add("MirrorValidationError")
+        codec.uses.update(("dataclass", "Self", "Any", "MirrorValidationError"))
         if module.strict_objects:
-            codec.uses.update(("ClassVar",))
+            codec.uses.add("ClassVar")
     body = (
         environment()
         .get_template("module.py.j2")
