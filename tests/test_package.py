@@ -250,3 +250,48 @@ def test_a_cycle_between_mirrors_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("pyproject.toml: error: mirrors would import")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_declaration_two_mirrors_need_and_neither_lists(tmp_path: Path) -> None:
+    """It is emitted by the first mirror, in config order, that needs it, and imported by
+    the other; listing it elsewhere later moves it there."""
+    (tmp_path / "tag.ts").write_text("export interface Tag { name: string }\n")
+    (tmp_path / "a.ts").write_text(
+        "import { Tag } from './tag';\nexport interface A { tag: Tag }\n"
+    )
+    (tmp_path / "b.ts").write_text(
+        "import { Tag } from './tag';\nexport interface B { tags: Tag[] }\n"
+    )
+    mirrors = (
+        '[[tool.tsmirror.mirror]]\nmodule = "b"\nsource = "b.ts"\nsymbols = ["B"]\n'
+        '[[tool.tsmirror.mirror]]\nmodule = "a"\nsource = "a.ts"\nsymbols = ["A"]\n'
+    )
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.tsmirror]\noutput_dir = "out"\n' + mirrors)
+
+    assert run_tsmirror("regen", cwd=tmp_path).returncode == 0
+    a, b = ((tmp_path / "out" / f"{m}.py").read_text() for m in "ab")
+    assert "class Tag:" in b and "class Tag:" not in a
+    assert "from .b import Tag\n" in a
+
+    config.write_text(
+        '[tool.tsmirror]\noutput_dir = "out"\n'
+        + mirrors
+        + '[[tool.tsmirror.mirror]]\nmodule = "tag"\nsource = "tag.ts"\n'
+        'symbols = ["Tag"]\n'
+    )
+    assert run_tsmirror("regen", cwd=tmp_path).returncode == 0
+    a, b = ((tmp_path / "out" / f"{m}.py").read_text() for m in "ab")
+    assert "from .tag import Tag\n" in a and "from .tag import Tag\n" in b
+    result = run_python(
+        tmp_path,
+        """
+        import sys; sys.path.insert(0, ".")
+        from out import a, b, tag
+        assert a.Tag is b.Tag is tag.Tag
+        doc = {"tags": [{"name": "x"}]}
+        assert b.B.from_json(doc).to_json() == doc
+        print("ok")
+        """,
+    )
+    assert result.stdout == "ok\n", result.stderr

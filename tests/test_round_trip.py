@@ -195,3 +195,29 @@ def test_explicit_null_and_absent_stay_apart(tmp_path: Path, document: object) -
     assert not mirror.ABSENT
     with pytest.raises(mirror.MirrorValidationError, match=r"\$\.bio: expected string"):
         mirror.Profile.from_json({"tags": [], "bio": None})
+
+
+def test_const_types_name_literals_by_the_alias_that_admits_exactly_them() -> None:
+    from tsmirror.const_types import infer_type, name_literals
+
+    role = ir.AliasDecl(
+        "Role", ir.UnionType((ir.LiteralType("a"), ir.LiteralType("b"))), None
+    )
+    table = {"a": True, "b": False}
+    assert name_literals(infer_type(["a", "b"], True), [role], True) == ir.ArrayType(
+        ir.NamedType("Role")
+    )
+    assert name_literals(infer_type(table, True), [role], True) == ir.RecordType(
+        ir.NamedType("Role"), ir.BOOLEAN
+    )
+    # without an alias, keys are str (Mapping is invariant in its key), values literal
+    # under `as const` and widened without
+    assert name_literals(infer_type({"x": 1}, True), [role], True) == ir.RecordType(
+        ir.STRING, ir.LiteralType(1)
+    )
+    assert name_literals(infer_type(["a", "c"], False), [role], False) == ir.ArrayType(
+        ir.STRING
+    )
+    assert name_literals(infer_type([1, 2.5], False), [], False) == ir.ArrayType(
+        ir.NUMBER
+    )
