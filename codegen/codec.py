@@ -50,16 +50,17 @@ class Codec:
     def check(self, type_: ir.TypeRef, var: str) -> str | None:
         """A condition true exactly when ``var`` is a JSON value of ``type_`` that decodes to
         itself; None when ``type_`` is not checkable."""
+        alias = self._alias_name(type_)
         type_ = self.resolve(type_)
         match type_:
             case ir.Primitive(name):
                 return _PRIMITIVE_CHECKS[name].format(v=var)
             case ir.LiteralType():
-                return " or ".join(self._literals([type_], var))
+                return " or ".join(self._literals([type_], var, alias))
             case ir.UnionType():
                 resolved = [self.resolve(m) for m in algebra.flatten(type_)]
                 literals = [m for m in resolved if isinstance(m, ir.LiteralType)]
-                conditions = self._literals(literals, var) if literals else []
+                conditions = self._literals(literals, var, alias) if literals else []
                 for member in resolved:
                     if isinstance(member, ir.LiteralType):
                         continue
@@ -75,7 +76,17 @@ class Codec:
             case _:
                 assert_never(type_)
 
-    def _literals(self, literals: list[ir.LiteralType], var: str) -> list[str]:
+    def _alias_name(self, type_: ir.TypeRef) -> str | None:
+        """The alias ``type_`` names, if it names one: constants are named after it."""
+        if isinstance(type_, ir.NamedType):
+            decl = self.module.lookup(type_.name)
+            if isinstance(decl, ir.AliasDecl):
+                return decl.name
+        return None
+
+    def _literals(
+        self, literals: list[ir.LiteralType], var: str, alias: str | None = None
+    ) -> list[str]:
         """The conditions, any of which admits one of ``literals``."""
         strings = [m.value for m in literals if isinstance(m.value, str)]
         booleans = [m.value for m in literals if isinstance(m.value, bool)]
@@ -92,6 +103,7 @@ class Codec:
                 name = self._constant(
                     "_VALUES",
                     strings,
+                    alias,
                     "frozenset(\n    {\n"
                     + "".join(f"        {_py(s)},\n" for s in strings)
                     + "    }\n)",
@@ -107,10 +119,18 @@ class Codec:
             )
         return parts
 
-    def _constant(self, suffix: str, values: list[str], source: str) -> str:
+    def _constant(
+        self, suffix: str, values: list[str], hint: str | None, source: str
+    ) -> str:
+        """A module-level constant holding ``source``, named after ``hint`` (an alias) when
+        there is one, else after a hash of ``values``; one per distinct content."""
         key = hashlib.sha256(json.dumps(values).encode()).hexdigest()[:8]
-        name = f"_{key}{suffix}"
-        self.constants[name] = f"{name}: Final = {source}"
+        name = f"_{hint}{suffix}" if hint else f"_{key}{suffix}"
+        text = f"{name}: Final = {source}"
+        if self.constants.get(name, text) != text:
+            name = f"_{hint}_{key}{suffix}"
+            text = f"{name}: Final = {source}"
+        self.constants[name] = text
         self.uses.add("Final")
         return name
 
@@ -288,6 +308,7 @@ class Codec:
             keys = self._constant(
                 "_KEYS",
                 required,
+                self._alias_name(key),
                 "(\n" + "".join(f"    {_py(k)},\n" for k in required) + ")",
             )
             lines += [
