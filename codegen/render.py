@@ -391,24 +391,31 @@ def literal_members(type_: ir.TypeRef) -> list[str]:
 
 
 def py_type(type_: ir.TypeRef) -> str:
-    if isinstance(type_, ir.Primitive):
-        return _PRIMITIVE_TYPES[type_.name]
-    if isinstance(type_, ir.LiteralType):
-        return f"Literal[{py_scalar(type_.value)}]"
-    if isinstance(type_, ir.NamedType):
-        return type_.name
-    if isinstance(type_, ir.ArrayType):
-        if type_.element == ir.NEVER:
-            return "tuple[()]"
-        return f"tuple[{py_type(type_.element)}, ...]"
-    if isinstance(type_, ir.RecordType):
-        return f"Mapping[{py_type(type_.key)}, {py_type(type_.value)}]"
-    literals = [
-        py_scalar(m.value) for m in type_.members if isinstance(m, ir.LiteralType)
-    ]
-    others = [py_type(m) for m in type_.members if not isinstance(m, ir.LiteralType)]
-    parts = ([f"Literal[{', '.join(literals)}]"] if literals else []) + others
-    return " | ".join(parts)
+    match type_:
+        case ir.Primitive(name):
+            return _PRIMITIVE_TYPES[name]
+        case ir.LiteralType(value):
+            return f"Literal[{py_scalar(value)}]"
+        case ir.NamedType(name):
+            return name
+        case ir.ArrayType(element):
+            return (
+                "tuple[()]"
+                if element == ir.NEVER
+                else f"tuple[{py_type(element)}, ...]"
+            )
+        case ir.RecordType(key, value):
+            return f"Mapping[{py_type(key)}, {py_type(value)}]"
+        case ir.UnionType(parts):
+            literals = [
+                py_scalar(m.value) for m in parts if isinstance(m, ir.LiteralType)
+            ]
+            others = [py_type(m) for m in parts if not isinstance(m, ir.LiteralType)]
+            return " | ".join(
+                ([f"Literal[{', '.join(literals)}]"] if literals else []) + others
+            )
+        case _:
+            assert_never(type_)
 
 
 def docstring(text: str | None, indent: str = "") -> str:
