@@ -168,7 +168,27 @@ class Codec:
     def take(
         self, type_: ir.TypeRef, var: str, source: str, path: str, indent: str
     ) -> list[str]:
-        """Lines that bind ``var`` to the decoded value of the expression ``source``."""
+        """Lines that bind ``var`` to the decoded value of the expression ``source``. An
+        array of checkable elements is checked in place, the commonest case not worth a
+        call."""
+        resolved = self.resolve(type_)
+        if (
+            isinstance(resolved, ir.ArrayType)
+            and resolved.element != ir.NEVER
+            and self.check(resolved.element, "item") is not None
+        ):
+            self.uses.add("expected")
+            inner = indent + INDENT
+            return [
+                f"{indent}{var} = {source}",
+                f"{indent}if not isinstance({var}, (list, tuple)):",
+                *raise_lines(f'expected("array", {var}, {path})', inner),
+                f"{indent}for index, item in enumerate({var}):",
+                *self.decode(
+                    resolved.element, "item", f'{path} + f"[{{index}}]"', inner
+                ),
+                f"{indent}{var} = tuple({var})",
+            ]
         if self.check(type_, var) is None:
             return call_lines(f"{var} = ", self.function(type_), [source, path], indent)
         return [f"{indent}{var} = {source}", *self.decode(type_, var, path, indent)]
@@ -230,7 +250,7 @@ class Codec:
             case ir.ArrayType(element):
                 self.uses.add("expected")
                 lines += [
-                    f"{i1}if not isinstance(value, list | tuple):",
+                    f"{i1}if not isinstance(value, (list, tuple)):",
                     f'{i2}raise expected("array", value, path)',
                 ]
                 condition = self.check(element, "item")
@@ -445,8 +465,8 @@ def admits_null(type_: ir.TypeRef, module: ir.Module) -> bool:
 
 _PRIMITIVE_CHECKS = {
     "string": "isinstance({v}, str)",
-    "number": "(isinstance({v}, int | float) and not isinstance({v}, bool))",
-    "integer": "(isinstance({v}, int | float) and not isinstance({v}, bool))",
+    "number": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
+    "integer": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
     "boolean": "isinstance({v}, bool)",
     "null": "{v} is None",
     "never": "False",
