@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from runtime.capabilities import is_actor_kind
 from runtime.errors import ConfigError
@@ -311,3 +312,100 @@ def _environment_settings(
         elif var in environ:
             raw[key], sources[key] = environ[var], var
     return raw, sources
+
+
+def hermes_config_schema() -> list[dict[str, Any]]:
+    """The fields `hermes memory setup` asks for. The DSN holds a password, so it is a
+    secret: Hermes writes it to `.env` as ISOKRON_DSN; the rest go to `save_hermes_config`."""
+    defaults = ProviderConfig()
+    return [
+        {
+            "key": "isokron_dsn",
+            "description": "PostgreSQL DSN of the substrate (postgresql://user:password@host/db)",
+            "secret": True,
+            "required": True,
+            "env_var": ENVIRONMENT_VARIABLES["isokron_dsn"],
+        },
+        {
+            "key": "default_workspace_id",
+            "description": "UUID of the workspace whose identity the agent carries",
+            "required": True,
+        },
+        {
+            "key": "actor_kind",
+            "description": "Actor kind whose capability row is shown",
+            "default": defaults.actor_kind,
+        },
+        {
+            "key": "cache_ttl_seconds",
+            "description": "Seconds an identity read is reused",
+            "default": f"{defaults.cache_ttl_seconds:g}",
+        },
+        {
+            "key": "read_timeout_seconds",
+            "description": "Seconds a read may take before the block fails",
+            "default": f"{defaults.read_timeout_seconds:g}",
+        },
+        {
+            "key": "pool_max_size",
+            "description": "Most connections the pool opens",
+            "default": str(defaults.pool_max_size),
+        },
+        {
+            "key": "expected_policy_paths",
+            "description": "Policy paths the block lists even when unseeded (comma-separated)",
+        },
+    ]
+
+
+def save_hermes_config(values: Mapping[str, object], home: Path) -> None:
+    """Merge `values` into `memory.isokron` of `home/config.yaml`, atomically.
+
+    A value that would make the configuration wrong is refused before anything is
+    written; a `${VAR}` reference is kept as written, since the variable may be set later.
+    """
+    import yaml
+
+    config_path = home / "config.yaml"
+    try:
+        document = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        document = {}
+    if not isinstance(document, dict):
+        raise ConfigError(f"{config_path}: expected a mapping at the top")
+    memory = document.setdefault("memory", {})
+    section = memory.setdefault(PROVIDER_NAME, {}) if isinstance(memory, dict) else None
+    if not isinstance(section, dict):
+        raise ConfigError(
+            f"memory.{PROVIDER_NAME} in {config_path}: expected a mapping"
+        )
+    section.update(values)
+    literal = {k: v for k, v in section.items() if not _references_a_variable(v)}
+    ProviderConfig.from_mapping(
+        literal,
+        environ={},
+        sources={key: f"memory.{PROVIDER_NAME}.{key}" for key in literal},
+    )
+    home.mkdir(parents=True, exist_ok=True)
+    staged = config_path.with_name(f".{config_path.name}.{os.getpid()}.tmp")
+    staged.write_text(
+        yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    if config_path.exists():
+        staged.chmod(config_path.stat().st_mode & 0o7777)
+    os.replace(staged, config_path)
+
+
+def _references_a_variable(value: object) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_references_a_variable(item) for item in value)
+    return isinstance(value, str) and _VARIABLE.search(value) is not None
+
+
+def redacted_dsn(dsn: str) -> str:
+    """`dsn` with its password, if any, shown as `***`."""
+    parts = urlsplit(dsn)
+    if parts.password is None:
+        return dsn
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))

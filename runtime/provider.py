@@ -11,20 +11,37 @@ wrong one.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from runtime.background import BackgroundLoop
 from runtime.cache import TTLCache
-from runtime.config import ProviderConfig, config_from_environment
+from runtime.config import (
+    HermesConfig,
+    ProviderConfig,
+    hermes_config_schema,
+    load_hermes_config,
+    redacted_dsn,
+    save_hermes_config,
+)
 from runtime.database import Database
 from runtime.errors import ConfigError, DatabaseUnavailableError
 from runtime.identity import IdentitySnapshot, load_identity
 from runtime.prompt import render_identity_block
+
+if TYPE_CHECKING:
+    _MemoryProviderBase = object
+else:
+    try:  # a real Hermes MemoryProvider when the agent is importable
+        from agent.memory_provider import MemoryProvider as _MemoryProviderBase
+    except ImportError:
+        _MemoryProviderBase = object
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +49,9 @@ logger = logging.getLogger(__name__)
 _GRACE_SECONDS = 1.0
 
 
-class IsoKronMemoryProvider:
-    """Shaped to Hermes' `MemoryProvider`; context only, so it exposes no tools."""
+class IsoKronMemoryProvider(_MemoryProviderBase):
+    """Hermes' `MemoryProvider`, whole; context only: it exposes no tools, stores nothing,
+    and its every hook past the identity block is a deliberate no-op."""
 
     name = "isokron"
 
@@ -49,6 +67,8 @@ class IsoKronMemoryProvider:
         else:
             self.config = ProviderConfig.from_mapping(config or {}, environ=environ)
         self.session_id = ""
+        self.hermes: HermesConfig | None = None  # set when read from a Hermes home
+        self._warning_callback: Callable[[str], object] | None = None
         self._workspace_id: uuid.UUID | None = None  # the last one the host named
         self._lock = threading.Lock()
         self._loop: BackgroundLoop | None = None
@@ -68,8 +88,15 @@ class IsoKronMemoryProvider:
 
     def initialize(self, session_id: str, **kwargs: Any) -> None:
         self.session_id = session_id
+        callback = kwargs.get("warning_callback")
+        self._warning_callback = callback if callable(callback) else None
         self._remember_workspace(kwargs)
         self._running_loop()
+        if self._workspace_id is None and self.config.default_workspace_id is None:
+            self._warn(
+                "isokron: no default_workspace_id is configured and the host names no"
+                " workspace, so there is no identity block"
+            )
 
     def get_tool_schemas(self) -> list[dict[str, Any]]:
         return []
@@ -117,6 +144,119 @@ class IsoKronMemoryProvider:
         loop.shutdown()
         self._cache.clear()  # only once the loop that owns it has stopped
         self._blocks.clear()
+
+    # -- the rest of Hermes' MemoryProvider: a context-only provider's answers -------------
+
+    @classmethod
+    def from_hermes_home(cls, home: Path | None = None) -> IsoKronMemoryProvider:
+        """Configured from a Hermes home (see `load_hermes_config`). A wrong configuration
+        does not raise: Hermes would drop the plugin with a DEBUG line. The provider is
+        made unavailable, the problem is logged at WARNING and `hermes memory status`
+        shows it."""
+        loaded = load_hermes_config(home)
+        provider = cls(loaded.config)
+        provider.hermes = loaded
+        return provider
+
+    def queue_prefetch(self, query: str, *, session_id: str = "") -> None:
+        """Nothing to recall per turn; `on_turn_start` keeps the identity fresh."""
+
+    def sync_turn(
+        self,
+        user_content: str,
+        assistant_content: str,
+        *,
+        session_id: str = "",
+        messages: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Conversations are not stored: the substrate, not the chat, is the identity."""
+
+    def handle_tool_call(
+        self, tool_name: str, args: dict[str, Any], **kwargs: Any
+    ) -> str:
+        """There are no tools; Hermes routes none here, and a stray call gets a JSON error."""
+        return json.dumps(
+            {"error": f"isokron exposes no tools; {tool_name!r} is not one"}
+        )
+
+    def on_session_end(self, messages: list[dict[str, Any]]) -> None:
+        """Nothing to extract from a finished session."""
+
+    def on_session_switch(
+        self,
+        new_session_id: str,
+        *,
+        parent_session_id: str = "",
+        reset: bool = False,
+        rewound: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Follow the new session id; a new conversation (`reset`) reads the identity
+        afresh, as the charter's per-session discipline asks."""
+        self.session_id = new_session_id
+        workspace_id = self._workspace_id or self.config.default_workspace_id
+        if reset and workspace_id is not None:
+            self.invalidate(workspace_id)
+
+    def on_pre_compress(self, messages: list[dict[str, Any]]) -> str:
+        """The identity lives in the system prompt, which compression keeps."""
+        return ""
+
+    def on_delegation(
+        self, task: str, result: str, *, child_session_id: str = "", **kwargs: Any
+    ) -> None:
+        """A subagent's work changes nothing in the substrate's identity."""
+
+    def on_memory_write(
+        self,
+        action: str,
+        target: str,
+        content: str,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        """Built-in memory writes are not mirrored: the identity is read-only here."""
+
+    def get_config_schema(self) -> list[dict[str, Any]]:
+        return hermes_config_schema()
+
+    def save_config(self, values: dict[str, Any], hermes_home: str) -> None:
+        """`hermes memory setup`: the non-secret values go to `memory.isokron` in
+        config.yaml (the DSN, a secret, goes to `.env` as ISOKRON_DSN, by Hermes)."""
+        save_hermes_config(values, Path(hermes_home))
+
+    def backup_paths(self) -> list[str]:
+        """Everything lives in Postgres and HERMES_HOME; nothing else on disk."""
+        return []
+
+    def get_status_config(self, provider_config: Mapping[str, Any]) -> dict[str, Any]:
+        """What `hermes memory status` prints: the state, why, and the effective values
+        (the DSN's password hidden)."""
+        if self.hermes is not None and self.hermes.problem is not None:
+            return {"state": f"{self.hermes.state}: {self.hermes.problem}"}
+        config = self.config
+        if config.dsn is None:
+            return {"state": "not configured: no isokron_dsn"}
+        workspace = config.default_workspace_id
+        return {
+            "state": "configured",
+            "isokron_dsn": redacted_dsn(config.dsn),
+            "default_workspace_id": str(workspace) if workspace else "(none)",
+            "actor_kind": config.actor_kind,
+            "cache_ttl_seconds": config.cache_ttl_seconds,
+            "read_timeout_seconds": config.read_timeout_seconds,
+            "pool_max_size": config.pool_max_size,
+        }
+
+    def _warn(self, message: str) -> None:
+        """A problem the user must see: at WARNING, and through Hermes' callback."""
+        logger.warning("%s", message)
+        if self._warning_callback is not None:
+            try:
+                self._warning_callback(message)
+            except Exception:
+                logger.debug(
+                    "isokron: the host's warning callback failed", exc_info=True
+                )
 
     # -- beyond the interface --------------------------------------------------------------
 
@@ -198,9 +338,11 @@ def _workspace_uuid(value: object) -> uuid.UUID:
 
 
 def register(ctx: Any, config: Mapping[str, object] | None = None) -> None:
-    """Plugin entry point: hands Hermes a provider configured from `config` or `ISOKRON_*`."""
+    """Plugin entry point: hands the host a provider configured from `config`, or, as
+    Hermes calls it (no config), from the Hermes home: `memory.isokron.*` in config.yaml
+    over `ISOKRON_*`."""
     ctx.register_memory_provider(
-        IsoKronMemoryProvider(
-            config if config is not None else config_from_environment()
-        )
+        IsoKronMemoryProvider(config)
+        if config is not None
+        else IsoKronMemoryProvider.from_hermes_home()
     )
