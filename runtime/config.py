@@ -214,6 +214,13 @@ class HermesConfig:
     config: ProviderConfig = field(default_factory=ProviderConfig)
     problem: str | None = None
     active: bool = False
+    sources: Mapping[str, str] = field(default_factory=dict)  # key -> where it was read
+
+    @property
+    def dsn_in_config_yaml(self) -> bool:
+        return self.sources.get("isokron_dsn", "").startswith(
+            f"memory.{PROVIDER_NAME}."
+        )
 
 
 def hermes_home(environ: Mapping[str, str] | None = None) -> Path:
@@ -244,6 +251,7 @@ def load_hermes_config(
     home = hermes_home(environ) if home is None else home
     config_path = home / "config.yaml"
     active = False
+    sources: dict[str, str] = {}
     try:
         memory = _memory_section(config_path)
         active = memory.get("provider") == PROVIDER_NAME
@@ -260,16 +268,18 @@ def load_hermes_config(
         config = ProviderConfig.from_mapping(raw, environ=env, sources=sources)
     except ConfigError as error:
         logger.warning("isokron: misconfigured, the provider stays off: %s", error)
-        return HermesConfig(home, "misconfigured", problem=str(error), active=active)
+        return HermesConfig(
+            home, "misconfigured", problem=str(error), active=active, sources=sources
+        )
     if config.dsn is None:
         problem = (
-            f"not configured: no isokron_dsn (memory.{PROVIDER_NAME}.isokron_dsn in "
-            f"{config_path}, or ISOKRON_DSN)"
+            f"no isokron_dsn (memory.{PROVIDER_NAME}.isokron_dsn in {config_path},"
+            " or ISOKRON_DSN)"
         )
         if active:
-            logger.warning("isokron: %s", problem)
-        return HermesConfig(home, "not configured", config, problem, active)
-    return HermesConfig(home, "configured", config, None, active)
+            logger.warning("isokron: not configured: %s", problem)
+        return HermesConfig(home, "not configured", config, problem, active, sources)
+    return HermesConfig(home, "configured", config, None, active, sources)
 
 
 def _memory_section(config_path: Path) -> Mapping[str, Any]:
@@ -314,18 +324,21 @@ def _environment_settings(
     return raw, sources
 
 
-def hermes_config_schema() -> list[dict[str, Any]]:
+def hermes_config_schema(*, dsn_in_config_yaml: bool = False) -> list[dict[str, Any]]:
     """The fields `hermes memory setup` asks for. The DSN holds a password, so it is a
-    secret: Hermes writes it to `.env` as ISOKRON_DSN; the rest go to `save_hermes_config`."""
+    secret that Hermes writes to `.env` as ISOKRON_DSN, unless config.yaml already holds
+    it: then it is asked and kept there, and `hermes memory status` does not report
+    ISOKRON_DSN missing. The other fields go to `save_hermes_config`."""
     defaults = ProviderConfig()
+    dsn: dict[str, Any] = {
+        "key": "isokron_dsn",
+        "description": "PostgreSQL DSN of the substrate (postgresql://user:password@host/db)",
+        "required": True,
+    }
+    if not dsn_in_config_yaml:
+        dsn |= {"secret": True, "env_var": ENVIRONMENT_VARIABLES["isokron_dsn"]}
     return [
-        {
-            "key": "isokron_dsn",
-            "description": "PostgreSQL DSN of the substrate (postgresql://user:password@host/db)",
-            "secret": True,
-            "required": True,
-            "env_var": ENVIRONMENT_VARIABLES["isokron_dsn"],
-        },
+        dsn,
         {
             "key": "default_workspace_id",
             "description": "UUID of the workspace whose identity the agent carries",

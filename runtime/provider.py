@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from runtime.background import BackgroundLoop
-from runtime.cache import TTLCache
+from runtime.cache import CachePolicy
 from runtime.config import (
     HermesConfig,
     ProviderConfig,
@@ -30,10 +28,8 @@ from runtime.config import (
     redacted_dsn,
     save_hermes_config,
 )
-from runtime.database import Database
-from runtime.errors import ConfigError, DatabaseUnavailableError
-from runtime.identity import IdentitySnapshot, load_identity
-from runtime.prompt import render_identity_block
+from runtime.identity import IdentitySnapshot
+from runtime.identity_service import IdentityService
 
 if TYPE_CHECKING:
     _MemoryProviderBase = object
@@ -61,6 +57,8 @@ class IsoKronMemoryProvider(_MemoryProviderBase):
         *,
         clock: Callable[[], float] = time.monotonic,
         environ: Mapping[str, str] | None = None,
+        cache_policy: CachePolicy | None = None,
+        turn_deadline: float | None = None,
     ) -> None:
         if isinstance(config, ProviderConfig):
             self.config = config
@@ -69,16 +67,10 @@ class IsoKronMemoryProvider(_MemoryProviderBase):
         self.session_id = ""
         self.hermes: HermesConfig | None = None  # set when read from a Hermes home
         self._warning_callback: Callable[[str], object] | None = None
-        self._workspace_id: uuid.UUID | None = None  # the last one the host named
-        self._lock = threading.Lock()
-        self._loop: BackgroundLoop | None = None
-        self._database: Database | None = None
-        self._cache: TTLCache[uuid.UUID, IdentitySnapshot] = TTLCache(
-            self.config.cache_ttl_seconds, clock=clock
+        # Sessions, cache, pool and loop; the DSN is validated here (ConfigError).
+        self._service = IdentityService(
+            self.config, clock=clock, policy=cache_policy, turn_deadline=turn_deadline
         )
-        # workspace -> (snapshot, its block). Replaced whole, read by identity (`is`), so a
-        # block is only ever served for the very snapshot it was rendered from.
-        self._blocks: dict[uuid.UUID, tuple[IdentitySnapshot, str]] = {}
 
     # -- the MemoryProvider interface ------------------------------------------------------
 
@@ -90,9 +82,8 @@ class IsoKronMemoryProvider(_MemoryProviderBase):
         self.session_id = session_id
         callback = kwargs.get("warning_callback")
         self._warning_callback = callback if callable(callback) else None
-        self._remember_workspace(kwargs)
-        self._running_loop()
-        if self._workspace_id is None and self.config.default_workspace_id is None:
+        workspace = self._service.bind(session_id, kwargs)
+        if workspace is None:
             self._warn(
                 "isokron: no default_workspace_id is configured and the host names no"
                 " workspace, so there is no identity block"
@@ -102,48 +93,29 @@ class IsoKronMemoryProvider(_MemoryProviderBase):
         return []
 
     def system_prompt_block(self, **kwargs: Any) -> str:
-        """The §1 to §5 identity block for the current workspace, or "" when there is none."""
-        workspace_id = self._workspace_for(kwargs)
-        if workspace_id is None:
-            return ""
-        snapshot = self.identity(workspace_id)
-        rendered = self._blocks.get(workspace_id)
-        if rendered is not None and rendered[0] is snapshot:
-            return rendered[1]
-        block = render_identity_block(
-            snapshot, expected_policy_paths=self.config.expected_policy_paths
-        )
-        self._blocks[workspace_id] = (snapshot, block)
-        return block
+        """The §1 to §5 identity block of the call's session, or "" when it has no workspace.
+
+        The workspace is the one bound at `initialize` to `session_id` (or, with no
+        `session_id`, to the provider's only session), or a `workspace_id` this call names;
+        never one a previous call named (`runtime.sessions`). The turn path never waits on
+        the database longer than the turn deadline (`runtime.identity_service`).
+        """
+        return self._service.block(kwargs)
 
     def on_turn_start(self, turn_number: int, message: str, **kwargs: Any) -> None:
-        """Refresh the cached identity when it is stale; the three reads run concurrently."""
-        self._remember_workspace(kwargs)
-        workspace_id = self._workspace_for(kwargs)
-        if workspace_id is not None:
-            self.identity(workspace_id)
+        """Refresh the cached identity when it is stale; the three reads run concurrently.
+        Remembers nothing of `kwargs` for later calls."""
+        workspace = self._service.workspace_for(kwargs)
+        if workspace is not None:
+            self._service.rendered(workspace)
 
     def prefetch(self, query: str, *, session_id: str = "") -> str:
         # The identity belongs in the system prompt, not in per-turn recall.
         return ""
 
     def shutdown(self) -> None:
-        """Close the pool and stop the loop; a later call starts afresh."""
-        with self._lock:
-            loop, database = self._loop, self._database
-            self._loop = self._database = None
-        if loop is None:
-            return
-        if database is not None:
-            try:
-                loop.submit_and_wait(
-                    database.close(timeout=2.0), timeout=2.0 + _GRACE_SECONDS
-                )
-            except Exception:
-                logger.exception("isokron: closing the connection pool failed")
-        loop.shutdown()
-        self._cache.clear()  # only once the loop that owns it has stopped
-        self._blocks.clear()
+        """Close the pool and stop the loop, forget the sessions; a later call starts afresh."""
+        self._service.shutdown()
 
     # -- the rest of Hermes' MemoryProvider: a context-only provider's answers -------------
 
@@ -193,8 +165,13 @@ class IsoKronMemoryProvider(_MemoryProviderBase):
     ) -> None:
         """Follow the new session id; a new conversation (`reset`) reads the identity
         afresh, as the charter's per-session discipline asks."""
-        self.session_id = new_session_id
-        workspace_id = self._workspace_id or self.config.default_workspace_id
+        old_session_id, self.session_id = self.session_id, new_session_id
+        sessions = self._service.sessions
+        # The session the host names as the one left, else the one this provider last saw.
+        moved = sessions.rebind(parent_session_id, new_session_id) or sessions.rebind(
+            old_session_id, new_session_id
+        )
+        workspace_id = sessions.bound(new_session_id) if moved else None
         if reset and workspace_id is not None:
             self.invalidate(workspace_id)
 
@@ -217,7 +194,10 @@ class IsoKronMemoryProvider(_MemoryProviderBase):
         """Built-in memory writes are not mirrored: the identity is read-only here."""
 
     def get_config_schema(self) -> list[dict[str, Any]]:
-        return hermes_config_schema()
+        hermes = self.hermes
+        return hermes_config_schema(
+            dsn_in_config_yaml=hermes is not None and hermes.dsn_in_config_yaml
+        )
 
     def save_config(self, values: dict[str, Any], hermes_home: str) -> None:
         """`hermes memory setup`: the non-secret values go to `memory.isokron` in
@@ -261,80 +241,12 @@ class IsoKronMemoryProvider(_MemoryProviderBase):
     # -- beyond the interface --------------------------------------------------------------
 
     def identity(self, workspace_id: uuid.UUID | str) -> IdentitySnapshot:
-        """The workspace's identity snapshot, from the cache or read afresh."""
-        workspace = _workspace_uuid(workspace_id)
-        cached = self._cache.peek(workspace)
-        if cached is not None:  # fresh by the cache's clock: no hop to the loop
-            return cached
-        loop = self._running_loop()
-        timeout = self.config.read_timeout_seconds
-        try:
-            return loop.submit_and_wait(
-                self._cache.get(workspace, lambda: self._load(workspace)),
-                timeout=timeout + _GRACE_SECONDS,
-            )
-        except TimeoutError as exc:  # the reads time out first; this is the backstop
-            raise DatabaseUnavailableError(
-                f"reading the identity of workspace {workspace}: no answer within {timeout:g} s"
-            ) from exc
+        """The workspace's identity snapshot, by the same path as the block."""
+        return self._service.rendered(workspace_id).snapshot
 
     def invalidate(self, workspace_id: uuid.UUID | str) -> None:
         """Drop the workspace's cached identity, so the next use reads the database."""
-        workspace = _workspace_uuid(workspace_id)
-
-        async def drop() -> None:
-            self._cache.invalidate(workspace)
-
-        self._running_loop().submit_and_wait(drop(), timeout=_GRACE_SECONDS)
-
-    async def _load(self, workspace_id: uuid.UUID) -> IdentitySnapshot:
-        database = self._database
-        if database is None:
-            raise RuntimeError("isokron: the provider was shut down during a read")
-        return await load_identity(
-            await database.pool(),
-            workspace_id,
-            actor_kind=self.config.actor_kind,
-            expected_policy_paths=self.config.expected_policy_paths,
-            timeout=self.config.read_timeout_seconds,
-        )
-
-    def _running_loop(self) -> BackgroundLoop:
-        with self._lock:
-            if self._loop is None:
-                if self.config.dsn is None:
-                    raise ConfigError("isokron_dsn: not configured")
-                self._database = Database(
-                    self.config.dsn,
-                    connect_timeout=self.config.read_timeout_seconds,
-                    max_size=self.config.pool_max_size,
-                )
-                self._loop = BackgroundLoop()
-            return self._loop
-
-    def _remember_workspace(self, kwargs: Mapping[str, Any]) -> None:
-        if kwargs.get("workspace_id"):
-            self._workspace_id = _workspace_uuid(kwargs["workspace_id"])
-
-    def _workspace_for(self, kwargs: Mapping[str, Any]) -> uuid.UUID | None:
-        if kwargs.get("workspace_id"):
-            return _workspace_uuid(kwargs["workspace_id"])
-        workspace_id = self._workspace_id or self.config.default_workspace_id
-        if workspace_id is None:
-            logger.warning(
-                "isokron: no workspace_id given and no default_workspace_id configured;"
-                " no identity block"
-            )
-        return workspace_id
-
-
-def _workspace_uuid(value: object) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise ValueError(f"workspace_id must be a UUID, got {value!r}") from None
+        self._service.invalidate(workspace_id)
 
 
 def register(ctx: Any, config: Mapping[str, object] | None = None) -> None:
