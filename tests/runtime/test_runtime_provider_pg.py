@@ -102,7 +102,8 @@ def test_workspace_comes_from_kwargs_then_the_configured_default(
     assert "v1.2.0" in provider.system_prompt_block()
     assert "v9.9.9" in provider.system_prompt_block(workspace_id=named)
     provider.on_turn_start(1, "hello", workspace_id=str(named))
-    assert "v9.9.9" in provider.system_prompt_block()
+    # A workspace a call names is for that call only: the next call is not served it.
+    assert "v1.2.0" in provider.system_prompt_block()
 
     without = make_provider()
     with caplog.at_level(logging.WARNING, logger="runtime.provider"):
@@ -203,19 +204,19 @@ def test_a_fresh_block_is_served_on_the_callers_thread_and_rendered_once(
 ) -> None:
     hops: list[str] = []
     renders: list[uuid.UUID] = []
-    submit = BackgroundLoop.submit_and_wait
+    submit = BackgroundLoop.submit
     render = render_identity_block
 
-    def counting_submit(self: BackgroundLoop, coro: Any, timeout: float) -> Any:
+    def counting_submit(self: BackgroundLoop, coro: Any) -> Any:
         hops.append(threading.current_thread().name)
-        return submit(self, coro, timeout)
+        return submit(self, coro)
 
     def counting_render(snapshot: IdentitySnapshot, **kwargs: Any) -> str:
         renders.append(snapshot.workspace_id)
         return render(snapshot, **kwargs)
 
-    monkeypatch.setattr(BackgroundLoop, "submit_and_wait", counting_submit)
-    monkeypatch.setattr("runtime.provider.render_identity_block", counting_render)
+    monkeypatch.setattr(BackgroundLoop, "submit", counting_submit)
+    monkeypatch.setattr("runtime.identity_service.render_identity_block", counting_render)
     clock = FakeClock()
     provider = make_provider(clock, default_workspace_id=str(workspace_id))
     first = provider.system_prompt_block()  # cold: one hop to the loop, one render
