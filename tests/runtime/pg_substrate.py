@@ -106,9 +106,13 @@ def charter_markdown(content: Mapping[str, Any]) -> str:
         "Kora coordinates the substrate\u2019s agents: « naïve » shortcuts are refused. "
         "調整役 🚦\n"
     ]
-    for field, value in content["sections"].items():
-        title = field.replace("_", " ").capitalize()
-        body = "\n".join(f"- {item}" for item in value) if isinstance(value, list) else value
+    for name, value in content["sections"].items():
+        title = name.replace("_", " ").capitalize()
+        body = (
+            "\n".join(f"- {item}" for item in value)
+            if isinstance(value, list)
+            else value
+        )
         parts.append(f"## {title}\n\n{body}\n")
     return "\n".join(parts)
 
