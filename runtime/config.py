@@ -266,6 +266,8 @@ def load_hermes_config(
             raw[str(key)] = value
             sources[str(key)] = f"memory.{PROVIDER_NAME}.{key} in {config_path}"
         config = ProviderConfig.from_mapping(raw, environ=env, sources=sources)
+        if config.dsn is not None:
+            _check_dsn(config.dsn, sources.get("isokron_dsn", "isokron_dsn"))
     except ConfigError as error:
         logger.warning("isokron: misconfigured, the provider stays off: %s", error)
         return HermesConfig(
@@ -280,6 +282,18 @@ def load_hermes_config(
             logger.warning("isokron: not configured: %s", problem)
         return HermesConfig(home, "not configured", config, problem, active, sources)
     return HermesConfig(home, "configured", config, None, active, sources)
+
+
+def _check_dsn(dsn: str, where: str) -> None:
+    """The driver's own check of the DSN (`validate_dsn`), its error naming `where`."""
+    from runtime.database import validate_dsn  # asyncpg: only for a DSN to check
+
+    try:
+        validate_dsn(dsn)
+    except ConfigError as error:
+        raise ConfigError(
+            f"{where}: {str(error).removeprefix('isokron_dsn: ')}"
+        ) from error
 
 
 def _memory_section(config_path: Path) -> Mapping[str, Any]:

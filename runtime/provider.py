@@ -11,6 +11,7 @@ wrong one.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -28,6 +29,7 @@ from runtime.config import (
     redacted_dsn,
     save_hermes_config,
 )
+from runtime.errors import ConfigError
 from runtime.identity import IdentitySnapshot
 from runtime.identity_service import IdentityService
 
@@ -126,7 +128,17 @@ class IsoKronMemoryProvider(_MemoryProviderBase):
         made unavailable, the problem is logged at WARNING and `hermes memory status`
         shows it."""
         loaded = load_hermes_config(home)
-        provider = cls(loaded.config)
+        try:
+            provider = cls(loaded.config)
+        except ConfigError as error:  # a check beyond load_hermes_config's
+            logger.warning("isokron: misconfigured, the provider stays off: %s", error)
+            loaded = dataclasses.replace(
+                loaded,
+                state="misconfigured",
+                problem=str(error),
+                config=ProviderConfig(),
+            )
+            provider = cls(loaded.config)
         provider.hermes = loaded
         return provider
 

@@ -246,6 +246,12 @@ def test_an_unset_variable_in_dotenv_is_named_not_emptied(
             {},
             "memory.isokron in {config}: expected a mapping, got str",
         ),
+        (
+            {"isokron_dsn": "postgresql://kora@db:99999/s"},
+            {},
+            "memory.isokron.isokron_dsn in {config}: asyncpg cannot use this DSN:"
+            " OverflowError: port 99999 is outside 1..65535",
+        ),
     ],
 )
 def test_a_wrong_value_is_misconfigured_with_a_warning_naming_it(

@@ -169,10 +169,10 @@ def test_setup_schema_and_save_config(
 
 def hermes_env(home: Path, **extra: str) -> dict[str, str]:
     """The environment of a Hermes process on `home`, importing this checkout's runtime."""
-    env = clean_env(HERMES_HOME=str(home), PYTHONPATH=str(REPO_ROOT), **extra)
+    env = clean_env(HERMES_HOME=str(home), PYTHONPATH=str(REPO_ROOT))
     for name in [n for n in env if n.startswith("ISOKRON_")]:
-        del env[name]
-    return env
+        del env[name]  # only what the test sets
+    return env | extra
 
 
 def install_plugin(home: Path, config: dict[str, Any], dotenv: str = "") -> Path:
@@ -194,11 +194,11 @@ def install_plugin(home: Path, config: dict[str, Any], dotenv: str = "") -> Path
     return home
 
 
-def memory_status(home: Path) -> str:
+def memory_status(home: Path, **environ: str) -> str:
     result = run_command(
         [Path(sys.executable).parent / "hermes", "memory", "status"],
         cwd=home,
-        env=hermes_env(home),
+        env=hermes_env(home, **environ),
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -209,38 +209,64 @@ def errors_log(home: Path) -> str:
     return path.read_text() if path.exists() else ""
 
 
+WORKSPACE_ONLY = {"default_workspace_id": "6f1c2a8e-3b7d-4f0e-9a51-2c4d8e9f0a1b"}
+
+
 @pytest.mark.parametrize(
-    ("section", "dotenv", "named"),
+    ("section", "dotenv", "environ", "named"),
     [
         (
             {"isokron_dsn": "postgresql://kora@db/s", "default_workspace_id": "ws-a"},
             "",
+            {},
             "memory.isokron.default_workspace_id in {home}/config.yaml: 'ws-a' is not a UUID",
         ),
         (
-            {"isokron_dsn": "${PG_URL}", "default_workspace_id": str(uuid.uuid4())},
+            {**WORKSPACE_ONLY, "isokron_dsn": "${PG_URL}"},
             "",
+            {},
             "memory.isokron.isokron_dsn in {home}/config.yaml: environment variable PG_URL is not set",
         ),
         (
-            {"default_workspace_id": str(uuid.uuid4())},
+            WORKSPACE_ONLY,
             "ISOKRON_DSN=${PG_URL}\n",
+            {},
             "ISOKRON_DSN in {home}/.env: environment variable PG_URL is not set",
         ),
+        (  # a service manager that does not expand passes "${PG_URL}" verbatim
+            WORKSPACE_ONLY,
+            "",
+            {"ISOKRON_DSN": "${PG_URL}"},
+            "ISOKRON_DSN: environment variable PG_URL is not set",
+        ),
+        (
+            {**WORKSPACE_ONLY, "isokron_dsn": "postgresql://kora@db:99999/s"},
+            "",
+            {},
+            "memory.isokron.isokron_dsn in {home}/config.yaml: asyncpg cannot use this"
+            " DSN: OverflowError: port 99999 is outside 1..65535",
+        ),
     ],
-    ids=["non-uuid-workspace", "unset-var-in-config-yaml", "unset-var-in-dotenv"],
+    ids=[
+        "non-uuid-workspace",
+        "unset-var-in-config-yaml",
+        "unset-var-in-dotenv",
+        "unset-var-in-the-environment",
+        "invalid-dsn",
+    ],
 )
 def test_a_config_error_is_a_warning_naming_it_and_status_says_misconfigured(
     tmp_path: Path,
     memory_provider_class: type[Any],
     section: dict[str, str],
     dotenv: str,
+    environ: dict[str, str],
     named: str,
 ) -> None:
     home = install_plugin(tmp_path, {"provider": "isokron", "isokron": section}, dotenv)
     problem = named.format(home=home)
     result = run_command(
-        [sys.executable, SESSION_SCRIPT, "1"], cwd=home, env=hermes_env(home)
+        [sys.executable, SESSION_SCRIPT, "1"], cwd=home, env=hermes_env(home, **environ)
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
@@ -251,7 +277,7 @@ def test_a_config_error_is_a_warning_naming_it_and_status_says_misconfigured(
     assert re.search(
         rf" WARNING runtime\.config: .*{re.escape(problem)}", errors_log(home)
     )
-    status = memory_status(home)
+    status = memory_status(home, **environ)
     assert f"state: misconfigured: {problem}" in status
     assert "Plugin:    installed ✓" in status and "not available ✗" in status
 
