@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import logging
 import os
 import re
 import subprocess
@@ -123,6 +124,45 @@ def test_the_context_only_hooks(memory_provider_class: type[Any]) -> None:
     assert provider.get_tool_schemas() == []
     provider.on_session_switch("s2", parent_session_id="s1")  # no workspace: no read
     assert provider.session_id == "s2"
+
+
+def test_a_missing_workspace_reaches_the_warning_callback(
+    memory_provider_class: type[Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    provider = IsoKronMemoryProvider({"isokron_dsn": "postgresql://kora@127.0.0.1/s"})
+    shown: list[str] = []
+    try:
+        with caplog.at_level(logging.WARNING, logger="runtime.provider"):
+            provider.initialize(
+                "s1", platform="cli", hermes_home="/h", warning_callback=shown.append
+            )
+    finally:
+        provider.shutdown()
+    [message] = shown
+    assert "no default_workspace_id" in message
+    assert [r.getMessage() for r in caplog.records] == [message]
+
+
+@pytest.mark.postgres
+def test_a_new_conversation_reads_the_identity_afresh(
+    memory_provider_class: type[Any], substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    provider = IsoKronMemoryProvider(
+        {"isokron_dsn": substrate.reader_dsn, "default_workspace_id": str(workspace_id)}
+    )
+    try:
+        provider.initialize("s1", platform="cli")
+        substrate.reset_statement_counts()
+        first = provider.system_prompt_block()
+        provider.on_session_switch("s2", parent_session_id="s1")  # compression
+        assert provider.system_prompt_block() == first
+        assert substrate.statement_calls(CHARTER_SELECT) == 1  # the cached reading
+        provider.on_session_switch("s3", parent_session_id="s2", reset=True)  # /new
+        assert provider.system_prompt_block() == first
+        assert substrate.statement_calls(CHARTER_SELECT) == 2
+        assert provider.session_id == "s3"
+    finally:
+        provider.shutdown()
 
 
 # -- configuration through Hermes' setup and status ---------------------------------------
@@ -316,18 +356,13 @@ def test_status_tells_not_configured_from_configured(
 def configured_home(
     home: Path, substrate: Substrate, workspace_id: uuid.UUID, **settings: Any
 ) -> Path:
-    """The plugin installed in `home`, configured in config.yaml alone (the DSN through a
-    variable that .env sets)."""
+    """The plugin installed in `home`, configured in config.yaml alone."""
     section = {
-        "isokron_dsn": "${KORA_PG}",
+        "isokron_dsn": substrate.reader_dsn,
         "default_workspace_id": str(workspace_id),
         **settings,
     }
-    return install_plugin(
-        home,
-        {"provider": PROVIDER_NAME, "isokron": section},
-        dotenv=f"KORA_PG={substrate.reader_dsn}\n",
-    )
+    return install_plugin(home, {"provider": PROVIDER_NAME, "isokron": section})
 
 
 def check_session(report: dict[str, Any], turns: int) -> None:
@@ -383,7 +418,6 @@ def hermes_home_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize("pool_max_size", [1, 10])
 def test_rls_isolation_through_the_hermes_loaded_provider(
     hermes_home_env: Path,
-    monkeypatch: pytest.MonkeyPatch,
     memory_provider_class: type[Any],
     substrate: Substrate,
     pool_max_size: int,
@@ -403,7 +437,6 @@ def test_rls_isolation_through_the_hermes_loaded_provider(
         cache_ttl_seconds=0,
         pool_max_size=pool_max_size,
     )
-    monkeypatch.setenv("KORA_PG", substrate.reader_dsn)  # as Hermes' .env loading would
     provider = load_memory_provider(PROVIDER_NAME)
     assert isinstance(provider, memory_provider_class)
     assert provider.config.pool_max_size == pool_max_size
