@@ -50,7 +50,9 @@ except ImportError as error:
 __all__ = ["IsoKronMemoryProvider", "register"]
 '''
 
+# kind: exclusive keeps Hermes' general plugin loader off it: memory discovery loads it.
 _PLUGIN_YAML = """name: {name}
+kind: exclusive
 version: "{version}"
 description: "IsoKron identity: the active role charter, policies and capability row from the substrate, in the system prompt"
 """

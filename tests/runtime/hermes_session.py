@@ -96,7 +96,9 @@ def run_session(home: Path, turns: int) -> dict[str, Any]:
             )
         if turn == 10:  # context compression continues under a new id
             contributions.append(manager.on_pre_compress(messages))
-            manager.on_session_switch("session-2", parent_session_id=session)
+            manager.on_session_switch(
+                "session-2", parent_session_id=session, reason="compression"
+            )
             session = "session-2"
             prompts.append(manager.build_system_prompt())
         if turn == 13:  # /new: end the old session, then start a fresh one

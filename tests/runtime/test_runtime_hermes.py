@@ -486,6 +486,8 @@ def test_installer_defaults_to_hermes_home_and_reinstalls(
     assert sorted(p.name for p in target.iterdir()) == ["__init__.py", "plugin.yaml"]
     init = (target / "__init__.py").read_text()
     assert "MemoryProvider" in init and "register_memory_provider" in init
+    manifest = yaml.safe_load((target / "plugin.yaml").read_text())
+    assert (manifest["name"], manifest["kind"]) == (PROVIDER_NAME, "exclusive")
     (target / "stale.py").write_text("")
     assert hermes_plugin.main(["install"]) == 0
     assert sorted(p.name for p in target.iterdir()) == ["__init__.py", "plugin.yaml"]
