@@ -84,6 +84,10 @@ class IsoKronMemoryProvider(_MemoryProviderBase):
         self.session_id = session_id
         callback = kwargs.get("warning_callback")
         self._warning_callback = callback if callable(callback) else None
+        problem = self.configuration_problem()
+        if problem is not None:  # a host that initializes it anyway hears why it is off
+            self._warn(f"isokron: {problem}; no identity block")
+            return
         workspace = self._service.bind(session_id, kwargs)
         if workspace is None:
             self._warn(
@@ -220,14 +224,23 @@ class IsoKronMemoryProvider(_MemoryProviderBase):
         """Everything lives in Postgres and HERMES_HOME; nothing else on disk."""
         return []
 
+    def configuration_problem(self) -> str | None:
+        """Why the provider cannot run ("misconfigured: ..." or "not configured: ..."),
+        or None."""
+        if self.hermes is not None and self.hermes.problem is not None:
+            return f"{self.hermes.state}: {self.hermes.problem}"
+        if self.config.dsn is None:
+            return "not configured: no isokron_dsn"
+        return None
+
     def get_status_config(self, provider_config: Mapping[str, Any]) -> dict[str, Any]:
         """What `hermes memory status` prints: the state, why, and the effective values
         (the DSN's password hidden)."""
-        if self.hermes is not None and self.hermes.problem is not None:
-            return {"state": f"{self.hermes.state}: {self.hermes.problem}"}
+        problem = self.configuration_problem()
+        if problem is not None:
+            return {"state": problem}
         config = self.config
-        if config.dsn is None:
-            return {"state": "not configured: no isokron_dsn"}
+        assert config.dsn is not None  # no problem: a DSN
         workspace = config.default_workspace_id
         return {
             "state": "configured",

@@ -143,6 +143,25 @@ def test_a_missing_workspace_reaches_the_warning_callback(
     assert [r.getMessage() for r in caplog.records] == [message]
 
 
+def test_a_provider_that_cannot_run_says_why_when_initialized_anyway(
+    tmp_path: Path, memory_provider_class: type[Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "config.yaml").write_text(
+        yaml.safe_dump({"memory": {"isokron": {"default_workspace_id": "ws-a"}}})
+    )
+    misconfigured = IsoKronMemoryProvider.from_hermes_home(tmp_path)
+    shown: list[str] = []
+    for provider in (misconfigured, IsoKronMemoryProvider({})):
+        assert not provider.is_available()
+        provider.initialize("s1", platform="cli", warning_callback=shown.append)
+        assert provider.system_prompt_block() == ""
+    assert shown == [
+        f"isokron: misconfigured: memory.isokron.default_workspace_id in"
+        f" {tmp_path}/config.yaml: 'ws-a' is not a UUID; no identity block",
+        "isokron: not configured: no isokron_dsn; no identity block",
+    ]
+
+
 @pytest.mark.postgres
 def test_a_new_conversation_reads_the_identity_afresh(
     memory_provider_class: type[Any], substrate: Substrate, workspace_id: uuid.UUID
