@@ -66,12 +66,17 @@ def plugin_dir(home: Path) -> Path:
     return home / "plugins" / PROVIDER_NAME
 
 
+def installed_version() -> str | None:
+    """The installed runtime's version; None when it is imported from a source tree."""
+    try:
+        return metadata.version("isokron-runtime")
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def plugin_files() -> dict[str, str]:
     """The plugin folder's files, by name."""
-    try:
-        version = metadata.version("isokron-runtime")
-    except metadata.PackageNotFoundError:  # run from a source tree
-        version = "0+source"
+    version = installed_version() or "0+source"
     return {
         "__init__.py": _INIT.format(marker=MARKER, python=sys.executable),
         "plugin.yaml": _PLUGIN_YAML.format(name=PROVIDER_NAME, version=version),
@@ -126,13 +131,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     home = args.hermes_home or hermes_home(os.environ)
     try:
-        import runtime.provider  # noqa: F401  (the plugin imports it: it must work here)
+        import runtime.provider  # the plugin imports it: it must work here
 
         target = install(home.expanduser())
     except (InstallError, ImportError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"Installed the {PROVIDER_NAME} memory plugin in {target}")
+    if installed_version() is None:
+        source = Path(runtime.provider.__file__).parent.parent
+        print(
+            f"note: the runtime is not installed in {sys.executable}, only importable"
+            f" from {source}; Hermes finds it only with that folder on its path."
+            f" Install it with `make install-runtime PYTHON={sys.executable}`.",
+            file=sys.stderr,
+        )
     print(
         f"Next: set memory.provider: {PROVIDER_NAME} and memory.{PROVIDER_NAME}.isokron_dsn"
         f" and .default_workspace_id in {home / 'config.yaml'} (or run"

@@ -552,7 +552,15 @@ def test_installed_as_the_readme_says_into_a_fresh_venv(
     # The README, verbatim.
     run("make", "-s", "install-runtime", f"PYTHON={python}", cwd=REPO_ROOT)
     home = tmp_path / "hermes"
-    run(python, "-m", "runtime.hermes_plugin", "install", "--hermes-home", home)
+    installed = run(
+        python, "-m", "runtime.hermes_plugin", "install", "--hermes-home", home
+    )
+    assert installed.stderr == ""  # no note: the runtime is installed there
+    manifest = yaml.safe_load(
+        (home / "plugins" / "isokron" / "plugin.yaml").read_text()
+    )
+    runtime_project = (REPO_ROOT / "runtime" / "pyproject.toml").read_text()
+    assert f'version = "{manifest["version"]}"' in runtime_project
     (home / "config.yaml").write_text(
         "memory:\n"
         "  provider: isokron\n"
