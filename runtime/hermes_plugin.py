@@ -102,7 +102,11 @@ def install(home: Path) -> Path:
             if target.exists():
                 retired = staged.with_name(staged.name + "-old")
                 os.replace(target, retired)
-                os.replace(staged, target)
+                try:
+                    os.replace(staged, target)
+                except OSError:
+                    os.replace(retired, target)  # the old folder, back in place
+                    raise
                 shutil.rmtree(retired)
             else:
                 os.replace(staged, target)
