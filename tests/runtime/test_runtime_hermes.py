@@ -497,6 +497,25 @@ def test_installer_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
     assert (foreign / "__init__.py").read_text() == "# someone else's\n"
 
 
+def test_installer_error_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "home").write_text("a file, not a folder")
+    result = run_command(
+        [
+            sys.executable,
+            "-m",
+            "runtime.hermes_plugin",
+            "install",
+            "--hermes-home",
+            tmp_path / "home",
+        ],
+        cwd=REPO_ROOT,
+        env=clean_env(PYTHONPATH=str(REPO_ROOT)),
+    )
+    assert result.returncode == 2
+    assert result.stderr == f"error: {tmp_path}/home/plugins: Not a directory\n"
+    assert result.stdout == ""
+
+
 def test_installer_defaults_to_hermes_home_and_reinstalls(
     hermes_home_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
