@@ -408,11 +408,18 @@ def save_hermes_config(values: Mapping[str, object], home: Path) -> None:
         )
     section.update(values)
     literal = {k: v for k, v in section.items() if not _references_a_variable(v)}
-    ProviderConfig.from_mapping(
+    checked = ProviderConfig.from_mapping(
         literal,
         environ={},
         sources={key: f"memory.{PROVIDER_NAME}.{key}" for key in literal},
     )
+    # Setup answers in text; numbers and lists are written as such.
+    for key in _TYPED_KEYS & set(values) & set(literal):
+        typed = getattr(checked, key)
+        if isinstance(typed, float) and typed.is_integer():
+            typed = int(typed)
+        if typed is not None:
+            section[key] = list(typed) if isinstance(typed, tuple) else typed
     home.mkdir(parents=True, exist_ok=True)
     staged = config_path.with_name(f".{config_path.name}.{os.getpid()}.tmp")
     staged.write_text(
@@ -421,6 +428,16 @@ def save_hermes_config(values: Mapping[str, object], home: Path) -> None:
     if config_path.exists():
         staged.chmod(config_path.stat().st_mode & 0o7777)
     os.replace(staged, config_path)
+
+
+_TYPED_KEYS = frozenset(
+    {
+        "cache_ttl_seconds",
+        "read_timeout_seconds",
+        "pool_max_size",
+        "expected_policy_paths",
+    }
+)
 
 
 def _references_a_variable(value: object) -> bool:

@@ -215,7 +215,7 @@ def test_setup_schema_and_save_config(
             "provider": "isokron",
             "isokron": {
                 "default_workspace_id": workspace,
-                "cache_ttl_seconds": "30",
+                "cache_ttl_seconds": 30,  # setup answers in text; a number is written
                 "expected_policy_paths": "${PATHS}",
             },
         },
@@ -224,6 +224,93 @@ def test_setup_schema_and_save_config(
     with pytest.raises(ValueError, match="'nope' is not a UUID"):
         provider.save_config({"default_workspace_id": "nope"}, str(tmp_path))
     assert (tmp_path / "config.yaml").read_bytes() == before
+
+
+def test_hermes_memory_setup_writes_what_the_provider_reads(
+    tmp_path: Path, memory_provider_class: type[Any]
+) -> None:
+    """The real wizard, on a terminal: pick isokron, answer the schema's prompts."""
+    home = install_plugin(tmp_path, {})
+    workspace = str(uuid.uuid4())
+    answers = [
+        ("PostgreSQL DSN", "postgresql://kora:pw@db:5432/substrate"),
+        ("UUID of the workspace", workspace),
+        ("Actor kind", ""),  # the defaults
+        ("Seconds an identity read", "30"),
+        ("Seconds a read may take", ""),
+        ("Most connections", ""),
+        ("Policy paths", "policy.voice.provider, policy.budget"),
+    ]
+    transcript = run_on_terminal(
+        [Path(sys.executable).parent / "hermes", "memory", "setup"],
+        env=hermes_env(home, TERM="xterm"),
+        # "Built-in only" starts selected; the user plugin is listed just above it.
+        keys=[("Built-in only", "\x1b[A\r"), *((p, a + "\r") for p, a in answers)],
+        until="Start a new session",
+    )
+    assert "Provider config saved" in transcript, transcript
+    written = yaml.safe_load((home / "config.yaml").read_text())["memory"]
+    assert written["provider"] == "isokron"
+    assert written["isokron"] == {
+        "default_workspace_id": workspace,
+        "actor_kind": "kora",
+        "cache_ttl_seconds": 30,
+        "read_timeout_seconds": 5,
+        "pool_max_size": 4,
+        "expected_policy_paths": ["policy.voice.provider", "policy.budget"],
+    }
+    assert "pw@" not in (home / "config.yaml").read_text()  # the secret went to .env
+    assert "ISOKRON_DSN=postgresql://kora:pw@db:5432/substrate" in (
+        (home / ".env").read_text().splitlines()
+    )
+    status = memory_status(home)
+    assert "state: configured" in status and "Status:    available ✓" in status
+
+
+def run_on_terminal(
+    argv: list[str | Path],
+    *,
+    env: dict[str, str],
+    keys: list[tuple[str, str]],
+    until: str,
+    timeout: float = 60,
+) -> str:
+    """Run `argv` on a pseudo-terminal, typing each key sequence once its prompt has
+    shown (after the previous one was typed); the transcript once `until` shows."""
+    import pty
+    import select
+    import signal
+    import time
+
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: the command, on the terminal
+        os.execve(str(argv[0]), [str(a) for a in argv], env)
+    transcript, since_typed = b"", b""
+    pending = list(keys)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if pending and pending[0][0].encode() in since_typed:
+                time.sleep(0.2)  # the program reads its terminal once it has drawn it
+                os.write(terminal, pending.pop(0)[1].encode())
+                since_typed = b""
+            if not pending and until.encode() in transcript:
+                break
+            if select.select([terminal], [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(terminal, 65536)
+                except OSError:  # the child has closed the terminal
+                    break
+                transcript += chunk
+                since_typed += chunk
+    finally:
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):
+            time.sleep(1)
+            if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        os.close(terminal)
+    return transcript.decode(errors="replace")
 
 
 def hermes_env(home: Path, **extra: str) -> dict[str, str]:
