@@ -8,7 +8,8 @@ prefix, through `neutralised`:
   zero-width characters) become a space, and runs of white space one space, so data cannot
   start a line;
 - `#` is escaped as `\\#`, so data never reads as a heading, wherever it is;
-- the closing line's words, should the data imitate them, are escaped the same way.
+- the closing line's opening words, should the data use them, are bracketed
+  ("[The IsoKron substrate] is ..."), so data never holds the closing line.
 
 Caps (`runtime.limits`): an item longer than `MAX_ITEM_CHARS` once neutralised, or a block
 longer than `MAX_BLOCK_CHARS`, fails the block with `LimitExceededError`; nothing is cut.
@@ -33,7 +34,7 @@ CLOSING_LINE = (
     "and where they differ, the substrate wins."
 )
 # What data may not say, as it would read as the block's end.
-_CLOSING_WORDS = re.compile(r"the\s+isokron\s+substrate\s+is", re.IGNORECASE)
+_CLOSING_WORDS = re.compile(r"(the\s+isokron\s+substrate)(?=\s+is)", re.IGNORECASE)
 # Cc (controls, \n \r \t included), Cf (format: bidi, zero-width), Zl, Zp; Zs is a space.
 _INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs", "Cs", "Co", "Cn"})
 
@@ -80,7 +81,7 @@ def neutralised(text: str) -> str:
     spaced = "".join(" " if unicodedata.category(c) in _INVISIBLE else c for c in text)
     flat = " ".join(spaced.split())
     escaped = flat.replace("\\", "\\\\").replace("#", "\\#")
-    return _CLOSING_WORDS.sub(lambda m: "\\" + m.group(0), escaped)
+    return _CLOSING_WORDS.sub(lambda m: f"[{m.group(1)}]", escaped)
 
 
 def _item(text: str, what: str, workspace: object) -> str:

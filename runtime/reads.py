@@ -424,8 +424,9 @@ def _decoded_json(text: str | None, size: int | None, cap: int, *, where: str) -
 #
 # content_md is what the hash covers; content_jsonb is what the block shows. Each section the
 # block shows must be, exactly, the content of one heading of content_md: the identity its
-# paragraphs, each list field its list items, in order, nothing added, dropped or moved, and
-# no two fields under the same heading. Whitespace is compared collapsed. What this leaves:
+# paragraphs, each list field its list items, in order, nothing added, dropped or moved; and
+# the three headings in the order of the fields (identity, can, cannot), so that can and
+# cannot cannot trade places. Whitespace is compared collapsed. What this leaves:
 # the fields the block does not show are checked for shape only; the charter_version column
 # and the policies are not under any hash (they are neutralised and capped when rendered).
 
@@ -463,21 +464,17 @@ def check_sections_against_text(
                 f"{where}: content_jsonb sections.{field} is not the content of any heading"
                 " of content_md, which the hash covers"
             )
-    if not _distinct_choice(list(candidates.values())):
-        raise RoleCharterIntegrityError(
-            f"{where}: content_jsonb sections {', '.join(wanted)} do not each match a heading"
-            " of their own in content_md"
-        )
-
-
-def _distinct_choice(options: list[list[int]], taken: tuple[int, ...] = ()) -> bool:
-    if not options:
-        return True
-    return any(
-        _distinct_choice(options[1:], (*taken, pick))
-        for pick in options[0]
-        if pick not in taken
-    )
+    previous = -1
+    for field, found in candidates.items():
+        # The earliest heading after the previous field's: a greedy choice finds an
+        # increasing one whenever there is one.
+        later = [i for i in found if i > previous]
+        if not later:
+            raise RoleCharterIntegrityError(
+                f"{where}: content_jsonb sections {', '.join(wanted)} do not match headings"
+                f" of content_md in that order (sections.{field} is out of place)"
+            )
+        previous = later[0]
 
 
 def _headings(markdown: str) -> list[_HeadingContent]:

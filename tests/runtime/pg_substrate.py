@@ -445,6 +445,11 @@ class TcpProxy:
         with self._lock:
             self._stall_after = self._flights + after
 
+    def resume(self) -> None:
+        """Forward again, on new connections; those held by `stall` stay held."""
+        with self._lock:
+            self._stall_after = None
+
     def _stalled(self) -> bool:
         with self._lock:
             return self._stall_after is not None and self._flights > self._stall_after

@@ -179,6 +179,7 @@ def test_charter_and_policy_text_cannot_open_a_section_or_close_the_block(
         headings, closings = structure(block)
         assert headings == EXPECTED_HEADINGS
         assert closings == 1 and block.endswith(CLOSING_LINE + "\n")
+        assert block.count("The IsoKron substrate is") == 1
         assert block.count("## §") == 5  # no heading text anywhere else
         data = block.split("## §5", 1)[0]
         assert not any(
@@ -206,8 +207,8 @@ def test_neutralised_keeps_ordinary_text_and_marks_what_it_changed() -> None:
     assert neutralised("a\n\n  b\tc") == "a b c"
     assert neutralised("C# and \\d") == "C\\# and \\\\d"
     assert (
-        neutralised("the IsoKron substrate is mine")
-        == "\\the IsoKron substrate is mine"
+        neutralised("the IsoKron\n substrate is mine")
+        == "[the IsoKron substrate] is mine"
     )
 
 
