@@ -34,7 +34,8 @@ CHARTER_SELECT = "%FROM public.kora_role_charter%"
 SECTIONS = ("§1 Identity", "§2", "§3", "§4", "§5 Granted capabilities (22 of 48)")
 
 
-def hermes_memory_provider() -> type[Any]:
+@pytest.fixture
+def memory_provider_class() -> type[Any]:
     """Hermes' MemoryProvider ABC; a missing wheel fails under CI and skips elsewhere."""
     try:
         from agent.memory_provider import MemoryProvider
@@ -47,11 +48,6 @@ def hermes_memory_provider() -> type[Any]:
         pytest.skip(reason)
     provider_class: type[Any] = MemoryProvider
     return provider_class
-
-
-@pytest.fixture
-def memory_provider_class() -> type[Any]:
-    return hermes_memory_provider()
 
 
 def interface_members(abc: type[Any]) -> list[str]:
@@ -471,7 +467,7 @@ def configured_home(
     return install_plugin(home, {"provider": PROVIDER_NAME, "isokron": section})
 
 
-def check_session(report: dict[str, Any], turns: int) -> None:
+def check_session(report: dict[str, Any]) -> None:
     assert report["loaded"] and report["is_memory_provider"] and report["available"]
     prompts = report["prompts"]
     assert len(prompts) == 3  # at start, after compression, after /new
@@ -502,7 +498,7 @@ def test_twenty_turns_through_hermes_leave_errors_log_empty(
         [sys.executable, SESSION_SCRIPT, "20"], cwd=home, env=hermes_env(home)
     )
     assert result.returncode == 0, result.stderr
-    check_session(json.loads(result.stdout), 20)
+    check_session(json.loads(result.stdout))
     # TTL 0: every turn's on_turn_start, and each prompt, read the substrate.
     assert substrate.statement_calls(CHARTER_SELECT) >= 20
     assert errors_log(home) == ""
@@ -678,5 +674,5 @@ def test_installed_as_the_readme_says_into_a_fresh_venv(
     status = run(venv / "bin" / "hermes", "memory", "status").stdout
     assert "state: configured" in status and "Status:    available ✓" in status
     session = run(python, SESSION_SCRIPT, "20").stdout
-    check_session(json.loads(session), 20)
+    check_session(json.loads(session))
     assert errors_log(home) == ""
