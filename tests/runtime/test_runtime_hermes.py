@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -514,6 +515,44 @@ def hermes_home_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in [n for n in os.environ if n.startswith("ISOKRON_")]:
         monkeypatch.delenv(name)
     return home
+
+
+def test_black_hole_turns_through_hermes_do_not_block(
+    hermes_home_env: Path, memory_provider_class: type[Any], black_hole: int
+) -> None:
+    """A database that accepts and never answers, with the default timeouts: the first
+    system prompt waits out the turn deadline (at most 1 s), then every hook of every
+    turn returns at once while the read is retried in the background."""
+    from agent.memory_manager import MemoryManager
+    from plugins.memory import load_memory_provider
+
+    dsn = f"postgresql://kora_reader@127.0.0.1:{black_hole}/substrate"
+    section = {"isokron_dsn": dsn, "default_workspace_id": str(uuid.uuid4())}
+    install_plugin(hermes_home_env, {"provider": PROVIDER_NAME, "isokron": section})
+    provider = load_memory_provider(PROVIDER_NAME)
+    assert provider is not None and provider.is_available()
+    manager = MemoryManager()
+    manager.add_provider(provider)
+    manager.initialize_all(session_id="s1", platform="cli")
+    try:
+        started = time.monotonic()
+        assert manager.build_system_prompt() == ""  # no block rather than a wrong one
+        first_prompt = time.monotonic() - started
+        turns = []
+        for turn in range(1, 21):
+            started = time.monotonic()
+            manager.on_turn_start(turn, "hello")
+            manager.prefetch_all("hello", session_id="s1")
+            manager.sync_all("hello", "hi", session_id="s1")
+            manager.queue_prefetch_all("hello", session_id="s1")
+            turns.append(time.monotonic() - started)
+    finally:
+        manager.shutdown_all()
+    print(
+        f"\nfirst prompt {first_prompt:.3f} s; slowest turn {max(turns) * 1000:.1f} ms"
+    )
+    assert first_prompt < 1.1, first_prompt  # the 1 s turn deadline, and no more
+    assert max(turns) < 0.05, turns
 
 
 @pytest.mark.postgres
