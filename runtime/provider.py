@@ -1,4 +1,5 @@
-"""`IsoKronMemoryProvider`: the identity block as a Hermes-style memory provider.
+"""`IsoKronMemoryProvider`: the identity block as a Hermes memory provider (a subclass of
+Hermes' `MemoryProvider` when the agent is importable, the same members either way).
 
 The host calls it synchronously; the reads run on a `BackgroundLoop` against a lazily opened
 pool, through a per-workspace TTL cache. A fresh cached snapshot is served on the caller's
