@@ -3,8 +3,9 @@
 `${VAR}` in a string value is replaced by the environment variable VAR, the same way whatever
 the value came from: a mapping handed to the provider, Hermes' `config.yaml`
 (`memory.isokron.*`), its `.env`, or the process environment. An unset variable is a
-`ConfigError` naming it, never an empty string in the middle of a DSN. A bare `$` is left
-alone, since passwords may contain one.
+`ConfigError` naming it, never an empty string in the middle of a DSN; `${VAR:-default}`
+gives the default when VAR is unset or empty. A bare `$` is left alone, since passwords may
+contain one.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ logger = logging.getLogger(__name__)
 
 PROVIDER_NAME = "isokron"  # the plugin folder, `memory.provider` and `memory.isokron`
 
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# ${NAME}, or ${NAME:-default} (as POSIX shells and python-dotenv read it).
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 # The CHECK constraint on kora_policy_registry.policy_path.
 _POLICY_PATH = re.compile(r"^policy\.[a-z_]+(\.[a-z_]+)*$")
 
@@ -134,7 +136,9 @@ class _Fields:
         if isinstance(value, str):
 
             def lookup(match: re.Match[str]) -> str:
-                name = match.group(1)
+                name, default = match.group(1, 2)
+                if default is not None:  # unset or empty: the default
+                    return env.get(name) or default
                 if name not in env:
                     raise self.error(key, f"environment variable {name} is not set")
                 return env[name]

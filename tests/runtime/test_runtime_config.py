@@ -39,6 +39,22 @@ def test_plugin_entry_with_variables_is_expanded() -> None:
     assert config.expected_policy_paths == ("policy.voice.provider", "policy.budget")
 
 
+@pytest.mark.parametrize(
+    ("environ", "dsn"),
+    [
+        ({}, "postgresql://kora@localhost/substrate"),
+        ({"PGHOST": ""}, "postgresql://kora@localhost/substrate"),
+        ({"PGHOST": "db"}, "postgresql://kora@db/substrate"),
+    ],
+)
+def test_a_default_after_colon_dash(environ: dict[str, str], dsn: str) -> None:
+    config = ProviderConfig.from_mapping(
+        {"isokron_dsn": "postgresql://kora@${PGHOST:-localhost}/substrate"},
+        environ=environ,
+    )
+    assert config.dsn == dsn
+
+
 def test_defaults() -> None:
     config = ProviderConfig.from_mapping({}, environ={})
     assert config == ProviderConfig()
