@@ -88,11 +88,13 @@ def install(home: Path) -> Path:
     The folder appears whole or not at all."""
     target = plugin_dir(home)
     init = target / "__init__.py"
-    if target.exists() and not (init.is_file() and MARKER in init.read_text("utf-8")):
-        raise InstallError(
-            f"{target} exists and was not written by this installer; move it away first"
-        )
     try:
+        ours = init.is_file() and MARKER in init.read_text("utf-8", errors="replace")
+        if target.exists() and not ours:
+            raise InstallError(
+                f"{target} exists and was not written by this installer;"
+                " move it away first"
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
         staged = Path(tempfile.mkdtemp(prefix=f".{PROVIDER_NAME}-", dir=target.parent))
         try:
@@ -133,11 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the Hermes home (default: $HERMES_HOME, else ~/.hermes)",
     )
     args = parser.parse_args(argv)
-    home = args.hermes_home or hermes_home(os.environ)
+    home = (args.hermes_home or hermes_home(os.environ)).expanduser()
     try:
         import runtime.provider  # the plugin imports it: it must work here
 
-        target = install(home.expanduser())
+        target = install(home)
     except (InstallError, ImportError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
