@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from runtime.errors import DatabaseError, IsoKronError
-from runtime.limits import MAX_CACHED_WORKSPACES
+from runtime.limits import MAX_CACHED_CHARACTERS, MAX_CACHED_WORKSPACES
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -44,6 +44,9 @@ class CachePolicy:
     """How long values and failures are kept. Times are in seconds of the cache's clock.
 
     - `ttl`: a value is fresh this long after it was loaded.
+    - `max_entries`, `max_weight`: at most this many keys, and values weighing at most this
+      much in all (the `weigh` of the cache, e.g. characters of text); the least recently
+      used go first.
     - `max_stale`: during an outage the last good value is served at most this long past
       `ttl`; so a served value is never older than `ttl + max_stale`.
     - `backoff_base`, `backoff_max`: after the n-th failure in a row, nothing loads the key
@@ -55,6 +58,7 @@ class CachePolicy:
     ttl: float = 60.0
     max_stale: float = 300.0
     max_entries: int = MAX_CACHED_WORKSPACES
+    max_weight: int = MAX_CACHED_CHARACTERS
     backoff_base: float = 0.5
     backoff_max: float = 5.0
 
@@ -74,6 +78,7 @@ class Entry(Generic[V]):
     retry_at: float = -math.inf  # no load before this; inf while a load is overdue
     failures: int = 0  # failed loads in a row
     stored_at: float = -math.inf
+    weight: int = 0  # of the value, by the cache's `weigh`
 
     def is_fresh(self, now: float) -> bool:
         return self.error is None and self.value is not None and now < self.fresh_until
@@ -103,13 +108,16 @@ class FailureCache(Generic[K, V]):
         *,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        weigh: Callable[[V], int] | None = None,
     ) -> None:
         self._loader = loader
+        self._weigh = weigh
         self.policy = policy or CachePolicy()
         self._clock = clock
         self._rng = rng or random.Random()
         self._lock = threading.Lock()  # guards _entries and _wanted
         self._entries: OrderedDict[K, Entry[V]] = OrderedDict()
+        self._weight = 0  # the sum of the entries' weights
         self._wanted: dict[K, float] = {}  # key -> clock of the last lookup
         self._loading: dict[K, asyncio.Task[Entry[V]]] = {}  # the loop's own
         self._retries: dict[K, asyncio.TimerHandle] = {}  # the loop's own
@@ -118,6 +126,11 @@ class FailureCache(Generic[K, V]):
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
+
+    @property
+    def weight(self) -> int:
+        with self._lock:
+            return self._weight
 
     def lookup(self, key: K) -> Entry[V] | None:
         """The key's entry, or None; from any thread, never loading. Marks it recently used."""
@@ -162,15 +175,14 @@ class FailureCache(Generic[K, V]):
                 retry_at=math.inf,
                 servable_until=self._stale_limit(base),
             )
-            self._entries[key] = overdue
+            self._put(key, overdue)
             self._evict_over_capacity()
             return overdue
 
     def invalidate(self, key: K) -> None:
         """Forget `key`; a load already in flight still answers its waiters but is not kept."""
         with self._lock:
-            self._entries.pop(key, None)
-            self._wanted.pop(key, None)
+            self._drop(key)
         self._loading.pop(key, None)
         handle = self._retries.pop(key, None)
         if handle is not None:
@@ -180,6 +192,7 @@ class FailureCache(Generic[K, V]):
         with self._lock:
             self._entries.clear()
             self._wanted.clear()
+            self._weight = 0
         self._loading.clear()
         for handle in self._retries.values():
             handle.cancel()
@@ -223,14 +236,16 @@ class FailureCache(Generic[K, V]):
                     entry = replace(
                         entry,
                         value=previous.value,
+                        weight=previous.weight,
                         fresh_until=previous.fresh_until,
                         servable_until=self._stale_limit(previous),
                     )
             else:
                 entry = _entry_for(outcome, now, self.policy)
+                if self._weigh is not None:
+                    entry = replace(entry, weight=self._weigh(outcome))
             entry = replace(entry, stored_at=now)
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
+            self._put(key, entry)
             # Asked for since the previous outcome was stored (a turn that found it), or now.
             since = previous.stored_at if previous is not None else math.inf
             wanted = asked or self._wanted.get(key, -math.inf) >= since
@@ -265,12 +280,29 @@ class FailureCache(Generic[K, V]):
         task = asyncio.get_running_loop().create_task(self._load(key, asked=False))
         self._loading[key] = task
 
+    def _put(self, key: K, entry: Entry[V]) -> None:
+        # Called with _lock held: the entry becomes the most recently used.
+        old = self._entries.get(key)
+        self._weight += entry.weight - (old.weight if old is not None else 0)
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+
+    def _drop(self, key: K) -> None:
+        # Called with _lock held.
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._weight -= old.weight
+        self._wanted.pop(key, None)
+
     def _evict_over_capacity(self) -> None:
         # Called with _lock held. A key in flight or with a retry pending may be evicted: its
-        # load then stores it anew, as the most recently used.
-        while len(self._entries) > self.policy.max_entries:
-            key, _ = self._entries.popitem(last=False)
-            self._wanted.pop(key, None)
+        # load then stores it anew, as the most recently used. The newest entry stays, even
+        # alone over `max_weight`: what was just loaded is what the caller is waiting for.
+        while len(self._entries) > 1 and (
+            len(self._entries) > self.policy.max_entries
+            or self._weight > self.policy.max_weight
+        ):
+            self._drop(next(iter(self._entries)))
 
     def _sweep(self, now: float) -> None:
         # Called with _lock held, on the loop.
@@ -280,8 +312,7 @@ class FailureCache(Generic[K, V]):
             if now >= entry.expires_at() and key not in self._loading
         ]
         for key in dead:
-            del self._entries[key]
-            self._wanted.pop(key, None)
+            self._drop(key)
 
 
 def _entry_for(outcome: V | IsoKronError, now: float, policy: CachePolicy) -> Entry[V]:

@@ -11,6 +11,9 @@ asking for a block:
    deadline. A load that misses it goes on in the background; until it ends, every turn
    answers from the entry without waiting, as in 1.
 
+A first read that misses the deadline (a cold pool on a loaded machine) costs that turn its
+block, not the session: the read goes on, and the next call is served it.
+
 So once a read fails or times out, no turn waits on the database until it has answered
 again: an outage costs one turn deadline, then nothing. What a turn can be served is
 bounded: a block is never older than `ttl + max_stale` (`CachePolicy`), and only outages
@@ -21,6 +24,7 @@ too large fails the block at once.
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import logging
 import threading
 import time
@@ -56,6 +60,16 @@ class RenderedIdentity:
 
     snapshot: IdentitySnapshot
     block: str
+    charter_json_chars: int
+
+    def characters(self) -> int:
+        """What the cache weighs it by: its texts' characters (the policies are in the
+        block, rendered as their JSON)."""
+        return (
+            len(self.block)
+            + len(self.snapshot.charter.content_md)
+            + self.charter_json_chars
+        )
 
 
 class IdentityService:
@@ -80,7 +94,10 @@ class IdentityService:
         )
         self._clock = clock
         self._cache: FailureCache[uuid.UUID, RenderedIdentity] = FailureCache(
-            self._load, policy or CachePolicy(ttl=config.cache_ttl_seconds), clock=clock
+            self._load,
+            policy or CachePolicy(ttl=config.cache_ttl_seconds),
+            clock=clock,
+            weigh=RenderedIdentity.characters,
         )
         self._lock = threading.Lock()
         self._loop: BackgroundLoop | None = None
@@ -164,7 +181,12 @@ class IdentityService:
         async def drop() -> None:
             self._cache.invalidate(workspace)
 
-        self.running_loop().submit_and_wait(drop(), timeout=_CLOSE_SECONDS)
+        try:
+            self.running_loop().submit_and_wait(drop(), timeout=_CLOSE_SECONDS)
+        except (TimeoutError, LoopClosedError) as exc:
+            raise DatabaseUnavailableError(
+                f"isokron: could not drop the cached identity of workspace {workspace}"
+            ) from exc
 
     def running_loop(self) -> BackgroundLoop:
         with self._lock:
@@ -223,7 +245,10 @@ class IdentityService:
         block = render_identity_block(
             snapshot, expected_policy_paths=self.config.expected_policy_paths
         )
-        return RenderedIdentity(snapshot, block)
+        charter_json = json.dumps(
+            snapshot.charter.content.to_json(), ensure_ascii=False
+        )
+        return RenderedIdentity(snapshot, block, len(charter_json))
 
 
 def _value(entry: Entry[RenderedIdentity]) -> RenderedIdentity:

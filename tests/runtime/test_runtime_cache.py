@@ -285,6 +285,30 @@ def test_at_most_max_entries_least_recently_used_first() -> None:
     asyncio.run(main())
 
 
+def test_values_weigh_at_most_max_weight_in_all() -> None:
+    async def main() -> None:
+        clock, load = FakeClock(), CountingLoader()
+        cache: FailureCache[str, str] = FailureCache(
+            load,  # type: ignore[arg-type]
+            CachePolicy(max_entries=1000, max_weight=100),
+            clock=clock,
+            weigh=lambda value: 6,
+        )
+        for i in range(100):
+            await cache.load(f"k{i:03}")
+            assert cache.weight <= 100
+        assert len(cache) == 100 // 6 and cache.weight == 6 * (100 // 6)
+        assert cache.lookup("k099") is not None and cache.lookup("k000") is None
+        cache.invalidate("k099")
+        assert cache.weight == 6 * (100 // 6 - 1)
+        load.fail_with = DatabaseUnavailableError("down")
+        clock.now += 100
+        entry = await cache.load("k098")  # the outage keeps the value, and its weight
+        assert entry.value == "k098-99" and cache.weight == 6 * (100 // 6 - 1)
+
+    asyncio.run(main())
+
+
 def test_expired_entries_are_swept_out() -> None:
     async def main() -> None:
         clock, load = FakeClock(), CountingLoader()

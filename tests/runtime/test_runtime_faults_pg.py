@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ from runtime.errors import (
     RoleCharterIntegrityError,
 )
 from runtime.limits import (
+    MAX_CACHED_CHARACTERS,
     MAX_CACHED_WORKSPACES,
     MAX_CHARTER_BYTES,
     MAX_JSON_DEPTH,
@@ -118,19 +120,24 @@ def test_black_hole_costs_one_turn_deadline_then_nothing_and_recovers(
 ) -> None:
     """A proxy that accepts and never answers, from the first turn (no good block yet).
 
-    Turn 1 waits the turn deadline and fails; turns 2 to 20 answer from the cached failure
-    without waiting; once the proxy forwards again, a background retry makes the block
-    fresh within one retry period: the hung read's timeout and cleanup (1 s + 1 s) plus
-    the backoff (0.4 s at most).
+    Turn 1 fails by the turn deadline (0.5 s: min(1 s, half the 1 s read timeout)), and so
+    does another workspace's first turn; turns 2 to 20 answer from the cached failure
+    without waiting. Once the proxy forwards again, a background retry makes the block fresh within one
+    retry period: the hung read's timeout and cleanup (1 s + 1 s) plus the backoff (0.4 s).
     """
     with TcpProxy(substrate.reader_dsn) as proxy:
         proxy.stall()
         provider = make_provider(proxy.dsn, default_workspace_id=str(workspace_id))
-        deadline = 0.5  # min(1 s, read timeout / 2)
         first, error = timed(provider.system_prompt_block)
         assert isinstance(error, DatabaseUnavailableError), error
         assert "turn deadline of 0.5 s" in str(error)
-        assert deadline <= first < deadline + 1.0, first
+        assert 0.5 <= first < 0.5 + 1.0, first
+        other, error = timed(
+            lambda: provider.system_prompt_block(workspace_id=uuid.uuid4())
+        )
+        assert isinstance(error, DatabaseUnavailableError), error
+        assert "turn deadline of 0.5 s" in str(error)
+        assert 0.5 <= other < 0.5 + 1.0, other
         later = []
         for turn in range(2, 21):
             seconds, error = timed(
@@ -145,7 +152,8 @@ def test_black_hole_costs_one_turn_deadline_then_nothing_and_recovers(
         proxy.resume()
         recovered = fresh_within(provider, "## §1 Identity", 2 * (1 + 1 + 0.4))
     print(
-        f"\nblack hole: turn 1 {first:.3f} s, turns 2-20 at most {max(later) * 1e3:.2f} ms,"
+        f"\nblack hole: turn 1 {first:.3f} s, another workspace's first {other:.3f} s,"
+        f" turns 2-20 at most {max(later) * 1e3:.2f} ms,"
         f" fresh {recovered:.3f} s after the database returned"
     )
 
@@ -579,13 +587,20 @@ def _rss_bytes() -> int:
     raise AssertionError("no VmRSS")
 
 
-def test_100_000_distinct_workspaces_keep_memory_bounded(
+# Distinct workspaces read through the provider. 100,000 (the issue's figure) took 349 s on
+# a two-core machine under a load average of 13, RSS 72.6 -> 74.2 -> 76.0 MiB at 10,000,
+# 50,000 and 100,000; the suite runs 20,000 unless ISOKRON_FAULT_WORKSPACES says otherwise.
+WORKSPACES = int(os.environ.get("ISOKRON_FAULT_WORKSPACES", "20000"))
+
+
+def test_distinct_workspaces_keep_memory_bounded(
     make_provider: MakeProvider, substrate: Substrate
 ) -> None:
-    """2,000 seeded workspaces (full entries) and 98,000 unknown ones (negative entries),
-    through one provider: at most MAX_CACHED_WORKSPACES entries, and RSS flat once the
-    cache is full (documented: under 40 MB for a full cache of identities)."""
-    seeded = [uuid.uuid4() for _ in range(2_000)]
+    """WORKSPACES workspaces through one provider's cache and its real reads: one in fifty
+    has a charter (a full identity), the rest are unknown (negative entries). The cache
+    never holds more than MAX_CACHED_WORKSPACES entries or MAX_CACHED_CHARACTERS, and RSS
+    stays flat once it is full (runtime.limits documents 32 MiB at most)."""
+    seeded = [uuid.uuid4() for _ in range(WORKSPACES // 50)]
     with substrate.superuser() as conn:
         conn.execute(
             "INSERT INTO kora_role_charter (workspace_id, charter_version, schema_version,"
@@ -599,7 +614,8 @@ def test_100_000_distinct_workspaces_keep_memory_bounded(
         None, CachePolicy(), read_timeout_seconds=5, pool_max_size=4
     )
     cache = provider._service.cache
-    workspaces = seeded + [uuid.uuid4() for _ in range(98_000)]
+    workspaces = [uuid.uuid4() for _ in range(WORKSPACES)]
+    workspaces[::50] = seeded
     rss: dict[int, int] = {}
 
     async def drive(batch: list[uuid.UUID]) -> None:
@@ -610,14 +626,14 @@ def test_100_000_distinct_workspaces_keep_memory_bounded(
     for at in range(0, len(workspaces), 500):
         loop.submit_and_wait(drive(workspaces[at : at + 500]), timeout=120)
         assert len(cache) <= MAX_CACHED_WORKSPACES
-        if at in (10_000, 50_000, 99_500):
+        assert cache.weight <= MAX_CACHED_CHARACTERS
+        if at in (WORKSPACES // 4, WORKSPACES // 2, WORKSPACES - 500):
             rss[at] = _rss_bytes()
     elapsed = time.monotonic() - started
     assert 0 < len(cache) <= MAX_CACHED_WORKSPACES
-    growth = rss[99_500] - rss[10_000]
-    assert growth < 40 * 2**20, rss
+    first, middle, last = rss.values()
+    assert last - first < 16 * 2**20, rss
     print(
-        f"\n100,000 workspaces in {elapsed:.1f} s; {len(cache)} cached;"
-        f" RSS {rss[10_000] / 2**20:.1f} -> {rss[50_000] / 2**20:.1f}"
-        f" -> {rss[99_500] / 2**20:.1f} MiB"
+        f"\n{WORKSPACES} workspaces in {elapsed:.1f} s; {len(cache)} cached;"
+        f" RSS {first / 2**20:.1f} -> {middle / 2**20:.1f} -> {last / 2**20:.1f} MiB"
     )
