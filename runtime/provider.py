@@ -44,9 +44,6 @@ else:
 
 logger = logging.getLogger(__name__)
 
-# How long a synchronous call waits beyond the read timeout before giving up on the loop.
-_GRACE_SECONDS = 1.0
-
 
 class IsoKronMemoryProvider(_MemoryProviderBase):
     """Hermes' `MemoryProvider`, whole; context only: it exposes no tools, stores nothing,
