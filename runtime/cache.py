@@ -60,7 +60,7 @@ class CachePolicy:
     max_entries: int = MAX_CACHED_WORKSPACES
     max_weight: int = MAX_CACHED_CHARACTERS
     backoff_base: float = 0.5
-    backoff_max: float = 5.0
+    backoff_max: float = 2.0
 
     def backoff(self, failures: int, rng: random.Random) -> float:
         full = min(self.backoff_max, self.backoff_base * 2.0 ** min(failures - 1, 30))

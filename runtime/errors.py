@@ -41,8 +41,9 @@ class IsoKronError(Exception):
         """
         clone = copy.copy(self)
         cause = self.__cause__
-        if cause is not None:
-            cause = copy.copy(cause).with_traceback(None)
+        if cause is not None:  # the driver's error: ours alone, kept without its frames
+            cause.__traceback__ = None
+            cause.__context__ = None
         clone.__cause__ = cause
         clone.__context__ = None
         return clone.with_traceback(None)
