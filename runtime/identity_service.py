@@ -145,7 +145,9 @@ class IdentityService:
                 return self._stale_or_raise(entry, now)
         future = self._start_load(workspace)
         if entry is not None and isinstance(entry.error, DatabaseError):
-            # An outage past its backoff: retried in the background, never waited for.
+            # An outage past its backoff: retried in the background, never waited for;
+            # until that load ends, later turns do not even start one.
+            entry = self._cache.mark_overdue(workspace, entry, entry.error)
             return self._stale_or_raise(entry, now)
         try:
             entry = future.result(self.turn_deadline)

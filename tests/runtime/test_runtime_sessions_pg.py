@@ -161,3 +161,18 @@ def test_a_session_initialised_without_a_workspace_gets_the_default_or_nothing(
     finally:
         configured.shutdown()
         bare.shutdown()
+
+
+def test_a_session_switch_carries_the_binding_to_the_new_session_id(
+    provider: IsoKronMemoryProvider, tenants: dict[uuid.UUID, str]
+) -> None:
+    first, second = list(tenants)[:2]
+    provider.initialize("s1", workspace_id=first)
+    provider.initialize("other", workspace_id=second)
+    provider.on_session_switch("s2", parent_session_id="s1")
+    assert version_of(provider.system_prompt_block(session_id="s2")) == tenants[first]
+    assert (
+        version_of(provider.system_prompt_block(session_id="other")) == tenants[second]
+    )
+    with pytest.raises(WorkspaceBindingError, match="not initialised"):
+        provider.system_prompt_block(session_id="s1")
