@@ -1,13 +1,14 @@
 """`IsoKronMemoryProvider`: the identity block as a Hermes memory provider (a subclass of
 Hermes' `MemoryProvider` when the agent is importable, the same members either way).
 
-The host calls it synchronously; the reads run on a `BackgroundLoop` against a lazily opened
-pool, through a per-workspace TTL cache. A fresh cached snapshot is served on the caller's
-thread (`TTLCache.peek`), without waking the loop; only a miss or an expired entry goes to the
-loop, where concurrent misses share one load. The rendered block is kept with the snapshot it
-was rendered from and reused while that snapshot is the cached one. Errors are raised, never
-papered over: a host that cannot read the substrate gets no identity block rather than a
-wrong one.
+The host calls it synchronously. Each session's workspace is bound at `initialize`
+(`runtime.sessions`); the reads run on a `BackgroundLoop` against a lazily opened pool,
+through a bounded cache of rendered blocks that also remembers failures
+(`runtime.identity_service`, `runtime.cache`). A fresh block is served on the caller's
+thread without waking the loop; a turn never waits on the database longer than the turn
+deadline, and after a failure not at all. Errors are `runtime.errors`' own, never papered
+over: a host that cannot read the substrate gets no identity block, or during an outage the
+last good one within bounded staleness, never a wrong one.
 """
 
 from __future__ import annotations
