@@ -221,3 +221,29 @@ def test_const_types_name_literals_by_the_alias_that_admits_exactly_them() -> No
     assert name_literals(infer_type([1, 2.5], False), [], False) == ir.ArrayType(
         ir.NUMBER
     )
+
+
+def test_fields_named_as_what_the_class_body_uses(tmp_path: Path) -> None:
+    """`object`, `dict`, `Any`, `_KEYS` ... as field names are renamed in Python, so the
+    class's own annotations still mean the builtins; the JSON keys stay as they are."""
+    from tests.mirrors import lint_generated
+
+    names = [
+        "object",
+        "dict",
+        "frozenset",
+        "Any",
+        "Self",
+        "ClassVar",
+        "_KEYS",
+        "Absent",
+    ]
+    fields = "".join(f"  {n}: string;\n" for n in names)
+    (tmp_path / "n.ts").write_text(
+        f"export interface N {{\n{fields}  opt?: string | null;\n}}\n"
+    )
+    mirror = render_mirror(tmp_path, tmp_path / "n.ts", ["N"], tmp_path / "n.py")
+    document = {n: n for n in names}
+
+    assert mirror.N.from_json(document).to_json() == document
+    lint_generated(tmp_path / "n.py")
