@@ -127,15 +127,15 @@ class MirrorBuilder:
         doc = file.jsdoc(decl.statement)
         kind = decl.kind
         if kind == "const":
-            value = self.evaluator.evaluate_declaration(file, decl)
+            value = self.evaluator.mirrored_value(file, decl)
+            if self.evaluator.needs_json:
+                value = to_json(value)
             annotation = decl.node.child_by_field_name("type")
             if annotation is not None:
                 type_ = self.type_of(file, annotation.named_children[0], name)
                 type_ = _no_undefined(file, annotation, type_)
             else:
                 type_ = infer_type(value)
-            if self.evaluator.saw_undefined:
-                value = to_json(value)
             return ir.ConstDecl(name, value, type_, doc)
         if kind == "enum":
             members = tuple(

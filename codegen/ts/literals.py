@@ -116,13 +116,17 @@ def parse_number(source: SourceFile, node: Node) -> int | float:
 
 def normalize_number(value: int | float) -> int | float:
     """A JS number as Python holds it: ``int`` when integral and exactly representable
-    (|x| <= 2**53), ``float`` otherwise. ``-0`` becomes ``0`` (``JSON.stringify(-0)`` is
-    ``"0"``); the caller refuses non-finite values."""
+    (|x| <= 2**53), ``float`` otherwise, including ``-0.0`` (``1 / -0`` is ``-Infinity``),
+    NaN and the infinities. JSON turns those into ``0`` and ``null`` (see ``to_json``)."""
     if isinstance(value, int):
         if abs(value) <= 2**53:
             return value
         value = float(value)
-    if math.isfinite(value) and value.is_integer() and abs(value) <= 2**53:
+    if (
+        value.is_integer()
+        and abs(value) <= 2**53
+        and (value or math.copysign(1, value) > 0)
+    ):
         return int(value)
     return value
 
