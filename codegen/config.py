@@ -10,9 +10,17 @@ from typing import NamedTuple
 
 from tsmirror.errors import InputError
 
-_TOP_KEYS = {"source_root", "source_root_env", "output_dir", "strict_objects", "mirror"}
+_TOP_KEYS = {
+    "source_root",
+    "source_root_env",
+    "output_dir",
+    "strict_objects",
+    "trusted_callees",
+    "mirror",
+}
 _MIRROR_KEYS = {"module", "source", "symbols"}
 _MODULE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_CALLEE = re.compile(r"[A-Za-z_$][\w$]*(\.([A-Za-z_$][\w$]*|\*))*")
 
 
 class Mirror(NamedTuple):
@@ -27,6 +35,9 @@ class Config(NamedTuple):
     output_dir: Path  # absolute
     strict_objects: bool
     mirrors: tuple[Mirror, ...]
+    # callees, as written at the call (``z.object``, ``z.*``), trusted not to change
+    # their arguments; passing a mirrored value to any other unknown callee refuses it
+    trusted_callees: tuple[str, ...] = ()
 
     def output_path(self, mirror: Mirror) -> Path:
         return self.output_dir / f"{mirror.module}.py"
@@ -86,6 +97,16 @@ def load_config(
     if not isinstance(strict, bool):
         raise InputError("strict_objects must be true or false", path=shown)
 
+    trusted = table.get("trusted_callees", [])
+    if not isinstance(trusted, list) or not all(
+        isinstance(t, str) and _CALLEE.fullmatch(t) for t in trusted
+    ):
+        raise InputError(
+            "trusted_callees must be a list of callees as written at the call, "
+            "like 'z.object' or 'z.*'",
+            path=shown,
+        )
+
     raw_mirrors = table.get("mirror", [])
     if not isinstance(raw_mirrors, list) or not raw_mirrors:
         raise InputError(
@@ -128,7 +149,9 @@ def load_config(
     output_dir = (
         base / _string(table, "output_dir", shown, default="generated")
     ).resolve()
-    return Config(config_path.resolve(), root, output_dir, strict, tuple(mirrors))
+    return Config(
+        config_path.resolve(), root, output_dir, strict, tuple(mirrors), tuple(trusted)
+    )
 
 
 def _shown(path: Path, cwd: Path) -> str:

@@ -13,6 +13,7 @@ from tsmirror.cache import Dependencies
 from tsmirror.config import Config, Mirror
 from tsmirror.render import render_module, render_package_init
 from tsmirror.ts.extract import MirrorBuilder
+from tsmirror.ts.graph import prove_export
 from tsmirror.ts.program import Program
 
 
@@ -27,6 +28,7 @@ def build_module(
         mirror.symbols,
         strict_objects=config.strict_objects,
         dependencies=dependencies,
+        trusted_callees=config.trusted_callees,
     )
 
 
@@ -38,14 +40,17 @@ def build_ir(
     *,
     strict_objects: bool = True,
     dependencies: Dependencies | None = None,
+    trusted_callees: tuple[str, ...] = (),
 ) -> ir.Module:
     """The IR of ``symbols`` exported from ``source``; ``dependencies``, when given, gains
     every file the build read."""
-    program = Program(root, dependencies)
+    program = Program(root, dependencies, trusted_callees)
     entry = program.load(source)
     builder = MirrorBuilder(program)
     for symbol in symbols:
         builder.add_symbol(entry, symbol)
+    for symbol in symbols:  # once every value evaluates; their own errors come first
+        prove_export(program, entry, symbol)
     declarations = builder.finish()
     return ir.Module(
         name=module,
