@@ -353,7 +353,7 @@ def exponentiate(x: float, y: float) -> float:
         raise Refusal(f"{x!r} ** {n} is not computed exactly")
     exact = base**n
     if abs(exact) >= 2**1024:
-        return math.copysign(math.inf, float(exact.numerator))
+        return math.inf if exact > 0 else -math.inf
     result = float(exact) if abs(exact) >= Fraction(1, 2**1074) else None
     if result is None or Fraction(result) != exact:
         raise Refusal(
