@@ -82,6 +82,19 @@ _READING_METHODS = frozenset(
     toExponential
     """.split()
 )
+#: Reading methods whose result is a new array of the receiver's (and arguments') parts.
+_COPYING_METHODS = frozenset(
+    "concat filter slice toSorted toReversed toSpliced with flat values entries".split()
+)
+#: Reading methods whose result is one of the receiver's parts.
+_ELEMENT_METHODS = frozenset("at find findLast get".split())
+#: Reading methods that call their first argument with the receiver's parts.
+_CALLBACK_METHODS = frozenset(
+    """
+    every filter find findIndex findLast findLastIndex flatMap forEach map reduce
+    reduceRight some
+    """.split()
+)
 #: ``Object.x``/``Reflect.x`` that write their first argument.
 _WRITERS = frozenset(
     {
@@ -118,10 +131,6 @@ _READERS: dict[str, bool] = {
         True,
     ),
 }
-#: Constructors that copy their argument (the copy may share nested objects).
-_COPYING_CONSTRUCTORS = frozenset(
-    {"Set", "Map", "WeakSet", "WeakMap", "Date", "Error", "RegExp", "URL", "Array"}
-)
 _FUNCTIONS = frozenset(
     {
         "function_declaration",
@@ -189,8 +198,10 @@ class Request:
 class FileEffects:
     # outside-visible atom -> number of its alias class
     classes: dict[str, int]
-    # class -> first write into it
-    writes: dict[int, Place]
+    # class -> the class of what its objects hold
+    held: dict[int, int]
+    # class -> (first write into it, whether some write may change anything it reaches)
+    writes: dict[int, tuple[Place, bool]]
     # imported callee (``c:NAME:I``) -> (callee text, where the argument was passed)
     passed: dict[str, tuple[str, Place]]
     # top-level declaration -> the top-level names its initializer or body refers to
@@ -228,7 +239,10 @@ class _Walker:
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.parent: dict[str, str] = {}  # union-find over atoms
-        self.writes: list[tuple[str, Place]] = []
+        # class root -> an atom of the class of what its objects hold (one level down)
+        self.held: dict[str, str] = {}
+        # (atom, where, deep): a deep write may change anything reachable from the atom
+        self.writes: list[tuple[str, Place, bool]] = []
         self.passed: dict[str, tuple[str, Place]] = {}
         self.reads: dict[str, set[str]] = {}
         self.kinds: dict[str, str] = {}
@@ -257,12 +271,41 @@ class _Walker:
         return atom
 
     def unify(self, atoms: list[str]) -> str:
-        root = self.find(atoms[0]) if atoms else self.fresh()
-        for atom in atoms[1:]:
-            other = self.find(atom)
-            if other != root:
-                self.parent[other] = root
-        return root
+        """Join the classes of ``atoms`` (and, as Steensgaard's analysis does, the classes
+        of what they hold); returns an atom of the result."""
+        if not atoms:
+            return self.fresh()
+        pending = [(atoms[0], other) for other in atoms[1:]]
+        while pending:
+            a, b = pending.pop()
+            ra, rb = self.find(a), self.find(b)
+            if ra == rb:
+                continue
+            self.parent[rb] = ra
+            ha, hb = self.held.pop(ra, None), self.held.pop(rb, None)
+            if ha is not None and hb is not None:
+                pending.append((ha, hb))
+            if ha is not None or hb is not None:
+                self.held[ra] = ha if ha is not None else hb  # type: ignore[assignment]
+        return self.find(atoms[0])
+
+    def held_by(self, atoms: list[str]) -> list[str]:
+        """The class of what the objects of ``atoms`` hold: ``X.part``, ``X[i]``."""
+        if not atoms:
+            return []
+        root = self.find(self.unify(atoms))
+        inner = self.held.get(root)
+        if inner is None:
+            inner = self.fresh()
+            self.held[root] = inner
+        return [inner]
+
+    def holder(self, parts: list[str]) -> list[str]:
+        """A new object (an object or array literal, a copy) that holds ``parts``."""
+        atom = self.fresh()
+        if parts:
+            self.unify([*self.held_by([atom]), *parts])
+        return [atom]
 
     def fresh(self) -> str:
         self._uid += 1
@@ -274,16 +317,18 @@ class _Walker:
         loc = self.source.location(node)
         return Place(loc.line, loc.col, node.start_byte, message)
 
-    def write(self, atoms: list[str], node: Node, message: str) -> None:
+    def write(
+        self, atoms: list[str], node: Node, message: str, *, deep: bool = False
+    ) -> None:
         for atom in atoms:
-            self.writes.append((atom, self.place(node, message)))
-            if atom.startswith("g:") and atom[2:] in _BUILTIN_OBJECTS:
-                self.set_hazard(node, f"{message}, a built-in every module shares")
+            self.writes.append((atom, self.place(node, message), deep))
 
     def set_hazard(self, node: Node, message: str) -> None:
-        place = self.place(node, message)
+        self.set_hazard_at(self.place(node, message), message)
+
+    def set_hazard_at(self, place: Place, message: str) -> None:
         if self.hazard is None or place.offset < self.hazard.offset:
-            self.hazard = place
+            self.hazard = Place(place.line, place.col, place.offset, message)
 
     # --- scopes ---------------------------------------------------------------------------
 
@@ -460,7 +505,7 @@ class _Walker:
                     name = self.source.text(name_node)
                     if value.type in _FUNCTIONS:
                         self.kinds[name] = "function" if binding == "const" else binding
-                        self.function(scope, value, name, 0)
+                        self.unify([f"t:{name}", self.function(scope, value, name, 0)])
                         self._reading = None
                         continue
                 atoms = self.expression(scope, value, 0)
@@ -474,7 +519,7 @@ class _Walker:
                 name = self.source.text(name_node)
                 self.kinds[name] = "function"
                 self._reading = self.reads.setdefault(name, set())
-                self.function(scope, statement, name, 0)
+                self.unify([f"t:{name}", self.function(scope, statement, name, 0)])
                 self._reading = None
             return
         if kind in ("class_declaration", "abstract_class_declaration"):
@@ -556,9 +601,11 @@ class _Walker:
             if pattern is None or self.source.text(pattern) == "this":
                 continue
             atom = f"p:{key}:{index}"
+            self.find(atom)
             params.append(atom)
             for name in self.pattern_names(pattern):
-                self.unify([self.declare(inner, name), atom])
+                self.declare(inner, name)
+            self.bind_pattern(inner, pattern, [atom], depth + 1)
             default = param.child_by_field_name("value")
             if default is not None:
                 self.unify([atom, *self.expression(inner, default, depth + 1)])
@@ -681,6 +728,11 @@ class _Walker:
             atoms = (
                 self.expression(scope, right, depth + 1) if right is not None else []
             )
+            operator = node.child_by_field_name("operator")
+            if operator is not None and self.source.text(operator) == "in":
+                atoms = []  # for-in gives keys
+            else:
+                atoms = self.held_by(atoms)  # for-of gives what the iterable holds
             if left is not None:
                 if node.child_by_field_name("kind") is not None:
                     for name in self.pattern_names(left):
@@ -753,7 +805,8 @@ class _Walker:
         *,
         assign: bool = False,
     ) -> None:
-        """Bind (or, with ``assign``, assign) every name of a pattern to ``atoms``."""
+        """Bind (or, with ``assign``, assign) the names of a pattern to the parts of the
+        value ``atoms`` stands for: ``{a} = X`` makes ``a`` what X holds."""
         kind = pattern.type
         if kind in ("identifier", "shorthand_property_identifier_pattern"):
             name = self.source.text(pattern)
@@ -761,7 +814,17 @@ class _Walker:
             if atom is None:
                 atom = self.declare(scope, name)
             self.unify([atom, *atoms])
-        elif kind in ("object_pattern", "array_pattern", "rest_pattern"):
+        elif kind in ("object_pattern", "array_pattern"):
+            parts = self.held_by(atoms)
+            for child in pattern.named_children:
+                if child.type == "rest_pattern":  # a new object with the other parts
+                    for inner in child.named_children:
+                        self.bind_pattern(
+                            scope, inner, self.holder(parts), depth + 1, assign=assign
+                        )
+                else:
+                    self.bind_pattern(scope, child, parts, depth + 1, assign=assign)
+        elif kind == "rest_pattern":
             for child in pattern.named_children:
                 self.bind_pattern(scope, child, atoms, depth + 1, assign=assign)
         elif kind == "pair_pattern":
@@ -875,9 +938,21 @@ class _Walker:
                     if key is not None and key.type == "computed_property_name":
                         self.expression(scope, key.named_children[0], depth + 1)
                     parts.append(self.function(scope, member, None, depth + 1))
+                elif member.type == "spread_element":  # a shallow copy of its parts
+                    spread = member.named_children[0]
+                    parts += self.held_by(self.expression(scope, spread, depth + 1))
                 else:
                     parts += self.expression(scope, member, depth + 1)
-            return [self.unify(parts)] if parts else []
+            return self.holder(parts)
+        if kind == "array":
+            parts = []
+            for element in node.named_children:
+                if element.type == "spread_element":
+                    spread = element.named_children[0]
+                    parts += self.held_by(self.expression(scope, spread, depth + 1))
+                else:
+                    parts += self.expression(scope, element, depth + 1)
+            return self.holder(parts)
         if kind == "ternary_expression":
             condition = node.child_by_field_name("condition")
             if condition is not None:
@@ -914,33 +989,36 @@ class _Walker:
         for child in node.named_children:
             if child.type not in _TYPE_ONLY:
                 atoms += self.expression(scope, child, depth + 1)
-        if kind in ("array", "spread_element", "await_expression", "yield_expression"):
+        if kind in ("await_expression", "yield_expression", "spread_element"):
             return [self.unify(atoms)] if atoms else []
         if kind == "sequence_expression" and atoms:
             return atoms[-1:]
         return atoms
 
     def member(self, scope: _Scope, node: Node, depth: int) -> list[str]:
+        """``X.part`` and ``X[i]``: what X holds."""
+        namespace = self.namespace_member(scope, node)
+        if namespace is not None:
+            return [namespace]
         obj = node.child_by_field_name("object")
         if node.type == "subscript_expression":
             index = node.child_by_field_name("index")
             if index is not None:
                 self.expression(scope, index, depth + 1)
-        namespace = self.namespace_member(scope, node)
-        if namespace is not None:
-            return [namespace]
         atoms = self.expression(scope, obj, depth + 1) if obj is not None else []
         if atoms and all(a.startswith("g:") for a in atoms):
-            # Array.prototype and globalThis.x stay built-ins; Number.MAX_VALUE is a number
+            # Array.prototype and globalThis.x stand for the built-in itself (a write
+            # there changes every module); Number.MAX_VALUE is a number
             key = self.static_key(node)
-            if key != "prototype" and not any(
+            if key == "prototype" or any(
                 a in ("g:globalThis", "g:global") for a in atoms
             ):
-                return []
-        return atoms
+                return atoms
+            return []
+        return self.held_by(atoms)
 
     def member_object(self, scope: _Scope, node: Node, depth: int) -> list[str]:
-        """The atoms a write to the member ``node`` changes."""
+        """The atoms of the object a write to the member ``node`` changes."""
         namespace = self.namespace_member(scope, node)
         if namespace is not None:
             return [namespace]
@@ -991,13 +1069,15 @@ class _Walker:
         if inner.type in ("member_expression", "subscript_expression"):
             changed = self.member_object(scope, inner, depth)
             self.write(changed, where, f"{verb} {self.source.snippet(inner)}")
-            if changed:
-                self.unify([*changed, *atoms])  # what is stored becomes a part of it
+            if changed and atoms:  # what is stored becomes a part of it
+                self.unify([*self.held_by(changed), *atoms])
         elif inner.type == "identifier":
             name = self.source.text(inner)
             atom = self.resolve(scope, name)
             if atom is None:
-                self.reference(scope, inner, name)  # assigning an throws name throws
+                self.reference(
+                    scope, inner, name
+                )  # assigning an undeclared name throws
                 return
             if atom.startswith("t:") and self.kinds.get(name) not in ("let", "var"):
                 # a const or an import: assigning it throws a TypeError
@@ -1060,51 +1140,53 @@ class _Walker:
         args_node = node.child_by_field_name("arguments")
         if callee is None:
             return []
-        if callee.type == "import":  # import('...')
+        if callee.type == "import":  # import('...'): _dynamic_requests reads it
             self.arguments(scope, args_node, depth)
             return []
         named = self.callee_name(scope, callee)
         inner = _unwrap(callee)
-        if (
-            named is not None
-            and named[0] == "global"
-            and named[1] in ("eval", "Function")
-        ):
-            self.set_hazard(node, f"{named[1]}() runs code that cannot be read")
-        if named is not None and named[0] == "global" and named[1] == "require":
-            self.arguments(scope, args_node, depth)
-            return []
+        if named is not None and named[0] == "global":
+            if named[1] in ("eval", "Function"):
+                self.set_hazard(node, f"{named[1]}() runs code that cannot be read")
+            if named[1] == "require":
+                self.arguments(scope, args_node, depth)
+                return []
         if inner.type in _FUNCTIONS:  # an immediately invoked function
             ret = self.function(scope, inner, None, depth + 1, runs_now=True)
             args = self.arguments(scope, args_node, depth)
-            self.bind_params(inner, args)
+            for param, atoms in zip(
+                self.fn_params.get(f"@{inner.start_byte}", []), args, strict=False
+            ):
+                self.unify([param, *atoms])
             return [ret]
         if inner.type == "identifier":
             atom = self.resolve(scope, self.source.text(inner))
             key = self.local_fns.get(atom) if atom is not None else None
-            if key is not None:  # a function declared in a function
+            if key is None and named is not None and named[0] == "local":
+                if self.kinds.get(named[1]) == "function":
+                    key = named[1]
+                    self._code.calls.append((key, self.place(node, key)))
+            if key is not None:  # a function this file declares
                 self.expression(scope, inner, depth + 1)
                 args = self.arguments(scope, args_node, depth)
-                for param, atoms in zip(
-                    self.fn_params.get(key, []), args, strict=False
-                ):
-                    self.unify([param, *atoms])
+                params = self.fn_params.get(key, [])
+                for index, atoms in enumerate(args):
+                    if index < len(params):
+                        self.unify([params[index], *atoms])
+                    elif atoms:  # reached through `arguments` or a rest parameter
+                        self.unify([f"p:{key}:{index}", *atoms])
                 return [f"r:{key}"]
-        method = named[1].rsplit(".", 1)[-1] if named is not None else ""
-        is_method = (
-            named is not None
-            and "." in named[1]
-            and (method in MUTATING_METHODS or method in _READING_METHODS)
-            and named[0] != "global"
-            and not (
-                named[0] == "import"
-                and named[1].count(".") == 1
-                and self.kinds.get(named[1].split(".")[0]) == "namespace"
-            )
-        )
-        if named is not None and named[0] in ("local", "import") and not is_method:
-            if named[0] == "import" or "." not in named[1]:
-                return self.call_named(scope, callee, named, node, args_node, depth)
+        if named is not None and named[0] == "import":
+            root, _, rest = named[1].partition(".")
+            if (
+                not rest
+                or (self.kinds.get(root) == "namespace" and "." not in rest)
+                or (
+                    rest.rsplit(".", 1)[-1] not in MUTATING_METHODS
+                    and rest.rsplit(".", 1)[-1] not in _READING_METHODS
+                )
+            ):
+                return self.call_imported(scope, callee, named[1], args_node, depth)
         if named is not None and named[0] == "global":
             return self.call_builtin(scope, named[1], node, args_node, depth)
         if inner.type == "member_expression":
@@ -1112,58 +1194,76 @@ class _Walker:
             prop = inner.child_by_field_name("property")
             receiver = self.expression(scope, obj, depth + 1) if obj is not None else []
             method = self.source.text(prop) if prop is not None else ""
-            args = self.arguments(scope, args_node, depth)
-            flat = [a for arg in args for a in arg]
-            if method in MUTATING_METHODS:
-                self.write(receiver, node, f"calls {self.source.snippet(inner)}")
-                self.unify([*receiver, *flat]) if receiver else None
-                return receiver
-            if method in _READING_METHODS:
-                result = self.unify([*receiver, *flat]) if receiver or flat else None
-                self.callbacks(scope, args_node, [result] if result else [])
-                return [result] if result else []
-            self.write_arguments(args, args_node, inner)
-            return [self.unify([*receiver, *flat])] if receiver or flat else []
+            return self.method_call(scope, node, inner, receiver, method, depth)
+        # any other callee (a parameter, a value read from an object, a call's result)
         callee_atoms = self.expression(scope, callee, depth + 1)
         args = self.arguments(scope, args_node, depth)
         self.write_arguments(args, args_node, callee)
         flat = [a for arg in args for a in arg]
-        return [self.unify([*callee_atoms, *flat])] if callee_atoms or flat else []
+        return [self.unify([*self.held_by(callee_atoms), *flat])]
 
-    def call_named(
+    def method_call(
+        self,
+        scope: _Scope,
+        node: Node,
+        callee: Node,
+        receiver: list[str],
+        method: str,
+        depth: int,
+    ) -> list[str]:
+        """``R.method(...)``: the built-in methods by name; any other method is a callee
+        that may change its arguments (not its receiver: plain data has no methods of its
+        own, so a method that changes it is one of the built-ins named here)."""
+        args_node = node.child_by_field_name("arguments")
+        args = self.arguments(scope, args_node, depth)
+        flat = [a for arg in args for a in arg]
+        element = self.held_by(receiver)
+        if method in MUTATING_METHODS:
+            self.write(receiver, node, f"calls {self.source.snippet(callee)}")
+            if flat and receiver:
+                self.unify([*element, *flat])  # what is pushed, set or added is held
+            return element if method in ("pop", "shift", "splice") else receiver
+        if method in _READING_METHODS and method not in _CALLBACK_METHODS:
+            if method in _COPYING_METHODS:
+                extra = [a for arg in args for a in self.held_by(arg)]
+                return self.holder([*element, *extra])
+            return element if method in _ELEMENT_METHODS else []
+        if method in _READING_METHODS:
+            if method in ("reduce", "reduceRight"):
+                acc = args[1] if len(args) > 1 else element
+                ret = self.callback(
+                    scope, args_node, 0, {0: acc, 1: element, 3: receiver}
+                )
+                return [self.unify([*acc, *ret])]
+            ret = self.callback(scope, args_node, 0, {0: element, 2: receiver})
+            if method in ("map", "flatMap"):
+                return self.holder(ret)
+            if method == "filter":
+                return self.holder(element)
+            return element if method in _ELEMENT_METHODS else []
+        self.write_arguments(args, args_node, callee)
+        return [self.unify([*element, *flat])]
+
+    def call_imported(
         self,
         scope: _Scope,
         callee: Node,
-        named: tuple[str, str],
-        node: Node,
+        dotted: str,
         args_node: Node | None,
         depth: int,
     ) -> list[str]:
-        kind, dotted = named
-        root = dotted.split(".")[0]
-        callee_atoms = self.expression(scope, callee, depth + 1)
+        """A callee imported from another file: graph.py links argument ``I`` of
+        ``c:CALLEE:I`` to the function's parameters, or writes it when the callee is not
+        a function of the graph (a package outside it, for example) nor trusted."""
+        self.expression(scope, callee, depth + 1)
         args = self.arguments(scope, args_node, depth)
-        place = self.place(node, dotted)
-        self._code.calls.append((dotted, place))
-        if kind == "local" and root == dotted:
-            key = dotted
-            if self.kinds.get(dotted) == "function":
-                for index, atoms in enumerate(args):
-                    self.unify([f"p:{key}:{index}", *atoms])
-                self.callbacks(scope, args_node, [])
-                return [f"r:{key}"]
-            # a class, or a const that holds something other than a function
-            self.write_arguments(args, args_node, callee)
-            flat = [a for arg in args for a in arg]
-            return [self.unify([*callee_atoms, *flat])]
-        # an imported callee: graph.py links c:NAME:I to the function's parameters
-        flat = []
+        self._code.calls.append((dotted, self.place(callee, dotted)))
+        nodes = _argument_nodes(args_node)
         for index, atoms in enumerate(args):
             atom = f"c:{dotted}:{index}"
             self.unify([atom, *atoms])
-            flat.append(atom)
-            if atoms and atom not in self.passed and args_node is not None:
-                arg = args_node.named_children[index]
+            if atoms and atom not in self.passed and index < len(nodes):
+                arg = nodes[index]
                 self.passed[atom] = (
                     dotted,
                     self.place(
@@ -1172,7 +1272,7 @@ class _Walker:
                         "change it",
                     ),
                 )
-        return [self.unify([f"x:{dotted}", *flat])]
+        return [f"x:{dotted}"]
 
     def call_builtin(
         self,
@@ -1183,18 +1283,32 @@ class _Walker:
         depth: int,
     ) -> list[str]:
         args = self.arguments(scope, args_node, depth)
-        flat = [a for arg in args for a in arg]
+        first = args[0] if args else []
+        rest = [a for arg in args[1:] for a in self.held_by(arg)]
         if dotted in _WRITERS:
-            target = args[0] if args else []
-            first = args_node.named_children[0] if args_node is not None else node
-            self.write(target, node, f"calls {dotted} on {self.source.snippet(first)}")
-            return [self.unify(flat)] if flat else []
+            nodes = _argument_nodes(args_node)
+            target = self.source.snippet(nodes[0]) if nodes else "its argument"
+            self.write(first, node, f"calls {dotted} on {target}")
+            if first and rest:
+                self.unify([*self.held_by(first), *rest])
+            return first
         if dotted in _READERS or dotted.startswith(("console.", "Math.")):
-            shares = _READERS.get(dotted, False)
-            result = [self.unify(flat)] if flat and shares else []
-            self.callbacks(scope, args_node, [self.unify(flat)] if flat else [])
-            return result
+            data = [a for arg in args for a in self.held_by(arg)]
+            if dotted == "JSON.stringify":  # a replacer sees the value itself first
+                data += first
+            if dotted in ("Array.from", "JSON.stringify"):
+                self.callback(scope, args_node, 1, dict.fromkeys(range(3), data))
+            if dotted == "Object.freeze":
+                return first
+            if dotted == "Object.entries":
+                return self.holder(self.holder(self.held_by(first)))
+            if dotted == "Object.fromEntries":
+                return self.holder(self.held_by(self.held_by(first)))
+            if dotted == "Array.of":
+                return self.holder([a for arg in args for a in arg])
+            return self.holder(self.held_by(first)) if _READERS.get(dotted) else []
         self.write_arguments(args, args_node, node)
+        flat = [a for arg in args for a in arg]
         return [self.unify(flat)] if flat else []
 
     def new(self, scope: _Scope, node: Node, depth: int) -> list[str]:
@@ -1208,25 +1322,27 @@ class _Walker:
         if constructor is not None:
             self.expression(scope, constructor, depth + 1)
         args = self.arguments(scope, args_node, depth)
+        first = args[0] if args else []
+        if named is not None and named[0] == "global":
+            if named[1] in ("Map", "WeakMap"):  # from [key, value] entries
+                return self.holder(self.held_by(self.held_by(first)))
+            if named[1] in ("Set", "WeakSet", "Array"):
+                return self.holder(self.held_by(first))
+            if named[1] in ("Date", "Error", "RegExp", "URL", "String", "Number"):
+                return []
+        self.write_arguments(args, args_node, constructor or node)
         flat = [a for arg in args for a in arg]
-        if (
-            named is None
-            or named[0] != "global"
-            or named[1] not in _COPYING_CONSTRUCTORS
-        ):
-            self.write_arguments(args, args_node, constructor or node)
         return [self.unify(flat)] if flat else []
 
     def write_arguments(
         self, args: list[list[str]], args_node: Node | None, callee: Node
     ) -> None:
-        """Arguments passed to a callee that is not known to leave them alone."""
-        if args_node is None:
-            return
+        """Arguments passed to a callee not known to leave them alone: it may change
+        anything they reach."""
         nodes = (
             [args_node]
-            if args_node.type == "template_string"
-            else [n for n in args_node.named_children if n.type != "comment"]
+            if args_node is not None and args_node.type == "template_string"
+            else _argument_nodes(args_node)
         )
         for atoms, arg in zip(args, nodes, strict=False):
             if atoms:
@@ -1235,61 +1351,109 @@ class _Walker:
                     arg,
                     f"passes {self.source.snippet(arg)} to "
                     f"{self.source.snippet(callee)}, which could change it",
+                    deep=True,
                 )
 
-    def callbacks(
-        self, scope: _Scope, args_node: Node | None, atoms: list[str]
-    ) -> None:
-        """The parameters of functions passed to a known callee receive ``atoms``."""
-        if args_node is None or args_node.type != "arguments":
-            return
-        for arg in args_node.named_children:
-            inner = _unwrap(arg)
-            if inner.type in _FUNCTIONS:
-                self.unify([*self.fn_params.get(f"@{inner.start_byte}", []), *atoms])
-            elif inner.type == "identifier":
-                name = self.source.text(inner)
-                atom = self.resolve(scope, name)
-                if atom is not None and atom.startswith("t:"):
-                    if self.kinds.get(name) == "function":
-                        self.unify([*self.fn_params.get(name, []), *atoms])
-                        self._code.calls.append((name, self.place(inner, name)))
-                    elif atoms:
-                        self.unify([f"c:{name}:0", *atoms])
-                        self._code.calls.append((name, self.place(inner, name)))
-                elif atom is not None:
-                    target = self.local_fns.get(atom)
-                    if target is not None:
-                        self.unify([*self.fn_params.get(target, []), *atoms])
-                    elif atoms:
-                        self.write(atoms, inner, f"passes elements to {name}")
-
-    def bind_params(self, fn: Node, args: list[list[str]]) -> None:
-        params = self.fn_params.get(f"@{fn.start_byte}", [])
-        for param, atoms in zip(params, args, strict=False):
-            self.unify([param, *atoms])
+    def callback(
+        self,
+        scope: _Scope,
+        args_node: Node | None,
+        position: int,
+        params: dict[int, list[str]],
+    ) -> list[str]:
+        """A function passed at ``position`` (to a built-in) receives ``params``;
+        returns the atoms of what it returns."""
+        nodes = _argument_nodes(args_node)
+        if position >= len(nodes):
+            return []
+        arg = _unwrap(nodes[position])
+        key: str | None = None
+        if arg.type in _FUNCTIONS:
+            key = f"@{arg.start_byte}"
+        elif arg.type == "identifier":
+            name = self.source.text(arg)
+            atom = self.resolve(scope, name)
+            if atom is not None:
+                key = self.local_fns.get(atom)
+                if key is None and atom == f"t:{name}":
+                    kind = self.kinds.get(name)
+                    if kind == "function":
+                        key = name
+                    elif kind in ("import", "namespace"):
+                        self._code.calls.append((name, self.place(arg, name)))
+                        for index, atoms in params.items():
+                            if atoms:
+                                self.unify([f"c:{name}:{index}", *atoms])
+                        return [f"x:{name}"]
+                if key is not None:
+                    self._code.calls.append((key, self.place(arg, key)))
+        if key is None:  # some other function value: it may change what it receives
+            given = [a for atoms in params.values() for a in atoms]
+            if given:
+                self.write(
+                    given,
+                    arg,
+                    f"passes elements to {self.source.snippet(arg)}, which could "
+                    "change them",
+                    deep=True,
+                )
+            return []
+        declared = self.fn_params.get(key, [])
+        for index, atoms in params.items():
+            if atoms:
+                param = declared[index] if index < len(declared) else f"p:{key}:{index}"
+                self.unify([param, *atoms])
+        return [f"r:{key}"]
 
     # --- the summary ----------------------------------------------------------------------
 
     def summary(self, requests: tuple[Request, ...]) -> FileEffects:
-        classes: dict[str, int] = {}
+        """Number the classes other files can reach (through outside-visible atoms and
+        what they hold) and keep their first writes."""
         numbers: dict[str, int] = {}
+        classes: dict[str, int] = {}
+        builtins: dict[str, str] = {}  # class root -> a built-in global in it
+        pending: list[str] = []
         for atom in list(self.parent):
-            if atom[:2] in ("t:", "p:", "r:", "c:", "x:", "g:") and not (
-                atom[:2] in ("p:", "r:") and atom[2] == "@"
-            ):
+            if atom[:2] in ("t:", "p:", "r:", "c:", "x:", "g:") and atom[2] != "@":
                 root = self.find(atom)
-                classes[atom] = numbers.setdefault(root, len(numbers))
-        writes: dict[int, Place] = {}
-        for atom, place in self.writes:
-            number = numbers.get(self.find(atom))
+                if root not in numbers:
+                    numbers[root] = len(numbers)
+                    pending.append(root)
+                classes[atom] = numbers[root]
+                if atom.startswith("g:") and atom[2:] in _BUILTIN_OBJECTS:
+                    builtins[root] = atom[2:]
+        held: dict[int, int] = {}
+        while pending:
+            root = pending.pop()
+            inner = self.held.get(root)
+            if inner is None:
+                continue
+            inner_root = self.find(inner)
+            if inner_root not in numbers:
+                numbers[inner_root] = len(numbers)
+                pending.append(inner_root)
+            held[numbers[root]] = numbers[inner_root]
+        writes: dict[int, tuple[Place, bool]] = {}
+        for atom, place, deep in self.writes:
+            root = self.find(atom)
+            if root in builtins:
+                self.set_hazard_at(
+                    place, f"{place.message}, a built-in every module shares"
+                )
+            number = numbers.get(root)
             if number is None:
                 continue
             first = writes.get(number)
-            if first is None or place.offset < first.offset:
-                writes[number] = place
+            if (
+                first is None
+                or place.offset < first[0].offset
+                or (deep and not first[1])
+            ):
+                writes[number] = (place, deep or (first is not None and first[1]))
         return FileEffects(
             classes=classes,
+            held=held,
             writes=writes,
             passed=self.passed,
             reads={name: tuple(sorted(names)) for name, names in self.reads.items()},
@@ -1300,6 +1464,12 @@ class _Walker:
             hazard=self.hazard,
             requests=requests,
         )
+
+
+def _argument_nodes(args_node: Node | None) -> list[Node]:
+    if args_node is None or args_node.type != "arguments":
+        return []
+    return [n for n in args_node.named_children if n.type != "comment"]
 
 
 def _unwrap(node: Node) -> Node:

@@ -63,6 +63,7 @@ class ModuleGraph:
         self.order: dict[Path, int] = {}  # evaluation order of statically loaded files
         self._edges: dict[Path, list[SourceFile]] = {}
         self._parent: dict[tuple[Path, int], tuple[Path, int]] = {}
+        self._held: dict[tuple[Path, int], tuple[Path, int]] = {}
         self._written: dict[tuple[Path, int], _Blocker] = {}
         self._load()
         self._evaluation_order()
@@ -135,9 +136,37 @@ class ModuleGraph:
         return key
 
     def _union(self, a: tuple[Path, int], b: tuple[Path, int]) -> None:
-        ra, rb = self._find(a), self._find(b)
-        if ra != rb:
-            self._parent[rb] = ra
+        """Join two classes, and what they hold (Steensgaard's analysis, as in each file)."""
+        pending = [(a, b)]
+        while pending:
+            x, y = pending.pop()
+            rx, ry = self._find(x), self._find(y)
+            if rx == ry:
+                continue
+            self._parent[ry] = rx
+            hx, hy = self._held.pop(rx, None), self._held.pop(ry, None)
+            if hx is not None and hy is not None:
+                pending.append((hx, hy))
+            if hx is not None or hy is not None:
+                self._held[rx] = hx if hx is not None else hy  # type: ignore[assignment]
+
+    def _hold(self, outer: tuple[Path, int], inner: tuple[Path, int]) -> None:
+        root = self._find(outer)
+        existing = self._held.get(root)
+        if existing is None:
+            self._held[root] = inner
+        else:
+            self._union(existing, inner)
+
+    def _reachable(self, key: tuple[Path, int]) -> list[tuple[Path, int]]:
+        """The class of ``key`` and the classes of everything its objects hold."""
+        found: list[tuple[Path, int]] = []
+        root: tuple[Path, int] | None = self._find(key)
+        while root is not None and root not in found:
+            found.append(root)
+            inner = self._held.get(root)
+            root = self._find(inner) if inner is not None else None
+        return found
 
     def _class(self, file: SourceFile, atom: str) -> tuple[Path, int] | None:
         number = self.effects[file.path].classes.get(atom)
@@ -146,6 +175,10 @@ class ModuleGraph:
     def _join(self) -> None:
         """Join each file's alias classes with the declarations they import, and the
         arguments of imported callees with those functions' parameters."""
+        for file in self.files:
+            for outer, inner in self.effects[file.path].held.items():
+                self._hold((file.path, outer), (file.path, inner))
+        deep: list[tuple[tuple[Path, int], _Blocker]] = []
         for file in self.files:
             effects = self.effects[file.path]
             for atom, number in effects.classes.items():
@@ -161,22 +194,32 @@ class ModuleGraph:
                     )
                     function = self._resolve_function(file, callee)
                     if function is None:
+                        result = self._class(file, f"x:{callee}")
+                        if kind == "c" and result is not None:
+                            self._hold(result, here)  # what it returns may hold it
                         if kind == "c" and not self._trusts(file, callee):
                             _, place = effects.passed.get(atom, (callee, None))
                             if place is not None:
-                                self._mark(here, _Blocker(file, place))
+                                deep.append((here, _Blocker(file, place)))
                         continue
                     target_file, name = function
                     target_atom = f"p:{name}:{index}" if kind == "c" else f"r:{name}"
                     there = self._class(target_file, target_atom)
                     if there is not None:
                         self._union(here, there)
-            for number, place in effects.writes.items():
-                self._mark((file.path, number), _Blocker(file, place))
-        # move every write to its class's root
+            for number, (place, is_deep) in effects.writes.items():
+                blocker = _Blocker(file, place)
+                if is_deep:
+                    deep.append(((file.path, number), blocker))
+                else:
+                    self._mark((file.path, number), blocker)
+        # every class is final now: move writes to roots, and deep writes down
         written, self._written = self._written, {}
         for key, blocker in written.items():
-            self._mark(self._find(key), blocker)
+            self._mark(key, blocker)
+        for key, blocker in deep:
+            for reached in self._reachable(key):
+                self._mark(reached, blocker)
 
     def _mark(self, key: tuple[Path, int], blocker: _Blocker) -> None:
         root = self._find(key)
@@ -417,9 +460,10 @@ class ModuleGraph:
             key = self._class(owner, f"t:{name}")
             if key is None:
                 continue
-            blocker = self._written.get(self._find(key))
-            if blocker is not None:
-                raise blocker.error(subject)
+            for reached in self._reachable(key):
+                blocker = self._written.get(reached)
+                if blocker is not None:
+                    raise blocker.error(subject)
 
     def _dependencies(
         self, file: SourceFile, name: str
