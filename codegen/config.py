@@ -19,6 +19,9 @@ _TOP_KEYS = {
     "mirror",
 }
 _MIRROR_KEYS = {"module", "source", "symbols"}
+#: zod's builders (``z.object``, ``z.enum``, ...) keep their arguments as they are. A pattern
+#: only ever trusts a package outside the source tree; code inside it is read instead.
+DEFAULT_TRUSTED_CALLEES = ("z.*",)
 _MODULE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _CALLEE = re.compile(r"[A-Za-z_$][\w$]*(\.([A-Za-z_$][\w$]*|\*))*")
 
@@ -37,7 +40,7 @@ class Config(NamedTuple):
     mirrors: tuple[Mirror, ...]
     # callees, as written at the call (``z.object``, ``z.*``), trusted not to change
     # their arguments; passing a mirrored value to any other unknown callee refuses it
-    trusted_callees: tuple[str, ...] = ()
+    trusted_callees: tuple[str, ...] = DEFAULT_TRUSTED_CALLEES
 
     def output_path(self, mirror: Mirror) -> Path:
         return self.output_dir / f"{mirror.module}.py"
@@ -97,7 +100,7 @@ def load_config(
     if not isinstance(strict, bool):
         raise InputError("strict_objects must be true or false", path=shown)
 
-    trusted = table.get("trusted_callees", [])
+    trusted = table.get("trusted_callees", list(DEFAULT_TRUSTED_CALLEES))
     if not isinstance(trusted, list) or not all(
         isinstance(t, str) and _CALLEE.fullmatch(t) for t in trusted
     ):

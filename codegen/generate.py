@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tsmirror import ir
 from tsmirror.cache import Dependencies
-from tsmirror.config import Config, Mirror
+from tsmirror.config import DEFAULT_TRUSTED_CALLEES, Config, Mirror
 from tsmirror.render import render_module, render_package_init
 from tsmirror.ts.extract import MirrorBuilder
 from tsmirror.ts.graph import prove_export
@@ -40,7 +40,7 @@ def build_ir(
     *,
     strict_objects: bool = True,
     dependencies: Dependencies | None = None,
-    trusted_callees: tuple[str, ...] = (),
+    trusted_callees: tuple[str, ...] = DEFAULT_TRUSTED_CALLEES,
 ) -> ir.Module:
     """The IR of ``symbols`` exported from ``source``; ``dependencies``, when given, gains
     every file the build read."""

@@ -1196,11 +1196,11 @@ class _Walker:
             method = self.source.text(prop) if prop is not None else ""
             return self.method_call(scope, node, inner, receiver, method, depth)
         # any other callee (a parameter, a value read from an object, a call's result)
+        # (a function value stands for what it returns; the arguments are written)
         callee_atoms = self.expression(scope, callee, depth + 1)
         args = self.arguments(scope, args_node, depth)
         self.write_arguments(args, args_node, callee)
-        flat = [a for arg in args for a in arg]
-        return [self.unify([*self.held_by(callee_atoms), *flat])]
+        return callee_atoms
 
     def method_call(
         self,
@@ -1242,7 +1242,7 @@ class _Walker:
                 return self.holder(element)
             return element if method in _ELEMENT_METHODS else []
         self.write_arguments(args, args_node, callee)
-        return [self.unify([*element, *flat])]
+        return element  # a method is a part of its receiver; it returns what it holds
 
     def call_imported(
         self,
@@ -1308,8 +1308,7 @@ class _Walker:
                 return self.holder([a for arg in args for a in arg])
             return self.holder(self.held_by(first)) if _READERS.get(dotted) else []
         self.write_arguments(args, args_node, node)
-        flat = [a for arg in args for a in arg]
-        return [self.unify(flat)] if flat else []
+        return []
 
     def new(self, scope: _Scope, node: Node, depth: int) -> list[str]:
         constructor = node.child_by_field_name("constructor")
@@ -1331,8 +1330,7 @@ class _Walker:
             if named[1] in ("Date", "Error", "RegExp", "URL", "String", "Number"):
                 return []
         self.write_arguments(args, args_node, constructor or node)
-        flat = [a for arg in args for a in arg]
-        return [self.unify(flat)] if flat else []
+        return []  # a new object; what it may hold of its arguments is written already
 
     def write_arguments(
         self, args: list[list[str]], args_node: Node | None, callee: Node

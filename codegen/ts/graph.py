@@ -313,8 +313,14 @@ class ModuleGraph:
 
     def _trusts(self, file: SourceFile, callee: str) -> bool:
         """Whether the configuration trusts ``callee`` (as written, e.g. ``z.object``)
-        not to change its arguments."""
-        return any(fnmatch.fnmatchcase(callee, pattern) for pattern in self.trusted)
+        not to change its arguments. Only a package outside the source tree is trusted:
+        code inside it is read, not trusted."""
+        root = callee.split(".")[0]
+        return (
+            any(fnmatch.fnmatchcase(callee, pattern) for pattern in self.trusted)
+            and root in file.imports
+            and self._import(file, root) is None
+        )
 
     # --- what blocks every value ----------------------------------------------------------
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from tree_sitter import Node
 
 from tsmirror.cache import Dependencies, package_manifests
+from tsmirror.config import DEFAULT_TRUSTED_CALLEES
 from tsmirror.errors import InputError, shown
 from tsmirror.ts.source import Declaration, SourceFile, parse_source
 
@@ -68,7 +69,7 @@ class Program:
         self,
         root: Path,
         dependencies: Dependencies | None = None,
-        trusted_callees: tuple[str, ...] = (),
+        trusted_callees: tuple[str, ...] = DEFAULT_TRUSTED_CALLEES,
     ) -> None:
         self.root = root.resolve()
         # callees the configuration trusts not to change their arguments (graph.py)
