@@ -191,6 +191,8 @@ def expression(rng: random.Random, depth: int) -> str:
             return string_literal(rng.choice(_STRINGS))
         return rng.choice(_CONSTANTS)
     kind = rng.random()
+    if kind < 0.08:
+        return call(rng, depth)
     if kind < 0.6:
         op = rng.choice(_BINARY)
         if op == "**" and rng.random() < 0.7:
@@ -210,6 +212,29 @@ def expression(rng: random.Random, depth: int) -> str:
         f"({expression(rng, depth - 1)} ? {expression(rng, depth - 1)} "
         f": {expression(rng, depth - 1)})"
     )
+
+
+_MATH_FUNCTIONS = ["abs", "floor", "ceil", "trunc", "round", "sign", "sqrt"]
+_NUMBER_PREDICATES = ["isInteger", "isSafeInteger", "isFinite", "isNaN"]
+
+
+def call(rng: random.Random, depth: int) -> str:
+    """The built-in functions and number methods on constants."""
+    x = expression(rng, depth - 1)
+    kind = rng.randrange(7)
+    if kind == 0:
+        return f"Math.{rng.choice(_MATH_FUNCTIONS)}({x})"
+    if kind == 1:
+        args = ", ".join(expression(rng, depth - 1) for _ in range(rng.randint(0, 3)))
+        return f"Math.{rng.choice(['max', 'min'])}({args})"
+    if kind == 2:
+        return f"Number.{rng.choice(_NUMBER_PREDICATES)}({x})"
+    if kind == 3:
+        return f"Number({x}).toFixed({rng.randint(0, 20)})"
+    if kind == 4:
+        radix = rng.choice(["", "2", "16", "36", "10", "7"])
+        return f"Number({x}).toString({radix})"
+    return f"{rng.choice(['String', 'Number', 'Boolean'])}({x})"
 
 
 def parses(text: str) -> bool:
@@ -331,6 +356,10 @@ class TableGenerator:
                 lambda: f"`${{{s}}}/${{{self.num(depth - 1)}}}`",
                 lambda: f"label({s}, {self.num(0)})",
                 lambda: f"{s}.concat({a}, {self.num(0)})",
+                lambda: f"{s}.charAt({rng.randint(-1, 5)})",
+                lambda: f"{s}.substring({rng.randint(-2, 5)}, {rng.randint(-2, 6)})",
+                lambda: f"`${{{s}.charCodeAt({rng.randint(-1, 5)})}}`",
+                lambda: f"`${{{s}.codePointAt({rng.randint(0, 5)})}}`",
             ]
         )
 
@@ -377,6 +406,13 @@ class TableGenerator:
                 lambda: f"Object.values({self.obj(depth - 1)})",
                 lambda: f"{self.strs(depth - 1)}.map((s) => s.length)",
                 lambda: f"{self.text(depth - 1)}.split('').map((c) => c.length)",
+                lambda: (
+                    f"Array.from({{ length: {rng.randint(0, 6)} }}, (_, i) => i * 2)"
+                ),
+                lambda: f"Array.from(new Set({x}))",
+                lambda: f"Array.from({self.text(depth - 1)}, (c, i) => c.length + i)",
+                lambda: f"{x}.map((n) => Math.round(n * 10) / 10)",
+                lambda: f"[Math.max(...{x}), Math.min(...{x})]",
             ]
         )
 

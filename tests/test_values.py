@@ -46,6 +46,8 @@ TRAPS = {
     "UNARY": "[-'3', -null, -true, !'', !!'0', typeof 1n, void 1]".replace(
         "typeof 1n, ", ""
     ),
+    "MATH": "[Math.round(-2.5), Math.round(2.5), Math.round(-0.4), Math.round(0.49999999999999994), Math.floor(-0.5), Math.ceil(-0.5), Math.trunc(-0.9), Math.max(), Math.min(0, -0), Math.max(-0, 0), Math.max(1, NaN), Math.sqrt(2), Math.sign(-3), Math.abs(-0)]",
+    "TO_FIXED": "[(1.005).toFixed(2), (0.5).toFixed(0), (2.5).toFixed(0), (1.45).toFixed(1), (-1.5).toFixed(0), (-0.0001).toFixed(2), (1e21).toFixed(2), (123.456).toFixed(10), (255).toString(16), (-255).toString(2), (0.1).toString()]",
     "CONDITIONAL": "0 ? 'a' : '' ? 'b' : NaN ? 'c' : 'd'",
     "STRINGS": "['\\u{1f600}'.length, 'ab\\u{1f600}'.at(-1), 'x'.padStart(4, '\\u{1f600}'), '\\u{1f600}'.split('')]",
 }

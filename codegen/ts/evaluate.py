@@ -218,6 +218,8 @@ _FRESH_ARRAY_METHODS = frozenset(
         "split",
         "sort",
         "reverse",
+        "from",
+        "of",
     }
 )
 #: What every plain object inherits; destructuring one of these names is refused.
@@ -778,6 +780,15 @@ class Evaluator:
                 c.type == "optional_chain" for c in callee.children
             ):
                 return self._method_call(file, node, callee, args_node, depth)
+            if (
+                callee.type == "identifier"
+                and file.text(callee) not in _BUILTIN_FUNCTIONS
+                and self._is_global(file, callee, file.text(callee))
+            ):
+                raise file.error(
+                    node,
+                    f"call expression {file.snippet(node)} is not statically evaluable",
+                )
             function = self.evaluate(file, callee, depth + 1)
             if not isinstance(function, JSFunction):
                 raise file.error(
@@ -820,10 +831,14 @@ class Evaluator:
         if obj_node.type == "identifier" and self._is_global(
             file, obj_node, file.text(obj_node)
         ):
-            raise file.error(
-                node,
-                f"call expression {file.snippet(node)} is not statically evaluable",
-            )
+            static = js.STATIC_FUNCTIONS.get(file.text(obj_node), {}).get(name)
+            if static is None:
+                raise file.error(
+                    node,
+                    f"call expression {file.snippet(node)} is not statically evaluable",
+                )
+            static_args = self._arguments(file, args_node, depth)
+            return self._invoke(file, node, lambda: static(static_args))
         receiver = self.evaluate(file, obj_node, depth + 1)
         method: Any = None
         if isinstance(receiver, list):
@@ -843,6 +858,11 @@ class Evaluator:
                 )
         elif isinstance(receiver, str):
             method = js.STRING_METHODS.get(name)
+        elif js.is_number(receiver):
+            number_method = js.NUMBER_METHODS.get(name)
+            if number_method is not None:
+                x = float(receiver)
+                method = lambda _, args: number_method(x, args)  # noqa: E731
         if method is None:
             raise file.error(
                 node,

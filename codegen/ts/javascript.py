@@ -22,6 +22,7 @@ Where JavaScript would throw, or where tsmirror cannot match V8 exactly, a funct
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -317,6 +318,11 @@ def _is_odd_integer(y: float) -> bool:
     return y.is_integer() and abs(y) < 2**53 and int(y) % 2 == 1
 
 
+def _operand(x: float) -> str:
+    text = number_to_string(number(x))
+    return f"({text})" if x < 0 else text
+
+
 def exponentiate(x: float, y: float) -> float:
     """``x ** y``. V8's pow is not correctly rounded, so beyond the special values of the
     specification only results that are exact doubles are computed; others are refused."""
@@ -350,14 +356,14 @@ def exponentiate(x: float, y: float) -> float:
             grows = (magnitude >= 2) == (n > 0)
             sign = -1.0 if x < 0 and n % 2 else 1.0
             return math.copysign(math.inf if grows else 0.0, sign)
-        raise Refusal(f"{x!r} ** {n} is not computed exactly")
+        raise Refusal(f"{_operand(x)} ** {n} is not computed exactly")
     exact = base**n
     if abs(exact) >= 2**1024:
         return math.inf if exact > 0 else -math.inf
     result = float(exact) if abs(exact) >= Fraction(1, 2**1074) else None
     if result is None or Fraction(result) != exact:
         raise Refusal(
-            f"{number_to_string(number(x))} ** {n} is not an exact double; V8 rounds it "
+            f"{_operand(x)} ** {n} is not an exact double; V8 rounds it "
             "differently from a correctly rounded pow, so tsmirror refuses it"
         )
     return result
@@ -400,6 +406,181 @@ def _less_than(a: Any, b: Any) -> bool | None:
     if x != x or y != y:
         return None
     return x < y
+
+
+# --- Math, Number and number methods -------------------------------------------------------
+# Only functions whose results are exact (or correctly rounded, like sqrt) in every engine;
+# Math.sin, Math.log and friends differ between libms, so they are refused.
+
+
+def _integral(op: Callable[[float], int]) -> Callable[[Any], float]:
+    def apply(value: Any) -> float:
+        x = to_number(value)
+        if not math.isfinite(x) or x == 0:
+            return x
+        result = float(op(x))
+        return math.copysign(result, x) if result == 0 else result  # ceil(-0.5) is -0
+
+    return apply
+
+
+def _round(value: Any) -> float:
+    """Math.round: the nearest integer, a tie going up (toward +Infinity)."""
+    x = to_number(value)
+    if not math.isfinite(x) or x == 0 or abs(x) >= 2**52:
+        return x
+    if -0.5 <= x < 0:
+        return -0.0
+    floor = math.floor(x)
+    return float(floor + 1 if x - floor >= 0.5 else floor)
+
+
+def _extreme(args: Sequence[Any], larger: bool) -> float:
+    numbers = [to_number(a) for a in args]
+    result = -math.inf if larger else math.inf
+    for x in numbers:
+        if x != x:
+            return math.nan
+        if x == result == 0:
+            # max(+0, -0) is +0 and min(+0, -0) is -0
+            negative = math.copysign(1, x) < 0
+            if negative != larger:
+                result = x
+        elif (x > result) == larger and x != result:
+            result = x
+    return result
+
+
+def _sign(value: Any) -> float:
+    x = to_number(value)
+    if x != x or x == 0:
+        return x
+    return 1.0 if x > 0 else -1.0
+
+
+def _sqrt(value: Any) -> float:
+    x = to_number(value)
+    if x != x or x < 0:
+        return math.nan
+    return math.sqrt(x) if math.isfinite(x) else x  # correctly rounded, as in V8
+
+
+def _array_from(args: Sequence[Any]) -> list[Any]:
+    source, fn = _arg(args, 0), _arg(args, 1)
+    if fn is not UNDEFINED and not isinstance(fn, JSFunction):
+        raise Refusal("Array.from() with a mapper that is not a function throws")
+    if isinstance(source, (list, str, JSSet)):
+        items = iterate(source)
+    elif source is None or source is UNDEFINED:
+        raise Refusal(f"Array.from({to_string(source)}) throws a TypeError")
+    else:
+        size = _get_length(source)
+        items = [
+            source.get(str(i), UNDEFINED) if isinstance(source, dict) else UNDEFINED
+            for i in range(size)
+        ]
+    if isinstance(fn, JSFunction):
+        return [fn.call([item, i]) for i, item in enumerate(items)]
+    return items
+
+
+def _get_length(value: Any) -> int:
+    size = to_integer_or_infinity(
+        value.get("length", UNDEFINED) if isinstance(value, dict) else UNDEFINED
+    )
+    if size > MAX_STRING:
+        raise Refusal(f"an array of {number_to_string(size)} elements is not built")
+    return int(max(size, 0))
+
+
+def _flag(test: Callable[[float], bool]) -> Callable[[Sequence[Any]], bool]:
+    def apply(args: Sequence[Any]) -> bool:
+        value = _arg(args, 0)
+        return is_number(value) and test(float(value))
+
+    return apply
+
+
+def _is_integral(x: float) -> bool:
+    return math.isfinite(x) and x.is_integer()
+
+
+def _unary_function(op: Callable[[Any], Any]) -> Callable[[Sequence[Any]], Any]:
+    return lambda args: op(_arg(args, 0))
+
+
+#: ``Math.floor(x)``, ``Number.isInteger(x)``, ``Array.from(x)``: by namespace and name.
+STATIC_FUNCTIONS: dict[str, dict[str, Callable[[Sequence[Any]], Any]]] = {
+    "Math": {
+        "abs": _unary_function(lambda v: abs(to_number(v))),
+        "floor": _unary_function(_integral(math.floor)),
+        "ceil": _unary_function(_integral(math.ceil)),
+        "trunc": _unary_function(_integral(math.trunc)),
+        "round": _unary_function(_round),
+        "sign": _unary_function(_sign),
+        "sqrt": _unary_function(_sqrt),
+        "max": lambda args: _extreme(args, larger=True),
+        "min": lambda args: _extreme(args, larger=False),
+    },
+    "Number": {
+        "isInteger": _flag(_is_integral),
+        "isSafeInteger": _flag(lambda x: _is_integral(x) and abs(x) <= 2**53 - 1),
+        "isFinite": _flag(math.isfinite),
+        "isNaN": _flag(lambda x: x != x),
+    },
+    "Array": {
+        "isArray": lambda args: isinstance(_arg(args, 0), list),
+        "of": list,
+        "from": _array_from,
+    },
+}
+
+
+def _to_fixed(x: float, args: Sequence[Any]) -> str:
+    """Number.prototype.toFixed: the exact decimal value of the double, rounded half up."""
+    digits = to_integer_or_infinity(_arg(args, 0))
+    if not 0 <= digits <= 100:
+        raise Refusal(f"toFixed({number_to_string(digits)}) throws a RangeError")
+    if x != x:
+        return "NaN"
+    if abs(x) >= 1e21:
+        return number_to_string(x)
+    sign = "-" if x < 0 else ""
+    with decimal.localcontext() as context:
+        context.prec = 200
+        rounded = decimal.Decimal(abs(x)).quantize(
+            decimal.Decimal(1).scaleb(-int(digits)), rounding=decimal.ROUND_HALF_UP
+        )
+    return sign + format(rounded, "f")
+
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _number_to_string(x: float, args: Sequence[Any]) -> str:
+    radix_arg = _arg(args, 0)
+    radix = 10 if radix_arg is UNDEFINED else to_integer_or_infinity(radix_arg)
+    if not 2 <= radix <= 36:
+        raise Refusal(f"toString({number_to_string(radix)}) throws a RangeError")
+    if radix == 10 or not math.isfinite(x):
+        return number_to_string(x)
+    if not x.is_integer() or abs(x) >= 2**53:
+        raise Refusal(
+            "toString(radix) of a fraction or a large number is not evaluated"
+        )
+    n, out = abs(int(x)), []
+    while True:
+        n, digit = divmod(n, int(radix))
+        out.append(_DIGITS[digit])
+        if n == 0:
+            break
+    return ("-" if x < 0 else "") + "".join(reversed(out))
+
+
+NUMBER_METHODS: dict[str, Callable[[float, Sequence[Any]], Any]] = {
+    "toFixed": _to_fixed,
+    "toString": _number_to_string,
+}
 
 
 # --- strings (UTF-16) ---------------------------------------------------------------------
@@ -618,6 +799,38 @@ def _string_concat(text: str, args: Sequence[Any]) -> str:
     return text
 
 
+def _string_char_at(text: str, args: Sequence[Any]) -> str:
+    unit = _string_unit(text, args)
+    return "" if unit is None else unit
+
+
+def _string_unit(text: str, args: Sequence[Any]) -> str | None:
+    units = as_units(text)
+    n = to_integer_or_infinity(_arg(args, 0))
+    return units[int(n)] if 0 <= n < len(units) else None
+
+
+def _string_char_code_at(text: str, args: Sequence[Any]) -> float:
+    unit = _string_unit(text, args)
+    return math.nan if unit is None else ord(unit)
+
+
+def _string_code_point_at(text: str, args: Sequence[Any]) -> Any:
+    units = as_units(text)
+    n = to_integer_or_infinity(_arg(args, 0))
+    if not 0 <= n < len(units):
+        return UNDEFINED
+    pair = from_units(units[int(n) : int(n) + 2])
+    return ord(pair[0])
+
+
+def _string_substring(text: str, args: Sequence[Any]) -> str:
+    units = as_units(text)
+    start = _clamped(_arg(args, 0), len(units), 0)
+    end = _clamped(_arg(args, 1), len(units), len(units))
+    return from_units(units[min(start, end) : max(start, end)])
+
+
 StringMethod = Callable[[str, Sequence[Any]], Any]
 
 STRING_METHODS: dict[str, StringMethod] = {
@@ -639,6 +852,10 @@ STRING_METHODS: dict[str, StringMethod] = {
     "at": _string_at,
     "slice": _string_slice,
     "concat": _string_concat,
+    "charAt": _string_char_at,
+    "charCodeAt": _string_char_code_at,
+    "codePointAt": _string_code_point_at,
+    "substring": _string_substring,
 }
 
 
