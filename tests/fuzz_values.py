@@ -196,9 +196,12 @@ def expression(rng: random.Random, depth: int) -> str:
     if kind < 0.6:
         op = rng.choice(_BINARY)
         if op == "**" and rng.random() < 0.7:
-            # mostly small integers, whose powers are often exact
-            left = number_literal(rng.randint(-12, 12))
-            right = number_literal(rng.randint(-60, 80))
+            if rng.random() < 0.3:  # powers of two, any integer exponent
+                left = number_literal(rng.choice([1, -1]) * 2.0 ** rng.randint(-60, 60))
+                right = number_literal(rng.randint(-1100, 1100))
+            else:  # small integers, whose powers are often exact
+                left = number_literal(rng.randint(-12, 12))
+                right = number_literal(rng.randint(-60, 80))
             return f"({left} ** {right})"
         if op == "**":
             return f"(({expression(rng, depth - 1)}) ** {expression(rng, depth - 1)})"

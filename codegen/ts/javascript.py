@@ -349,18 +349,24 @@ def exponentiate(x: float, y: float) -> float:
             "tsmirror computes ** only when the result is exact"
         )
     n = int(y)
-    base = Fraction(x)
     magnitude = abs(x)
-    if abs(n) > 1100:
-        if magnitude >= 2 or magnitude <= 0.5:
-            grows = (magnitude >= 2) == (n > 0)
-            sign = -1.0 if x < 0 and n % 2 else 1.0
-            return math.copysign(math.inf if grows else 0.0, sign)
-        raise Refusal(f"{_operand(x)} ** {n} is not computed exactly")
-    exact = base**n
-    if abs(exact) >= 2**1024:
-        return math.inf if exact > 0 else -math.inf
-    result = float(exact) if abs(exact) >= Fraction(1, 2**1074) else None
+    sign = -1.0 if x < 0 and n % 2 else 1.0
+    if abs(n) > 1100 and (magnitude >= 2 or magnitude <= 0.5):
+        grows = (magnitude >= 2) == (n > 0)
+        return math.copysign(math.inf if grows else 0.0, sign)
+    # fdlibm's pow, which V8 uses, is exact for an integer to a non-negative integer power
+    # and for powers of two; elsewhere it may miss the correctly rounded result by an ulp.
+    power_of_two = math.frexp(magnitude)[0] == 0.5
+    if not (power_of_two or (x.is_integer() and n >= 0)) or abs(n) > 1100:
+        raise Refusal(
+            f"{_operand(x)} ** {n} is not computed: V8 may round it differently from a "
+            "correctly rounded pow; tsmirror computes ** for integer bases and powers of two"
+        )
+    exact = Fraction(x) ** n
+    if abs(exact) >= (2**1024 if power_of_two else 2**1025):
+        return math.copysign(math.inf, sign)
+    representable = Fraction(1, 2**1074) <= abs(exact) < 2**1024
+    result = float(exact) if representable else None
     if result is None or Fraction(result) != exact:
         raise Refusal(
             f"{_operand(x)} ** {n} is not an exact double; V8 rounds it "
