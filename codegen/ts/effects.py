@@ -321,6 +321,7 @@ class _Walker:
         self, atoms: list[str], node: Node, message: str, *, deep: bool = False
     ) -> None:
         for atom in atoms:
+            self.find(atom)  # known to the summary even when nothing else joins it
             self.writes.append((atom, self.place(node, message), deep))
 
     def set_hazard(self, node: Node, message: str) -> None:
