@@ -48,6 +48,8 @@ TRAPS = {
     ),
     "MATH": "[Math.round(-2.5), Math.round(2.5), Math.round(-0.4), Math.round(0.49999999999999994), Math.floor(-0.5), Math.ceil(-0.5), Math.trunc(-0.9), Math.max(), Math.min(0, -0), Math.max(-0, 0), Math.max(1, NaN), Math.sqrt(2), Math.sign(-3), Math.abs(-0)]",
     "TO_FIXED": "[(1.005).toFixed(2), (0.5).toFixed(0), (2.5).toFixed(0), (1.45).toFixed(1), (-1.5).toFixed(0), (-0.0001).toFixed(2), (1e21).toFixed(2), (123.456).toFixed(10), (255).toString(16), (-255).toString(2), (0.1).toString()]",
+    "LOOSE": "[null == undefined, null == 0, '' == 0, '1' == 1, [1] == 1, [1, 2] == '1,2', NaN == NaN, true == 1, undefined != null, {} == '[object Object]', '0' == false]",
+    "OPTIONAL": "[[null, { a: 1 }].map((o) => o?.a), ({ a: undefined as { b: 1 } | undefined }).a?.b]",
     "CONDITIONAL": "0 ? 'a' : '' ? 'b' : NaN ? 'c' : 'd'",
     "STRINGS": "['\\u{1f600}'.length, 'ab\\u{1f600}'.at(-1), 'x'.padStart(4, '\\u{1f600}'), '\\u{1f600}'.split('')]",
 }
@@ -150,6 +152,19 @@ def test_derived_tables_print_what_node_prints(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.node
+def test_enum_members_computed_from_earlier_members_are_what_node_holds(
+    tmp_path: Path,
+) -> None:
+    source = (
+        "export enum Flags { None = 0, A = 1 << 0, B = 1 << 1, AB = A | B, C = Flags.AB << 2,"
+        " D = 'abc'.length, E = -0, F }\n"
+    )
+    path = write(tmp_path, source)
+    (theirs,) = node_evaluate(path, "Flags")
+    assert evaluated(path, ["Flags"]) == [theirs]
+
+
 def test_computed_consts_get_the_python_type_of_their_value(tmp_path: Path) -> None:
     source = (
         "const VERSION = '2';\n"
@@ -222,7 +237,9 @@ def test_computed_consts_get_the_python_type_of_their_value(tmp_path: Path) -> N
             "used before its declaration",
         ),
         ("export const X = [1].map(async (n) => n);\n", (1, 26), "arrow function"),
-        ("export const X = 1 == 1;\n", (1, 20), "loose equality"),
+        ("export const X = 'a' in { a: 1 };\n", (1, 22), "the in operator"),
+        ("const A = { a: 1 };\nexport const X = A?.b;\n", (2, 18), "does not exist"),
+        ("const A = null;\nexport const X = A?.b.c;\n", (2, 18), "does not exist"),
         ("export const X = Math.random();\n", (1, 18), "Math.random()"),
         ("export const X = [1].map((n) => this);\n", (1, 33), "this"),
         (

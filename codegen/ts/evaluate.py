@@ -240,8 +240,6 @@ _OBJECT_PROTOTYPE = frozenset(
     }
 )
 _UNSUPPORTED_OPERATORS = {
-    "==": "loose equality == (use ===)",
-    "!=": "loose inequality != (use !==)",
     "in": "the in operator",
     "instanceof": "instanceof",
 }
@@ -389,20 +387,15 @@ class Evaluator:
         node: Node,
         known: dict[str, str | int | float],
     ) -> str | int | float:
-        inner = _unwrap(node)
-        if inner.type == "identifier" and file.text(inner) in known:
-            return known[file.text(inner)]
-        if inner.type == "member_expression":
-            obj = inner.child_by_field_name("object")
-            prop = inner.child_by_field_name("property")
-            if (
-                obj is not None
-                and prop is not None
-                and file.text(obj) == decl.name
-                and file.text(prop) in known
-            ):
-                return known[file.text(prop)]
-        value: str | int | float = self.evaluate(file, node, 1)
+        # Earlier members are in scope, by name and as the enum's own properties.
+        scope = Scope(None)
+        scope.names.update(known)
+        scope.names[decl.name] = dict(known)
+        saved, self._scope = self._scope, scope
+        try:
+            value: str | int | float = self.evaluate(file, node, 1)
+        finally:
+            self._scope = saved
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise file.error(
                 node, f"enum initializer {file.snippet(node)} is not a string or number"
@@ -635,11 +628,7 @@ class Evaluator:
     def _member(self, file: SourceFile, node: Node, depth: int) -> Any:
         """``X.key``, ``X['key']``, ``X[0]``, ``ns.X`` for a namespace import,
         ``Math.PI`` and ``Number.EPSILON``."""
-        if any(c.type == "optional_chain" for c in node.children):
-            raise file.error(
-                node,
-                f"optional chaining {file.snippet(node)} is not statically evaluable",
-            )
+        optional = any(c.type == "optional_chain" for c in node.children)
         obj_node = node.child_by_field_name("object")
         key_node = node.child_by_field_name(
             "property" if node.type == "member_expression" else "index"
@@ -671,7 +660,13 @@ class Evaluator:
                 namespace, key, key_node, "value", origin=file
             )
             return self.evaluate_binding(binding, node, file, depth + 1)
-        return self._property(file, node, self.evaluate(file, obj_node, depth + 1), key)
+        obj = self.evaluate(file, obj_node, depth + 1)
+        if optional and (obj is None or obj is UNDEFINED):
+            # x?.key is undefined; a longer chain after it (x?.a.b) is refused, not
+            # short-circuited, when it reads a property of that undefined
+            self.needs_json = True
+            return UNDEFINED
+        return self._property(file, node, obj, key)
 
     def _namespace(self, file: SourceFile, node: Node) -> SourceFile | None:
         if node.type != "identifier":

@@ -237,6 +237,27 @@ def strict_equals(a: Any, b: Any) -> bool:
     return a is b
 
 
+def loosely_equals(a: Any, b: Any) -> bool:
+    """``==``: null and undefined equal each other only; otherwise primitives meet as
+    numbers, unless both are strings; objects by identity, or by their primitive."""
+    if type_of(a) == type_of(b) and not (a is None) ^ (b is None):
+        return strict_equals(a, b)
+    nullish_a = a is None or a is UNDEFINED or a is HOLE
+    nullish_b = b is None or b is UNDEFINED or b is HOLE
+    if nullish_a or nullish_b:
+        return nullish_a and nullish_b
+    objects = (list, dict, JSSet, JSFunction)
+    if isinstance(a, objects):
+        if isinstance(b, objects):
+            return a is b
+        a = to_primitive(a)
+    if isinstance(b, objects):
+        b = to_primitive(b)
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    return to_number(a) == to_number(b)
+
+
 def same_value_zero(a: Any, b: Any) -> bool:
     """``includes`` and ``Set``: like ``===``, except that NaN equals NaN."""
     if is_number(a) and is_number(b) and a != a and b != b:
@@ -283,6 +304,10 @@ def binary(op: str, a: Any, b: Any) -> Any:
         return number(_ARITHMETIC[op](to_number(a), to_number(b)))
     if op in _BITWISE:
         return _BITWISE[op](a, b)
+    if op == "==":
+        return loosely_equals(a, b)
+    if op == "!=":
+        return not loosely_equals(a, b)
     if op == "===":
         return strict_equals(a, b)
     if op == "!==":
