@@ -286,8 +286,14 @@ def py_type(type_: ir.TypeRef) -> str:
     literals = [
         py_scalar(m.value) for m in type_.members if isinstance(m, ir.LiteralType)
     ]
-    others = [py_type(m) for m in type_.members if not isinstance(m, ir.LiteralType)]
-    parts = ([f"Literal[{', '.join(literals)}]"] if literals else []) + others
+    others = [
+        py_type(m)
+        for m in type_.members
+        if not isinstance(m, ir.LiteralType) and m != ir.NULL
+    ]
+    # None last, as ruff (RUF036) wants it: [null, 1] infers `None | int` otherwise
+    nulls = ["None"] if ir.NULL in type_.members else []
+    parts = ([f"Literal[{', '.join(literals)}]"] if literals else []) + others + nulls
     return " | ".join(parts)
 
 

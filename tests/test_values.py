@@ -175,9 +175,10 @@ def test_computed_consts_get_the_python_type_of_their_value(tmp_path: Path) -> N
         "export const ZERO = -0;\n"
         "export const FLAGS = Object.fromEntries(['a', 'b'].map((k) => [k, k === 'a']));\n"
         "export const HALVES = [1, 2, 3].map((n) => n / 2);\n"
+        "export const HOLEY = [0 / 0, 1, -0];\n"
     )
     path = write(tmp_path, source)
-    symbols = ["DAY", "ANGLE", "LABEL", "BIG", "ZERO", "FLAGS", "HALVES"]
+    symbols = ["DAY", "ANGLE", "LABEL", "BIG", "ZERO", "FLAGS", "HALVES", "HOLEY"]
     out = tmp_path / "computed_mirror.py"
     mirror = render_mirror(tmp_path, path, symbols, out)
     text = out.read_text(encoding="utf-8")
@@ -188,7 +189,18 @@ def test_computed_consts_get_the_python_type_of_their_value(tmp_path: Path) -> N
     assert "ZERO: Final[int] = 0" in text
     assert mirror.FLAGS == {"a": True, "b": False}
     assert mirror.HALVES == (0.5, 1, 1.5)
+    assert mirror.HOLEY == (None, 1, 0)  # as JSON.stringify prints [NaN, 1, -0]
     lint_generated(out)
+
+
+def test_an_annotated_number_that_is_not_finite_is_refused(tmp_path: Path) -> None:
+    # JSON (and so the mirror) would hold null where the declared type says number.
+    path = write(tmp_path, "export const LIMIT: number = 1 / 0;\n")
+    with pytest.raises(InputError) as caught:
+        render_mirror(tmp_path, path, ["LIMIT"], tmp_path / "limit_mirror.py")
+    assert caught.value.location is not None
+    assert (caught.value.location.line, caught.value.location.col) == (1, 14)
+    assert "NaN or Infinity" in caught.value.message
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ from tsmirror.ts.source import Declaration, SourceFile
 if TYPE_CHECKING:
     from tsmirror.ir import JsonValue
 
-__all__ = ["MAX_DEPTH", "UNDEFINED", "Evaluator", "describe", "to_json"]
+__all__ = ["MAX_DEPTH", "UNDEFINED", "Evaluator", "describe", "non_finite", "to_json"]
 
 #: How deeply values and types may nest (objects in arrays in objects ..., wrappers, and
 #: chains of const references). Deeper input is refused with a located error, both to keep
@@ -101,6 +101,17 @@ def to_json(value: Any) -> JsonValue:
     if _omitted(value):
         return None
     return value  # type: ignore[no-any-return]
+
+
+def non_finite(value: Any) -> bool:
+    """Whether ``value`` holds NaN or an infinity, which JSON turns into ``null``."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(non_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return any(non_finite(v) for v in value)
+    return False
 
 
 def _omitted(value: Any) -> bool:

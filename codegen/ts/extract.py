@@ -21,7 +21,14 @@ from tsmirror.naming import (
     pascal_case,
     python_identifier,
 )
-from tsmirror.ts.evaluate import MAX_DEPTH, UNDEFINED, Evaluator, describe, to_json
+from tsmirror.ts.evaluate import (
+    MAX_DEPTH,
+    UNDEFINED,
+    Evaluator,
+    describe,
+    non_finite,
+    to_json,
+)
 from tsmirror.ts.literals import decode_string, number_to_string, parse_number
 from tsmirror.ts.program import Binding, Program
 from tsmirror.ts.source import Declaration, SourceFile
@@ -128,9 +135,16 @@ class MirrorBuilder:
         kind = decl.kind
         if kind == "const":
             value = self.evaluator.mirrored_value(file, decl)
-            if self.evaluator.needs_json:
-                value = to_json(value)
             annotation = decl.node.child_by_field_name("type")
+            if self.evaluator.needs_json:
+                if annotation is not None and non_finite(value):
+                    # JSON (and the mirror) holds null, which `number` does not admit
+                    raise file.error(
+                        decl.node,
+                        f"{decl.name!r} holds NaN or Infinity, which JSON turns into "
+                        "null; its declared type does not admit null",
+                    )
+                value = to_json(value)
             if annotation is not None:
                 type_ = self.type_of(file, annotation.named_children[0], name)
                 type_ = _no_undefined(file, annotation, type_)
