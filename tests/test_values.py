@@ -57,38 +57,17 @@ TRAPS = {
 # Derived tables from constant inputs, as real constant files write them.
 TABLES = """
 const ROLES = ['admin', 'editor', 'viewer', 'free'] as const;
-const PLANS = ['free', 'pro', 'team'] as const;
-const PRICES = { pro: 12, team: 30, free: 0, 10: 'ten' } as const;
-const READ = ['read:a', 'read:b'];
-const WRITE = ['write:a'];
 const LIMITS = { free: { seats: 1 }, pro: { seats: 5 }, team: { seats: 50 } };
-function isPaid(plan: string): boolean {
-  const price = (PRICES as Record<string, unknown>)[plan];
-  if (typeof price !== 'number') {
-    return false;
-  } else if (price > 0) return true;
-  return false;
-}
-export const ROLE_FLAGS = Object.fromEntries(ROLES.map((r) => [r, true]));
-export const PAID_PLANS = PLANS.filter((p) => p !== 'free');
-export const PRICE_KEYS = Object.keys(PRICES);
-export const PRICE_VALUES = Object.values(PRICES);
-export const SCOPES = READ.concat(WRITE);
-export const SEATS = Object.entries(LIMITS).map(([plan, { seats }]) => `${plan}:${seats}`).join(', ');
-export const TOTAL_SEATS = Object.values(LIMITS).reduce((sum, l) => sum + l.seats, 0);
-export const PAID = PLANS.filter(isPaid);
-export const UPPER = ROLES.map((r) => r.toUpperCase()).toSorted();
-export const UNIQUE = [...new Set([...READ, ...READ, ...WRITE].map((s) => s.split(':')[0]))];
 export const SORTED = [...ROLES].sort();
-export const BY_LENGTH = ROLES.toSorted((a, b) => a.length - b.length || (a < b ? -1 : 1));
+export const REVERSED = ROLES.slice().reverse();
 export const MERGED = Object.assign({}, LIMITS, { free: { seats: 2 } });
-export const INDEXED = Object.fromEntries(PLANS.map((p, i) => [i * 10, p]));
 export const NESTED = [[1, [2, [3, [4]]]], 5].flat(2);
-export const PAIRS = ROLES.flatMap((r, i) => (i % 2 ? [] : [r, i]));
 export const CHECKS = [ROLES.includes('admin'), ROLES.indexOf('viewer'), ROLES.some((r) => r.startsWith('e')), ROLES.every((r) => r.length > 3), ROLES.find((r) => r.endsWith('or')), ROLES.findIndex((r) => r === 'nope'), ROLES.at(-1), ROLES.slice(1, -1)];
 export const TEXT = ['  a b  '.trim(), ' x'.trimStart(), 'x '.trimEnd(), 'a-b-c'.replace('-', '+'), 'a-b-c'.replaceAll('-', '$&$&'), 'ab'.repeat(3), '7'.padStart(3, '0'), 'x'.padEnd(3, 'ab'), 'A,B,,C'.split(','), 'abc'.split(''), 'price: $'.replace('$', '$$'), 'ab'.replace('b', "[$`|$'|$&|$1]")];
 export const RIGHT = [1, 2, 3, 4].reduceRight((acc, n) => acc + '/' + n, '');
 export const FROM_SET = [...new Set([3, 1, 3, NaN, NaN, 0, -0])].map((n) => n * 2);
+export const DESTRUCTURED = Object.entries(LIMITS).map(([plan, { seats = 0, ...rest }], i, all) => ({ plan, seats, rest, of: all.length }));
+export const DEFAULTS = [[1], [], [undefined, 3]].map(([a = 10, b = a * 2]) => a + b);
 """
 TABLE_SYMBOLS = [
     line.split()[2] for line in TABLES.splitlines() if line.startswith("export const")

@@ -19,6 +19,7 @@ prints.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -723,10 +724,7 @@ class Evaluator:
             )
         value = self.evaluate(file, arg_node, depth + 1)
         self.needs_json = True
-        try:
-            return js.unary(op, value)
-        except Refusal as refusal:
-            raise file.error(node, f"{file.snippet(node)}: {refusal}") from None
+        return self._invoke(file, node, lambda: js.unary(op, value))
 
     def _binary(self, file: SourceFile, node: Node, depth: int) -> Any:
         left_node = node.child_by_field_name("left")
@@ -751,10 +749,7 @@ class Evaluator:
             return left if taken else self.evaluate(file, right_node, depth + 1)
         right = self.evaluate(file, right_node, depth + 1)
         self.needs_json = True
-        try:
-            return js.binary(op, left, right)
-        except Refusal as refusal:
-            raise file.error(node, f"{file.snippet(node)}: {refusal}") from None
+        return self._invoke(file, node, lambda: js.binary(op, left, right))
 
     def _conditional(self, file: SourceFile, node: Node, depth: int) -> Any:
         condition = node.child_by_field_name("condition")
@@ -807,7 +802,8 @@ class Evaluator:
         finally:
             self._site_depth = saved
 
-    def _invoke(self, file: SourceFile, node: Node, run: Any) -> Any:
+    def _invoke(self, file: SourceFile, node: Node, run: Callable[[], Any]) -> Any:
+        """``run()``, with a :class:`Refusal` located at ``node``."""
         try:
             return run()
         except Refusal as refusal:
