@@ -430,6 +430,16 @@ class _Walker:
             self.kinds[name] = "import" if binding.imported != "*" else "namespace"
         statements = root.named_children
         self.declare_block(scope, statements)
+        for (
+            statement
+        ) in statements:  # functions are hoisted: callable before they appear
+            node = statement.child_by_field_name("declaration") or statement
+            name_node = node.child_by_field_name("name")
+            if name_node is not None and node.type in (
+                "function_declaration",
+                "generator_function_declaration",
+            ):
+                self.kinds[self.source.text(name_node)] = "function"
         for statement in statements:
             self.top_statement(scope, statement)
         return scope
