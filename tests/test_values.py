@@ -155,9 +155,19 @@ def test_computed_consts_get_the_python_type_of_their_value(tmp_path: Path) -> N
         "export const FLAGS = Object.fromEntries(['a', 'b'].map((k) => [k, k === 'a']));\n"
         "export const HALVES = [1, 2, 3].map((n) => n / 2);\n"
         "export const HOLEY = [0 / 0, 1, -0];\n"
+        # one-element tuples: ruff joins `(x,)` when it fits, and splits it when not
+        "export const ONE = ['a'];\n"
+        "export const ONE_ONE = [[1]];\n"
+        "export const ONE_OBJECT = [{ a: [2] }];\n"
+        "export const ONE_LONG = ['x'.repeat(90)];\n"
+        "export const ONE_EMPTY = [[]];\n"
+        "export const ONE_IN_OBJECT = { key: [1], long: ['y'.repeat(75)] };\n"
     )
     path = write(tmp_path, source)
-    symbols = ["DAY", "ANGLE", "LABEL", "BIG", "ZERO", "FLAGS", "HALVES", "HOLEY"]
+    symbols = [
+        *("DAY", "ANGLE", "LABEL", "BIG", "ZERO", "FLAGS", "HALVES", "HOLEY"),
+        *("ONE", "ONE_ONE", "ONE_OBJECT", "ONE_LONG", "ONE_EMPTY", "ONE_IN_OBJECT"),
+    ]
     out = tmp_path / "computed_mirror.py"
     mirror = render_mirror(tmp_path, path, symbols, out)
     text = out.read_text(encoding="utf-8")
@@ -169,6 +179,8 @@ def test_computed_consts_get_the_python_type_of_their_value(tmp_path: Path) -> N
     assert mirror.FLAGS == {"a": True, "b": False}
     assert mirror.HALVES == (0.5, 1, 1.5)
     assert mirror.HOLEY == (None, 1, 0)  # as JSON.stringify prints [NaN, 1, -0]
+    assert "ONE_ONE: Final[tuple[tuple[int, ...], ...]] = ((1,),)" in text
+    assert mirror.ONE_IN_OBJECT["key"] == (1,) and mirror.ONE_OBJECT[0]["a"] == (2,)
     lint_generated(out)
 
 
