@@ -156,8 +156,6 @@ _TYPE_ONLY = frozenset(
         "function_signature",
         "index_signature",
         "comment",
-        "module",
-        "internal_module",
         "implements_clause",
     }
 )
@@ -384,6 +382,8 @@ class _Walker:
                 if inner is None:
                     continue
                 node = inner
+            if node.type == "expression_statement" and node.named_child_count == 1:
+                node = node.named_children[0]  # namespace N { ... }
             kind = node.type
             if kind in ("lexical_declaration", "variable_declaration"):
                 for declarator in node.named_children:
@@ -391,6 +391,15 @@ class _Walker:
                         name_node = declarator.child_by_field_name("name")
                         if name_node is not None:
                             for name in self.pattern_names(name_node):
+                                if (
+                                    kind == "lexical_declaration"
+                                    and name in scope.names
+                                ):
+                                    # let/const redeclaring a name: a SyntaxError
+                                    raise self.source.error(
+                                        declarator,
+                                        f"duplicate declaration of {name!r}",
+                                    )
                                 self.declare(scope, name)
             elif kind in (
                 "function_declaration",
@@ -398,9 +407,11 @@ class _Walker:
                 "class_declaration",
                 "abstract_class_declaration",
                 "enum_declaration",
+                "internal_module",
+                "module",
             ):
                 name_node = node.child_by_field_name("name")
-                if name_node is not None:
+                if name_node is not None and name_node.type != "string":
                     self.declare(scope, self.source.text(name_node))
 
     def pattern_names(self, node: Node) -> list[str]:
@@ -512,7 +523,7 @@ class _Walker:
                 if value is None:
                     continue
                 self._reading = reading
-                if name_node is not None and name_node.type == "identifier":
+                if name_node is not None and name_node.type != "string":
                     name = self.source.text(name_node)
                     if value.type in _FUNCTIONS:
                         self.kinds[name] = "function" if binding == "const" else binding
@@ -656,7 +667,8 @@ class _Walker:
                 if decorator.type == "decorator":
                     self.expression(inner, decorator.named_children[0], depth + 1)
             if member.type == "method_definition":
-                self.unify([self_atom, self.function(inner, member, None, depth + 1)])
+                method = self.function(inner, member, None, depth + 1)
+                self.unify([*self.held_by([self_atom]), method])
             elif member.type == "public_field_definition":
                 value = member.child_by_field_name("value")
                 if value is None:
@@ -664,7 +676,8 @@ class _Walker:
                 saved_code = self._code
                 if not static and self._code is self.load:
                     self._code = self._later  # instance fields run with the constructor
-                self.unify([self_atom, *self.expression(inner, value, depth + 1)])
+                field = self.expression(inner, value, depth + 1)
+                self.unify([*self.held_by([self_atom]), *field])
                 self._code = saved_code
             elif member.type == "class_static_block":
                 block = member.child_by_field_name("body")
@@ -690,6 +703,10 @@ class _Walker:
             return
         if kind == "statement_block":
             self.block(self.new_scope(scope, scope.fn), node, depth)
+        elif kind in ("module", "internal_module"):  # a namespace's body runs at load
+            body = node.child_by_field_name("body")
+            if body is not None:
+                self.block(self.new_scope(scope, scope.fn), body, depth)
         elif kind in ("lexical_declaration", "variable_declaration"):
             for declarator in node.named_children:
                 if declarator.type != "variable_declarator":
@@ -995,6 +1012,9 @@ class _Walker:
             return []
         if kind == "import":
             return []
+        if kind in ("internal_module", "module"):  # a namespace's body runs at load
+            self.statement(scope, node, depth + 1)
+            return []
         # arrays, spreads, sequences, await, yield, ...: the value may be any of the parts
         atoms = []
         for child in node.named_children:
@@ -1108,8 +1128,13 @@ class _Walker:
     ) -> list[list[str]]:
         if node is None:
             return []
-        if node.type == "template_string":  # a tagged template
-            return [self.expression(scope, node, depth + 1)]
+        if node.type == "template_string":  # a tag gets the strings, then substitutions
+            return [[]] + [
+                self.expression(scope, inner, depth + 1)
+                for part in node.named_children
+                if part.type == "template_substitution"
+                for inner in part.named_children
+            ]
         return [
             [self.function(scope, _unwrap(arg), None, depth + 1, runs_now=True)]
             if _unwrap(arg).type in _FUNCTIONS
@@ -1349,7 +1374,15 @@ class _Walker:
         """Arguments passed to a callee not known to leave them alone: it may change
         anything they reach."""
         nodes = (
-            [args_node]
+            [
+                args_node,
+                *(
+                    inner
+                    for part in args_node.named_children
+                    if part.type == "template_substitution"
+                    for inner in part.named_children
+                ),
+            ]
             if args_node is not None and args_node.type == "template_string"
             else _argument_nodes(args_node)
         )

@@ -169,7 +169,8 @@ class ModuleGraph:
         return found
 
     def _class(self, file: SourceFile, atom: str) -> tuple[Path, int] | None:
-        number = self.effects[file.path].classes.get(atom)
+        effects = self.effects.get(file.path)
+        number = None if effects is None else effects.classes.get(atom)
         return None if number is None else (file.path, number)
 
     def _join(self) -> None:
