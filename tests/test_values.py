@@ -240,6 +240,12 @@ def test_an_annotated_number_that_is_not_finite_is_refused(tmp_path: Path) -> No
             "used before its declaration",
         ),
         ("export const X = [1].map(async (n) => n);\n", (1, 26), "arrow function"),
+        (
+            # g runs while X is initialized, before K's declaration has run
+            "export const X = g();\nconst K = 1;\nfunction g() { return K; }\n",
+            (3, 23),
+            "used before its declaration",
+        ),
         ("export const X = 'a' in { a: 1 };\n", (1, 22), "the in operator"),
         ("const A = { a: 1 };\nexport const X = A?.b;\n", (2, 18), "does not exist"),
         ("const A = null;\nexport const X = A?.b.c;\n", (2, 18), "does not exist"),

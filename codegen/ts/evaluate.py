@@ -262,6 +262,8 @@ class Evaluator:
         self.program = program
         self._values: dict[tuple[Path, str], Any] = {}
         self._in_progress: set[tuple[Path, str]] = set()
+        # per file, where the declarations being initialized are (innermost last)
+        self._running: dict[Path, list[int]] = {}
         # Whether any value may hold what JSON prints differently (undefined, holes, -0,
         # NaN, functions, sets); only then does to_json need to copy.
         self.needs_json = False
@@ -301,13 +303,16 @@ class Evaluator:
                 use,
                 f"namespace {file.snippet(use)} is not a value that can be mirrored",
             )
+        running = self._running.get(binding.file.path)
         if (
-            binding.file is file
+            running
             and decl.kind != "function"  # function declarations are hoisted
-            and decl.statement.start_byte > use.start_byte
+            and _position(decl) > running[-1]
         ):
             # The module runs top to bottom: a const (or enum) read before its declaration
-            # throws in JavaScript (TS2448), it has no value to mirror.
+            # has run throws in JavaScript (TS2448), so there is no value to mirror. What
+            # counts is the declaration being initialized when the read happens, which for
+            # a read inside a function is where the function is called from.
             raise file.error(
                 use, f"{decl.name!r} is used before its declaration (TS2448)"
             )
@@ -340,6 +345,8 @@ class Evaluator:
             return value
         self._in_progress.add(key)
         scope, self._scope = self._scope, None  # a module-level initializer
+        running = self._running.setdefault(file.path, [])
+        running.append(_position(decl))
         try:
             if decl.kind == "enum":
                 value = self.enum_object(file, decl)
@@ -355,6 +362,7 @@ class Evaluator:
         finally:
             self._in_progress.discard(key)
             self._scope = scope
+            running.pop()
         self._values[key] = value
         return value
 
@@ -1166,6 +1174,11 @@ class Evaluator:
         if node.type == "lexical_declaration":
             raise file.error(node, "a declaration is not allowed as an if branch")
         return self._run_statement(file, node, depth + 1)
+
+
+def _position(decl: Declaration) -> int:
+    """Where a declaration runs: its own declarator in ``const a = 1, b = a``."""
+    return decl.node.start_byte if decl.kind == "const" else decl.statement.start_byte
 
 
 def _declared_names(file: SourceFile, statement: Node) -> list[str]:

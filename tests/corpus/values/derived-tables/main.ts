@@ -33,3 +33,15 @@ export const INDEXED = Object.fromEntries(PLANS.map((p, i) => [i * 10, p]));
 export const PAIRS = ROLES.flatMap((r, i) => (i % 2 ? [] : [r, i]));
 export const RANGE = Array.from({ length: 4 }, (_, i) => i * TOLERANCE_MINUTES * 60_000);
 export const LABELS = PLANS.map((p) => `${p.padEnd(5, '.')}${(PRICES[p] / 3).toFixed(2)}`);
+
+// Functions of the module, called directly, spread and used as callbacks; a helper may
+// read a const declared after it, since it runs only when called.
+const row = (k: boolean) => ({ kora: k });
+const rows = () => ({ a: 1 });
+function label(r: string): string {
+  return PREFIX + r;
+}
+const PREFIX = 'role:';
+export const CALLED = { cap_a: row(true) };
+export const SPREAD_CALL = { ...rows(), b: 2 };
+export const LABELLED = ROLES.map(label);
