@@ -28,12 +28,15 @@ plain data (no tree nodes, so a summary can be cached by the file's bytes):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from tree_sitter import Node
 
 from tsmirror.errors import InputError
 from tsmirror.ts.literals import decode_string
 from tsmirror.ts.source import SourceFile
+
+K = TypeVar("K")
 
 #: How deeply the walk follows nested code; deeper code is refused with its location.
 MAX_CODE_DEPTH = 300
@@ -213,6 +216,61 @@ class FileEffects:
     requests: tuple[Request, ...]
 
 
+class AliasClasses(Generic[K]):
+    """Union-find over alias classes where each class has one class for what its objects
+    hold (Steensgaard's points-to analysis): joining two classes joins what they hold."""
+
+    def __init__(self) -> None:
+        self.parent: dict[K, K] = {}
+        self.held: dict[K, K] = {}  # class root -> a key of the class of what it holds
+
+    def find(self, key: K) -> K:
+        parent = self.parent.setdefault(key, key)
+        while parent != key:
+            grand = self.parent.setdefault(parent, parent)
+            self.parent[key] = grand
+            key, parent = parent, grand
+        return key
+
+    def union(self, first: K, second: K) -> None:
+        pending = [(first, second)]
+        while pending:
+            a, b = pending.pop()
+            ra, rb = self.find(a), self.find(b)
+            if ra == rb:
+                continue
+            self.parent[rb] = ra
+            ha, hb = self.held.pop(ra, None), self.held.pop(rb, None)
+            if ha is not None and hb is not None:
+                pending.append((ha, hb))
+            if ha is not None:
+                self.held[ra] = ha
+            elif hb is not None:
+                self.held[ra] = hb
+
+    def hold(self, outer: K, inner: K) -> None:
+        """The objects of ``outer`` hold those of ``inner``."""
+        root = self.find(outer)
+        existing = self.held.get(root)
+        if existing is None:
+            self.held[root] = inner
+        else:
+            self.union(existing, inner)
+
+    def held_by(self, key: K) -> K | None:
+        inner = self.held.get(self.find(key))
+        return None if inner is None else self.find(inner)
+
+    def reachable(self, key: K) -> list[K]:
+        """The class of ``key`` and the classes of everything its objects hold."""
+        found: list[K] = []
+        root: K | None = self.find(key)
+        while root is not None and root not in found:
+            found.append(root)
+            root = self.held_by(root)
+        return found
+
+
 class _Scope:
     __slots__ = ("fn", "names", "parent", "uid")
 
@@ -236,9 +294,7 @@ class _CodeBuilder:
 class _Walker:
     def __init__(self, source: SourceFile) -> None:
         self.source = source
-        self.parent: dict[str, str] = {}  # union-find over atoms
-        # class root -> an atom of the class of what its objects hold (one level down)
-        self.held: dict[str, str] = {}
+        self.classes = AliasClasses[str]()
         # (atom, where, deep): a deep write may change anything reachable from the atom
         self.writes: list[tuple[str, Place, bool]] = []
         self.passed: dict[str, tuple[str, Place]] = {}
@@ -261,41 +317,26 @@ class _Walker:
     # --- atoms ----------------------------------------------------------------------------
 
     def find(self, atom: str) -> str:
-        parent = self.parent.setdefault(atom, atom)
-        while parent != atom:
-            grand = self.parent[parent]
-            self.parent[atom] = grand
-            atom, parent = parent, grand
-        return atom
+        return self.classes.find(atom)
 
     def unify(self, atoms: list[str]) -> str:
-        """Join the classes of ``atoms`` (and, as Steensgaard's analysis does, the classes
-        of what they hold); returns an atom of the result."""
+        """Join the classes of ``atoms`` (and of what they hold); returns an atom of the
+        result."""
         if not atoms:
             return self.fresh()
-        pending = [(atoms[0], other) for other in atoms[1:]]
-        while pending:
-            a, b = pending.pop()
-            ra, rb = self.find(a), self.find(b)
-            if ra == rb:
-                continue
-            self.parent[rb] = ra
-            ha, hb = self.held.pop(ra, None), self.held.pop(rb, None)
-            if ha is not None and hb is not None:
-                pending.append((ha, hb))
-            if ha is not None or hb is not None:
-                self.held[ra] = ha if ha is not None else hb  # type: ignore[assignment]
+        for other in atoms[1:]:
+            self.classes.union(atoms[0], other)
         return self.find(atoms[0])
 
     def held_by(self, atoms: list[str]) -> list[str]:
         """The class of what the objects of ``atoms`` hold: ``X.part``, ``X[i]``."""
         if not atoms:
             return []
-        root = self.find(self.unify(atoms))
-        inner = self.held.get(root)
+        root = self.unify(atoms)
+        inner = self.classes.held_by(root)
         if inner is None:
             inner = self.fresh()
-            self.held[root] = inner
+            self.classes.hold(root, inner)
         return [inner]
 
     def holder(self, parts: list[str]) -> list[str]:
@@ -308,7 +349,7 @@ class _Walker:
     def fresh(self) -> str:
         self._uid += 1
         atom = f"v:{self._uid}"
-        self.parent[atom] = atom
+        self.find(atom)
         return atom
 
     def place(self, node: Node, message: str) -> Place:
@@ -1028,15 +1069,9 @@ class _Walker:
 
     def member(self, scope: _Scope, node: Node, depth: int) -> list[str]:
         """``X.part`` and ``X[i]``: what X holds."""
-        namespace = self.namespace_member(scope, node)
-        if namespace is not None:
-            return [namespace]
-        obj = node.child_by_field_name("object")
-        if node.type == "subscript_expression":
-            index = node.child_by_field_name("index")
-            if index is not None:
-                self.expression(scope, index, depth + 1)
-        atoms = self.expression(scope, obj, depth + 1) if obj is not None else []
+        atoms = self.member_object(scope, node, depth)
+        if len(atoms) == 1 and atoms[0].startswith("t:") and "." in atoms[0]:
+            return atoms  # NS.NAME of a namespace import is the export itself
         if atoms and all(a.startswith("g:") for a in atoms):
             # Array.prototype and globalThis.x stand for the built-in itself (a write
             # there changes every module); Number.MAX_VALUE is a number
@@ -1456,7 +1491,7 @@ class _Walker:
         classes: dict[str, int] = {}
         builtins: dict[str, str] = {}  # class root -> a built-in global in it
         pending: list[str] = []
-        for atom in list(self.parent):
+        for atom in list(self.classes.parent):
             if atom[:2] in ("t:", "p:", "r:", "c:", "x:", "g:") and atom[2] != "@":
                 root = self.find(atom)
                 if root not in numbers:
@@ -1468,10 +1503,9 @@ class _Walker:
         held: dict[int, int] = {}
         while pending:
             root = pending.pop()
-            inner = self.held.get(root)
-            if inner is None:
+            inner_root = self.classes.held_by(root)
+            if inner_root is None:
                 continue
-            inner_root = self.find(inner)
             if inner_root not in numbers:
                 numbers[inner_root] = len(numbers)
                 pending.append(inner_root)

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tree_sitter import Node
 
 from tsmirror.errors import InputError, Location
-from tsmirror.ts.effects import FileEffects, Place, file_effects
+from tsmirror.ts.effects import AliasClasses, FileEffects, Place, file_effects
 from tsmirror.ts.program import Binding, Program
 from tsmirror.ts.source import Declaration, SourceFile
 
@@ -62,8 +62,7 @@ class ModuleGraph:
         self.effects: dict[Path, FileEffects] = {}
         self.order: dict[Path, int] = {}  # evaluation order of statically loaded files
         self._edges: dict[Path, list[SourceFile]] = {}
-        self._parent: dict[tuple[Path, int], tuple[Path, int]] = {}
-        self._held: dict[tuple[Path, int], tuple[Path, int]] = {}
+        self._classes = AliasClasses[tuple[Path, int]]()
         self._written: dict[tuple[Path, int], _Blocker] = {}
         self._load()
         self._evaluation_order()
@@ -127,47 +126,6 @@ class ModuleGraph:
 
     # --- aliases across files -------------------------------------------------------------
 
-    def _find(self, key: tuple[Path, int]) -> tuple[Path, int]:
-        parent = self._parent.setdefault(key, key)
-        while parent != key:
-            grand = self._parent.setdefault(parent, parent)
-            self._parent[key] = grand
-            key, parent = parent, grand
-        return key
-
-    def _union(self, a: tuple[Path, int], b: tuple[Path, int]) -> None:
-        """Join two classes, and what they hold (Steensgaard's analysis, as in each file)."""
-        pending = [(a, b)]
-        while pending:
-            x, y = pending.pop()
-            rx, ry = self._find(x), self._find(y)
-            if rx == ry:
-                continue
-            self._parent[ry] = rx
-            hx, hy = self._held.pop(rx, None), self._held.pop(ry, None)
-            if hx is not None and hy is not None:
-                pending.append((hx, hy))
-            if hx is not None or hy is not None:
-                self._held[rx] = hx if hx is not None else hy  # type: ignore[assignment]
-
-    def _hold(self, outer: tuple[Path, int], inner: tuple[Path, int]) -> None:
-        root = self._find(outer)
-        existing = self._held.get(root)
-        if existing is None:
-            self._held[root] = inner
-        else:
-            self._union(existing, inner)
-
-    def _reachable(self, key: tuple[Path, int]) -> list[tuple[Path, int]]:
-        """The class of ``key`` and the classes of everything its objects hold."""
-        found: list[tuple[Path, int]] = []
-        root: tuple[Path, int] | None = self._find(key)
-        while root is not None and root not in found:
-            found.append(root)
-            inner = self._held.get(root)
-            root = self._find(inner) if inner is not None else None
-        return found
-
     def _class(self, file: SourceFile, atom: str) -> tuple[Path, int] | None:
         effects = self.effects.get(file.path)
         number = None if effects is None else effects.classes.get(atom)
@@ -178,13 +136,13 @@ class ModuleGraph:
         arguments of imported callees with those functions' parameters."""
         for file in self.files:
             for outer, inner in self.effects[file.path].held.items():
-                self._hold((file.path, outer), (file.path, inner))
+                self._classes.hold((file.path, outer), (file.path, inner))
         deep: list[tuple[tuple[Path, int], _Blocker]] = []
         for file in self.files:
             effects = self.effects[file.path]
             for atom, number in effects.classes.items():
                 here = (file.path, number)
-                self._find(here)
+                self._classes.find(here)
                 kind, _, rest = atom.partition(":")
                 if kind == "t":
                     for target in self._resolve_name(file, rest):
@@ -197,7 +155,9 @@ class ModuleGraph:
                     if function is None:
                         result = self._class(file, f"x:{callee}")
                         if kind == "c" and result is not None:
-                            self._hold(result, here)  # what it returns may hold it
+                            self._classes.hold(
+                                result, here
+                            )  # what it returns may hold it
                         if kind == "c" and not self._trusts(file, callee):
                             _, place = effects.passed.get(atom, (callee, None))
                             if place is not None:
@@ -207,7 +167,7 @@ class ModuleGraph:
                     target_atom = f"p:{name}:{index}" if kind == "c" else f"r:{name}"
                     there = self._class(target_file, target_atom)
                     if there is not None:
-                        self._union(here, there)
+                        self._classes.union(here, there)
             for number, (place, is_deep) in effects.writes.items():
                 blocker = _Blocker(file, place)
                 if is_deep:
@@ -219,11 +179,11 @@ class ModuleGraph:
         for key, blocker in written.items():
             self._mark(key, blocker)
         for key, blocker in deep:
-            for reached in self._reachable(key):
+            for reached in self._classes.reachable(key):
                 self._mark(reached, blocker)
 
     def _mark(self, key: tuple[Path, int], blocker: _Blocker) -> None:
-        root = self._find(key)
+        root = self._classes.find(key)
         if root not in self._written:
             self._written[root] = blocker
 
@@ -232,7 +192,7 @@ class ModuleGraph:
             return
         there = self._class(target.file, f"{prefix}:{target.declaration.name}")
         if there is not None:
-            self._union(here, there)
+            self._classes.union(here, there)
 
     def _resolve_name(self, file: SourceFile, dotted: str) -> list[Binding]:
         """What ``NAME`` or ``NS.MEMBER`` (a namespace import's member) denotes; every
@@ -421,12 +381,10 @@ class ModuleGraph:
             elif self.order.get(owner.path, -1) > self.order[running.path]:
                 return _Blocker(
                     file,
-                    Place(
-                        place.line,
-                        place.col,
-                        place.offset,
-                        f"reads {name} before {owner.display} has initialized it "
-                        f"({running.display} runs first, in ES module order), which "
+                    replace(
+                        place,
+                        message=f"reads {name} before {owner.display} has initialized "
+                        f"it ({running.display} runs first, in ES module order), which "
                         "throws a ReferenceError",
                     ),
                 )
@@ -446,11 +404,9 @@ class ModuleGraph:
             return None
         return _Blocker(
             file,
-            Place(
-                place.line,
-                place.col,
-                place.offset,
-                f"reads {name} before its declaration has run, which throws a "
+            replace(
+                place,
+                message=f"reads {name} before its declaration has run, which throws a "
                 "ReferenceError",
             ),
         )
@@ -467,7 +423,7 @@ class ModuleGraph:
             key = self._class(owner, f"t:{name}")
             if key is None:
                 continue
-            for reached in self._reachable(key):
+            for reached in self._classes.reachable(key):
                 blocker = self._written.get(reached)
                 if blocker is not None:
                     raise blocker.error(subject)
