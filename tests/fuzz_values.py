@@ -285,6 +285,16 @@ class TableGenerator:
             "  else { const up = s.toUpperCase(); return up + i; }\n"
             "}\n"
             "const byNumber = (a: number, b: number) => a - b;\n"
+            "function steps(n: number): number {\n"
+            "  if (!(n > 0) || n > 1e9) return 0;\n"
+            "  const rest = steps(Math.floor(n / 2));\n"
+            "  return rest + 1;\n"
+            "}\n"
+            "const scale = (k: number) => (n: number) => n * k + OFFSET;\n"
+            "const OFFSET = 1;\n"
+            "function describe([head, second = 'none', ...rest]: readonly string[]) {\n"
+            "  return { head, second, rest: rest.length };\n"
+            "}\n"
         )
 
     def small_double(self) -> float:
@@ -301,7 +311,7 @@ class TableGenerator:
 
     def word(self) -> str:
         rng = self.rng
-        alphabet = "abcAB-_ $&`'01😀é ß"
+        alphabet = "abcAB-_ $&`'01😀é ßΣςİ日カ한ⓐ"
         return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 5)))
 
     def sentence(self) -> str:
@@ -327,6 +337,8 @@ class TableGenerator:
                 lambda: f"{self.strs(depth - 1)}.length",
                 lambda: f"{self.text(depth - 1)}.indexOf({self.text(0)})",
                 lambda: f"twice({self.num(depth - 1)})",
+                lambda: f"steps({self.num(depth - 1)})",
+                lambda: f"scale({self.num(0)})({self.num(depth - 1)})",
                 lambda: (
                     f"({self.num(depth - 1)} {rng.choice(['+', '-', '*', '%', '|'])} "
                     f"{self.num(depth - 1)})"
@@ -394,6 +406,12 @@ class TableGenerator:
                 lambda: f"{x}.map((x) => x * {self.num(0)})",
                 lambda: f"{x}.map(twice)",
                 lambda: f"{x}.map((x, i) => x + i)",
+                lambda: f"{x}.map(scale({self.num(0)}))",
+                lambda: f"{x}.map((n, i, all) => all.length - i + n)",
+                lambda: (
+                    f"{x}.map((n) => {{ if (n > 0) {{ const d = n * 2; if (d > 10) "
+                    "return d; } else if (n < 0) { return -n; } return 0; })"
+                ),
                 lambda: f"{x}.filter((x) => x > {self.num(0)})",
                 lambda: (
                     f"{x}.filter((x) => {{ const r = x % 2; if (r === 0) {{ return true; }} return false; }})"
@@ -429,6 +447,7 @@ class TableGenerator:
         return self.pick(
             [
                 lambda: f"{x}.map((s) => s.toUpperCase())",
+                lambda: f"[describe({x})].map(({{ head, ...others }}) => `${{head}}`)",
                 lambda: f"{x}.map(label)",
                 lambda: f"{x}.filter((s) => s !== {self.text(0)})",
                 lambda: f"{x}.toSorted()",
@@ -482,6 +501,11 @@ class TableGenerator:
             lambda d: f"{self.nums(d)}.at({rng.randint(-4, 4)})",
             lambda d: f"{self.strs(d)}.at(-1)",
             lambda d: f"Object.entries({self.obj(d)})",
+            lambda d: f"describe({self.strs(d)})",
+            lambda d: (
+                f"Object.entries({self.obj(d)}).map(([k, v = 0, ...more], i) => "
+                "({ k, v, more, i, odd: i % 2 === 1 ? 'odd' : 'even' }))"
+            ),
             lambda d: f"{self.nums(d)}.filter(Boolean).map(Number)",
         ]
         return rng.choice(options)(depth)

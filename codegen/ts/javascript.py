@@ -25,6 +25,7 @@ from __future__ import annotations
 import decimal
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from functools import cmp_to_key
@@ -682,16 +683,32 @@ def _search_argument(value: Any) -> str:
     return to_string(value)
 
 
-#: Case mapping is Unicode's default (not the locale's); below U+0530 it has not changed
-#: between the Unicode versions of Python and Node, so only such strings are case-mapped.
+#: Case mapping is Unicode's default (not the locale's). Below U+0530 it has not changed
+#: between the Unicode versions of Python and Node; above, a character is case-mapped only
+#: when it is caseless for good: a non-letter, or a letter of a caseless script (CJK, kana,
+#: Hangul), that Python's Unicode knows and maps to itself.
 _CASE_MAPPED_UP_TO = "\u052f"
+_CASELESS_LETTERS = (("\u3040", "\u30ff"), ("\u3400", "\u9fff"), ("\uac00", "\ud7a3"))
+
+
+def _caseless(char: str) -> bool:
+    category = unicodedata.category(char)
+    if category == "Cn" or not char.upper() == char.lower() == char:
+        return False
+    return not category.startswith("L") or any(
+        low <= char <= high for low, high in _CASELESS_LETTERS
+    )
 
 
 def _case_map(text: str, upper: bool) -> str:
     if text and max(text) > _CASE_MAPPED_UP_TO:
-        raise Refusal(
-            "case mapping of characters above U+052F may differ between Unicode versions"
-        )
+        for char in text:
+            if char > _CASE_MAPPED_UP_TO and not _caseless(char):
+                raise Refusal(
+                    f"case mapping of {char!r} (U+{ord(char):04X}) may differ between "
+                    "Unicode versions; only characters up to U+052F and caseless ones "
+                    "are case-mapped"
+                )
     return text.upper() if upper else text.lower()
 
 
