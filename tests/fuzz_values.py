@@ -124,6 +124,13 @@ _STRINGS = [
     "$&",
     "true",
     "null",
+    "  -0x1F",
+    "12px",
+    "1e3x",
+    ".5e-3abc",
+    "-.5",
+    "0b11",
+    "z9",
 ]
 _CONSTANTS = [
     "Math.PI",
@@ -226,7 +233,7 @@ _NUMBER_PREDICATES = ["isInteger", "isSafeInteger", "isFinite", "isNaN"]
 def call(rng: random.Random, depth: int) -> str:
     """The built-in functions and number methods on constants."""
     x = expression(rng, depth - 1)
-    kind = rng.randrange(7)
+    kind = rng.randrange(8)
     if kind == 0:
         return f"Math.{rng.choice(_MATH_FUNCTIONS)}({x})"
     if kind == 1:
@@ -239,6 +246,13 @@ def call(rng: random.Random, depth: int) -> str:
     if kind == 4:
         radix = rng.choice(["", "2", "16", "36", "10", "7"])
         return f"Number({x}).toString({radix})"
+    if kind == 5:
+        radix = rng.choice(["", ", 10", ", 16", ", 2", ", 36", ", 0", ", 1", ", 37"])
+        return rng.choice(
+            [f"parseInt({x}{radix})", f"parseFloat({x})", f"Number.parseInt({x})"]
+        )
+    if kind == 6:
+        return f"Math.pow({x}, {expression(rng, depth - 1)})"
     return f"{rng.choice(['String', 'Number', 'Boolean'])}({x})"
 
 
@@ -460,6 +474,7 @@ class TableGenerator:
                 ),
                 lambda: f"Object.keys({self.obj(depth - 1)})",
                 lambda: f"{self.nums(depth - 1)}.map(String)",
+                lambda: f"{x}.map((s, i) => String(parseInt(s, i)) + parseFloat(s))",
                 lambda: f"{x}.map((s, i) => s.padEnd(i + 2, '.'))",
             ]
         )

@@ -50,6 +50,7 @@ TRAPS = {
     "TO_FIXED": "[(1.005).toFixed(2), (0.5).toFixed(0), (2.5).toFixed(0), (1.45).toFixed(1), (-1.5).toFixed(0), (-0.0001).toFixed(2), (1e21).toFixed(2), (123.456).toFixed(10), (255).toString(16), (-255).toString(2), (0.1).toString()]",
     "LOOSE": "[null == undefined, null == 0, '' == 0, '1' == 1, [1] == 1, [1, 2] == '1,2', NaN == NaN, true == 1, undefined != null, {} == '[object Object]', '0' == false]",
     "OPTIONAL": "[[null, { a: 1 }].map((o) => o?.a), ({ a: undefined as { b: 1 } | undefined }).a?.b]",
+    "PARSE": "[['1', '2', '3'].map(parseInt), parseInt('  -0x1F'), parseInt('12px'), parseInt('z', 36), parseInt('-0'), parseFloat('3.14abc'), parseFloat('.5e-3x'), parseFloat('-Infinityx'), Number.parseFloat('1e'), String(), Number(), Math.pow(2, 10), [1, [2, 3]].toString()]",
     "CONDITIONAL": "0 ? 'a' : '' ? 'b' : NaN ? 'c' : 'd'",
     "STRINGS": "['\\u{1f600}'.length, 'ab\\u{1f600}'.at(-1), 'x'.padStart(4, '\\u{1f600}'), '\\u{1f600}'.split('')]",
 }

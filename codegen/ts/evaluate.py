@@ -180,12 +180,6 @@ class Closure(JSFunction):
         return self.evaluator.call_closure(self, list(args))
 
 
-#: Callable globals (``.filter(Boolean)``, ``.map(String)``).
-_BUILTIN_FUNCTIONS = {
-    "Boolean": js.BuiltinFunction("Boolean", js.to_boolean),
-    "String": js.BuiltinFunction("String", js.to_string),
-    "Number": js.BuiltinFunction("Number", lambda v: js.number(js.to_number(v))),
-}
 #: Constant globals; a file or a function that declares the name shadows them.
 _GLOBAL_CONSTANTS = {"Infinity": math.inf, "NaN": math.nan}
 _NAMESPACE_CONSTANTS = {
@@ -523,9 +517,9 @@ class Evaluator:
             if name in _GLOBAL_CONSTANTS:
                 self.needs_json = True
                 return _GLOBAL_CONSTANTS[name]
-            if name in _BUILTIN_FUNCTIONS:
+            if name in js.GLOBAL_FUNCTIONS:
                 self.needs_json = True
-                return _BUILTIN_FUNCTIONS[name]
+                return js.GLOBAL_FUNCTIONS[name]
         binding = self.program.resolve_value(file, name, node)
         return self.evaluate_binding(binding, node, file, depth + 1)
 
@@ -791,7 +785,7 @@ class Evaluator:
                 return self._method_call(file, node, callee, args_node, depth)
             if (
                 callee.type == "identifier"
-                and file.text(callee) not in _BUILTIN_FUNCTIONS
+                and file.text(callee) not in js.GLOBAL_FUNCTIONS
                 and self._is_global(file, callee, file.text(callee))
             ):
                 raise file.error(

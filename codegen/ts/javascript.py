@@ -83,12 +83,12 @@ class JSFunction:
 
 
 class BuiltinFunction(JSFunction):
-    def __init__(self, name: str, body: Callable[[Any], Any]) -> None:
+    def __init__(self, name: str, body: Callable[[Sequence[Any]], Any]) -> None:
         self.name = name
         self._body = body
 
     def call(self, args: Sequence[Any]) -> Any:
-        return self._body(args[0] if args else UNDEFINED)
+        return self._body(args)
 
 
 # --- types and conversions ---------------------------------------------------------------
@@ -551,6 +551,9 @@ STATIC_FUNCTIONS: dict[str, dict[str, Callable[[Sequence[Any]], Any]]] = {
         "round": _unary_function(_round),
         "sign": _unary_function(_sign),
         "sqrt": _unary_function(_sqrt),
+        "pow": lambda args: number(
+            exponentiate(to_number(_arg(args, 0)), to_number(_arg(args, 1)))
+        ),
         "max": lambda args: _extreme(args, larger=True),
         "min": lambda args: _extreme(args, larger=False),
     },
@@ -559,12 +562,62 @@ STATIC_FUNCTIONS: dict[str, dict[str, Callable[[Sequence[Any]], Any]]] = {
         "isSafeInteger": _flag(lambda x: _is_integral(x) and abs(x) <= 2**53 - 1),
         "isFinite": _flag(math.isfinite),
         "isNaN": _flag(lambda x: x != x),
+        "parseInt": lambda args: parse_int(args),
+        "parseFloat": lambda args: parse_float(args),
     },
     "Array": {
         "isArray": lambda args: isinstance(_arg(args, 0), list),
         "of": list,
         "from": _array_from,
     },
+}
+
+
+def parse_int(args: Sequence[Any]) -> int | float:
+    """parseInt(string, radix): the longest run of digits after the sign (and ``0x``)."""
+    text = to_string(_arg(args, 0)).lstrip(WHITESPACE)
+    sign = -1.0 if text.startswith("-") else 1.0
+    if text[:1] in ("-", "+"):
+        text = text[1:]
+    radix = to_int32(_arg(args, 1))
+    if radix != 0 and not 2 <= radix <= 36:
+        return math.nan
+    if radix in (0, 16) and text[:2] in ("0x", "0X"):
+        text, radix = text[2:], 16
+    radix = radix or 10
+    end = 0
+    while end < len(text) and _DIGITS.find(text[end].lower()) in range(radix):
+        end += 1
+    if end == 0:
+        return math.nan
+    value = int(text[:end], radix)
+    if value > 2**53 and radix != 10:
+        raise Refusal("parseInt of a number above 2**53 in a radix other than 10")
+    return number(sign * float(value))
+
+
+_DECIMAL_PREFIX = re.compile(
+    r"[+-]?(?:Infinity|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+)
+
+
+def parse_float(args: Sequence[Any]) -> int | float:
+    """parseFloat(string): the longest decimal literal at the start, else NaN."""
+    match = _DECIMAL_PREFIX.match(to_string(_arg(args, 0)).lstrip(WHITESPACE))
+    return number(float(match.group())) if match else math.nan
+
+
+#: Global functions, as values too (``.filter(Boolean)``, ``.map(String)``).
+GLOBAL_FUNCTIONS = {
+    "Boolean": BuiltinFunction("Boolean", lambda args: to_boolean(_arg(args, 0))),
+    "String": BuiltinFunction(
+        "String", lambda args: to_string(args[0]) if args else ""
+    ),
+    "Number": BuiltinFunction(
+        "Number", lambda args: number(to_number(_arg(args, 0))) if args else 0
+    ),
+    "parseInt": BuiltinFunction("parseInt", parse_int),
+    "parseFloat": BuiltinFunction("parseFloat", parse_float),
 }
 
 
@@ -904,6 +957,7 @@ STRING_METHODS: dict[str, StringMethod] = {
     "charCodeAt": _string_char_code_at,
     "codePointAt": _string_code_point_at,
     "substring": _string_substring,
+    "toString": lambda s, a: s,
 }
 
 
@@ -1144,6 +1198,7 @@ ARRAY_METHODS: dict[str, ArrayMethod] = {
     # sort() and reverse() work in place; the evaluator allows them only on a fresh array
     "sort": _sorted,
     "reverse": lambda items, args: items[::-1],
+    "toString": lambda items, args: join(items),
 }
 IN_PLACE_METHODS = frozenset({"sort", "reverse"})
 
