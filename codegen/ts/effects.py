@@ -601,6 +601,7 @@ class _Walker:
             self._reading = self.reads.setdefault(name, set())
             self.statement(scope, statement, 0)
             self._reading = None
+            self.initialized_at[name] = statement.end_byte
             return
         self.statement(scope, statement, 0)
 

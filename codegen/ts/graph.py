@@ -30,9 +30,10 @@ from tsmirror.ts.effects import AliasClasses, FileEffects, Place, file_effects
 from tsmirror.ts.program import Binding, Program
 from tsmirror.ts.source import Declaration, SourceFile
 
-#: Bindings that are uninitialized until their declaration runs (``var`` and functions are
-#: hoisted; an enum compiles to a ``var``).
-_LEXICAL = frozenset({"const", "let", "class", "default"})
+#: Bindings that cannot be read before their declaration runs: uninitialized (const, let,
+#: class, a default export), or, for an enum (compiled to a ``var``), undefined, so that
+#: reading a member throws. Functions are hoisted.
+_LEXICAL = frozenset({"const", "let", "class", "default", "enum"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,8 +407,12 @@ class ModuleGraph:
             file,
             replace(
                 place,
-                message=f"reads {name} before its declaration has run, which throws a "
-                "ReferenceError",
+                message=f"reads {name} before its declaration has run, which "
+                + (
+                    "finds it undefined"
+                    if effects.kinds.get(name) == "enum"
+                    else "throws a ReferenceError"
+                ),
             ),
         )
 
