@@ -242,6 +242,17 @@ def test_an_annotated_number_that_is_not_finite_is_refused(tmp_path: Path) -> No
         ),
         ("export const X = [1].map(async (n) => n);\n", (1, 26), "arrow function"),
         (
+            "export const X = Array.from({ length: 3000 }).reduce((a) => [a], []);\n",
+            (1, 14),
+            "nests deeper than 90 levels",
+        ),
+        (
+            "const D = Array.from({ length: 3000 }).reduce((a) => [a], []);\n"
+            "export const X = `${D}`;\n",
+            (2, 21),
+            "nest too deeply",
+        ),
+        (
             # g runs while X is initialized, before K's declaration has run
             "export const X = g();\nconst K = 1;\nfunction g() { return K; }\n",
             (3, 23),

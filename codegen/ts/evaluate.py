@@ -51,7 +51,7 @@ MAX_DEPTH = 90
 #: How many calls may nest (a callback calling a function calling ...), and how many calls
 #: one evaluator makes in all; beyond either, the value is refused rather than computed.
 MAX_CALL_DEPTH = 32
-MAX_CALLS = 1_000_000
+MAX_CALLS = 500_000
 
 _WRAPPERS = frozenset(
     {
@@ -113,6 +113,19 @@ def non_finite(value: Any) -> bool:
     if isinstance(value, list):
         return any(non_finite(v) for v in value)
     return False
+
+
+def _nesting(value: Any) -> int:
+    """How deeply arrays and objects nest in ``value``, counted without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _omitted(value: Any) -> bool:
@@ -271,6 +284,11 @@ class Evaluator:
     def mirrored_value(self, file: SourceFile, decl: Declaration) -> Any:
         """The value of a declaration that is mirrored: JSON must be able to hold it."""
         value = self.evaluate_declaration(file, decl)
+        # a literal's depth is checked as it is read; only a call can build deeper
+        if self.needs_json and _nesting(value) > MAX_DEPTH:
+            raise file.error(
+                decl.node, f"{decl.name!r} nests deeper than {MAX_DEPTH} levels"
+            )
         if isinstance(value, (JSFunction, JSSet)):
             where = (
                 decl.node.child_by_field_name("value") if decl.kind == "const" else None
@@ -489,12 +507,7 @@ class Evaluator:
     def _to_string(self, file: SourceFile, node: Node, depth: int) -> str:
         """A ``${...}`` substitution: JavaScript's ToString of a constant."""
         value = self.evaluate(file, node, depth)
-        try:
-            return js.to_string(value)
-        except Refusal as refusal:
-            raise file.error(
-                node, f"substitution {file.snippet(node)}: {refusal}"
-            ) from None
+        return str(self._invoke(file, node, lambda: js.to_string(value)))
 
     def _identifier(self, file: SourceFile, node: Node, depth: int) -> Any:
         return self._lookup(file, file.text(node), node, depth)
@@ -810,6 +823,11 @@ class Evaluator:
             return run()
         except Refusal as refusal:
             raise file.error(node, f"{file.snippet(node)}: {refusal}") from None
+        except RecursionError:
+            # a value built by calls (reduce((a, x) => [a], [])) may nest without bound
+            raise file.error(
+                node, f"{file.snippet(node)}: the values it reads nest too deeply"
+            ) from None
 
     def _arguments(self, file: SourceFile, node: Node, depth: int) -> list[Any]:
         args: list[Any] = []
