@@ -146,8 +146,12 @@ class ModuleGraph:
                 self._classes.find(here)
                 kind, _, rest = atom.partition(":")
                 if kind == "t":
+                    # a namespace object holds its module's exports; NS.NAME is one
+                    whole = "." not in rest and file.imports.get(rest) is not None
+                    binding = self._import(file, rest) if whole else None
+                    holds = binding is not None and binding.namespace is not None
                     for target in self._resolve_name(file, rest):
-                        self._link(here, target, "t")
+                        self._link(here, target, "t", holds=holds)
                 elif kind in ("c", "x"):
                     callee, _, index = (
                         rest.rpartition(":") if kind == "c" else (rest, "", "")
@@ -188,11 +192,17 @@ class ModuleGraph:
         if root not in self._written:
             self._written[root] = blocker
 
-    def _link(self, here: tuple[Path, int], target: Binding, prefix: str) -> None:
+    def _link(
+        self, here: tuple[Path, int], target: Binding, prefix: str, *, holds: bool
+    ) -> None:
         if target.declaration is None:
             return
         there = self._class(target.file, f"{prefix}:{target.declaration.name}")
-        if there is not None:
+        if there is None:
+            return
+        if holds:
+            self._classes.hold(here, there)
+        else:
             self._classes.union(here, there)
 
     def _resolve_name(self, file: SourceFile, dotted: str) -> list[Binding]:
