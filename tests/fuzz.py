@@ -179,12 +179,31 @@ def insert_code(data: bytes, rng: random.Random, n: int) -> bytes:
     return data[:at] + snippet.encode() + data[at:]
 
 
-def side_module(rng: random.Random, n: int, mutant: str) -> tuple[str, str]:
-    """An entry file that loads the mutant and then a module that uses its values."""
+def side_module(
+    rng: random.Random, n: int, mutant: str, workdir: Path
+) -> tuple[str, str]:
+    """An entry file that loads the mutant and then a module that uses its values, which
+    it imports by name, as a namespace (read by member or destructured), or through a
+    module that re-exports them."""
     make = rng.choice([_writes, _reads, _reads])
     lines = _wrap(rng, make(rng, n), n)
     names = ", ".join([*_ARRAYS, _MATRIX])
-    module = f"import {{ {names} }} from './{mutant}';\n" + "\n".join(lines) + "\n"
+    style = rng.choice(["named", "namespace", "destructured", "re-export"])
+    if style == "named":
+        head = f"import {{ {names} }} from './{mutant}';"
+    elif style == "re-export":
+        (workdir / f"again{n}.ts").write_text(f"export * from './{mutant}';\n")
+        head = f"import {{ {names} }} from './again{n}';"
+    else:
+        head = f"import * as ns{n} from './{mutant}';"
+        if style == "destructured":
+            head += f"\nconst {{ {names} }} = ns{n};"
+        else:
+            lines = [
+                re.sub(rf"\b({'|'.join([*_ARRAYS, _MATRIX])})\b", rf"ns{n}.\1", line)
+                for line in lines
+            ]
+    module = head + "\n" + "\n".join(lines) + "\n"
     entry = f"export * from './{mutant}';\nimport './side{n}';\n"
     return entry, module
 
@@ -255,7 +274,7 @@ def campaign(count: int, seed: int, workdir: Path) -> Report:
         path = workdir / f"mutant{index}.ts"
         path.write_bytes(data)
         if kind == "side-module":
-            entry, module = side_module(rng, index, path.stem)
+            entry, module = side_module(rng, index, path.stem, workdir)
             (workdir / f"side{index}.ts").write_text(module)
             path = workdir / f"entry{index}.ts"
             path.write_text(entry)
