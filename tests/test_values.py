@@ -241,6 +241,25 @@ def test_an_annotated_number_that_is_not_finite_is_refused(tmp_path: Path) -> No
             "used before its declaration",
         ),
         ("export const X = [1].map(async (n) => n);\n", (1, 26), "arrow function"),
+        # what a reduce() doubles at every step is refused before it fills the memory
+        (
+            "const N = Array.from({ length: 40 });\n"
+            "export const X = N.reduce((a) => a + a, 'x');\n",
+            (2, 34),
+            "a string of",
+        ),
+        (
+            "const N = Array.from({ length: 40 });\n"
+            "export const X = N.reduce((a) => [...a, ...a], [1]);\n",
+            (2, 34),
+            "an array of",
+        ),
+        (
+            "const N = Array.from({ length: 40 });\n"
+            "export const X = N.reduce((a) => [a, a], []).flat(Infinity);\n",
+            (2, 18),
+            "flattening",
+        ),
         (
             "export const X = Array.from({ length: 3000 }).reduce((a) => [a], []);\n",
             (1, 14),

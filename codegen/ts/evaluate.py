@@ -116,12 +116,18 @@ def non_finite(value: Any) -> bool:
 
 
 def _nesting(value: Any) -> int:
-    """How deeply arrays and objects nest in ``value``, counted without recursion."""
+    """How deeply arrays and objects nest in ``value``, counted without recursion; a value
+    that shares parts (``[a, a]``) counts each time, as JSON prints it, and more than
+    :data:`~tsmirror.ts.javascript.MAX_ELEMENTS` of them count as too deep."""
     deepest = 0
+    seen = 0
     stack = [(value, 1)]
     while stack:
         item, level = stack.pop()
         if isinstance(item, (list, dict)):
+            seen += 1
+            if seen > js.MAX_ELEMENTS:
+                return MAX_DEPTH + 1
             deepest = max(deepest, level)
             children = item.values() if isinstance(item, dict) else item
             stack.extend((child, level + 1) for child in children)
@@ -287,7 +293,9 @@ class Evaluator:
         # a literal's depth is checked as it is read; only a call can build deeper
         if self.needs_json and _nesting(value) > MAX_DEPTH:
             raise file.error(
-                decl.node, f"{decl.name!r} nests deeper than {MAX_DEPTH} levels"
+                decl.node,
+                f"{decl.name!r} nests deeper than {MAX_DEPTH} levels, or holds more "
+                f"than {js.MAX_ELEMENTS} arrays and objects",
             )
         if isinstance(value, (JSFunction, JSSet)):
             where = (
@@ -462,8 +470,11 @@ class Evaluator:
         if kind == "string":
             return decode_string(file, node)
         if kind == "template_string":
-            return decode_string(
+            text = decode_string(
                 file, node, lambda inner: self._to_string(file, inner, depth + 1)
+            )
+            return self._invoke(
+                file, node, lambda: js.checked_string(len(text)) and text
             )
         if kind == "number":
             value = parse_number(file, node)
@@ -625,7 +636,7 @@ class Evaluator:
     def _array(self, file: SourceFile, node: Node, depth: int) -> list[Any]:
         result: list[Any] = []
         # A comma with no element before it is a hole ([1,,2]); JSON.stringify prints null.
-        filled = False
+        filled = spread = False
         for element in node.children:
             kind = element.type
             if kind == ",":
@@ -636,12 +647,15 @@ class Evaluator:
             elif kind in ("[", "]", "comment"):
                 continue
             elif kind == "spread_element":
-                filled = True
-                spread = self.evaluate(file, element.named_children[0], depth + 1)
-                result.extend(self._iterate(file, element, spread))
+                filled = spread = True
+                spread_value = self.evaluate(file, element.named_children[0], depth + 1)
+                result.extend(self._iterate(file, element, spread_value))
             else:
                 filled = True
                 result.append(self.evaluate(file, element, depth + 1))
+        if len(result) > js.MAX_ELEMENTS and spread:
+            # a literal is as long as its file allows; spreads can double it each time
+            self._invoke(file, node, lambda: js.checked_array(result))
         return result
 
     def _iterate(self, file: SourceFile, node: Node, value: Any) -> list[Any]:

@@ -700,20 +700,28 @@ def length(text: str) -> int:
 
 
 def concat(a: str, b: str) -> str:
+    checked_string(len(a) + len(b))
     if a and b and "\ud800" <= a[-1] <= "\udbff" and "\udc00" <= b[0] <= "\udfff":
         return from_units(a + b)
     return a + b
 
 
-#: Longest string a constant may build (repeat, padStart); V8's limit is far above it, so a
-#: longer one is refused rather than computed.
+#: Longest string and longest array a constant may build; V8's limits are far above them,
+#: so a longer one is refused rather than built (a reduce() can double it at every step).
 MAX_STRING = 1 << 20
+MAX_ELEMENTS = 1 << 20
 
 
-def _checked_length(n: float | int) -> int:
-    if n > MAX_STRING:
-        raise Refusal(f"a string of {number_to_string(n)} characters is not built")
-    return int(n)
+def checked_string(size: float | int) -> int:
+    if size > MAX_STRING:
+        raise Refusal(f"a string of {number_to_string(size)} characters is not built")
+    return int(size)
+
+
+def checked_array(items: list[Any]) -> list[Any]:
+    if len(items) > MAX_ELEMENTS:
+        raise Refusal(f"an array of more than {MAX_ELEMENTS} elements is not built")
+    return items
 
 
 def _relative(index: Any, size: int, default: int) -> int:
@@ -820,6 +828,7 @@ def _replace(text: str, args: Sequence[Any], every: bool) -> str:
             out.append(get_substitution(search, at, units, replacement))
         end = at + len(search)
     out.append(units[end:])
+    checked_string(sum(map(len, out)))
     return from_units("".join(out))
 
 
@@ -845,7 +854,7 @@ def _pad(text: str, args: Sequence[Any], at_start: bool) -> str:
     units = as_units(text)
     if max_length <= len(units) or fill == "":
         return text
-    needed = _checked_length(max_length) - len(units)
+    needed = checked_string(max_length) - len(units)
     padding = (fill * (needed // len(fill) + 1))[:needed]
     return from_units(padding + units if at_start else units + padding)
 
@@ -856,7 +865,7 @@ def _repeat(text: str, args: Sequence[Any]) -> str:
         raise Refusal(f"repeat({number_to_string(count)}) throws a RangeError")
     if text == "" or count == 0:
         return ""
-    _checked_length(length(text) * count)
+    checked_string(length(text) * count)
     return text * int(count)
 
 
@@ -989,11 +998,14 @@ def _callback(args: Sequence[Any], method: str) -> JSFunction:
 
 def join(items: list[Any], separator: str = ",") -> str:
     parts = []
+    size = len(separator) * len(items)
     for item in items:
         if item is None or item is UNDEFINED or item is HOLE:
             parts.append("")
         else:
             parts.append(to_string(item))
+            size += len(parts[-1])
+        checked_string(size)
     return from_units(separator.join(parts))
 
 
@@ -1046,12 +1058,20 @@ def _every(items: list[Any], args: Sequence[Any]) -> bool:
     return all(to_boolean(fn.call([item, i, items])) for i, item in enumerate(items))
 
 
-def _flatten(items: list[Any], depth: float | int, out: list[Any]) -> None:
+def _flatten(
+    items: list[Any], depth: float | int, out: list[Any], visits: list[int]
+) -> None:
+    """Appends the elements of ``items`` to ``out``, arrays ``depth`` levels deep spread;
+    ``visits`` counts the arrays entered, which sharing (``[a, a]``) can multiply."""
+    visits[0] += 1
+    checked_array(out)
+    if visits[0] > MAX_ELEMENTS:
+        raise Refusal(f"flattening enters more than {MAX_ELEMENTS} arrays")
     for item in items:
         if item is HOLE:
             continue
         if isinstance(item, list) and depth > 0:
-            _flatten(item, depth - 1, out)
+            _flatten(item, depth - 1, out, visits)
         else:
             out.append(item)
 
@@ -1060,14 +1080,14 @@ def _flat(items: list[Any], args: Sequence[Any]) -> list[Any]:
     depth_arg = _arg(args, 0)
     depth = 1 if depth_arg is UNDEFINED else to_integer_or_infinity(depth_arg)
     out: list[Any] = []
-    _flatten(items, depth, out)
-    return out
+    _flatten(items, depth, out, [0])
+    return checked_array(out)
 
 
 def _flat_map(items: list[Any], args: Sequence[Any]) -> list[Any]:
     out: list[Any] = []
-    _flatten(_map(items, args), 1, out)
-    return out
+    _flatten(_map(items, args), 1, out, [0])
+    return checked_array(out)
 
 
 def _concat(items: list[Any], args: Sequence[Any]) -> list[Any]:
@@ -1077,6 +1097,7 @@ def _concat(items: list[Any], args: Sequence[Any]) -> list[Any]:
             out.extend(arg)
         else:
             out.append(arg)
+        checked_array(out)
     return out
 
 
