@@ -38,6 +38,7 @@ TRAPS = {
     "COMPARISONS": "['10' < '9', 10 < 9, '10' < 9, 'a' < 'B', 'é' > 'z', '\\uffff' < '\\u{1f600}', NaN <= NaN, null >= 0, undefined >= 0]",
     "EQUALITY": "[NaN === NaN, 0 === -0, 1 === 1.0, 'a' !== 'a', null === null]",
     "LOGICAL": "[0 ?? 1, null ?? 1, undefined ?? null, 0 || 'x', '' && 'y', 'a' && 'b', NaN || -0]",
+    "EMPTY_TEMPLATES": "[`${[null]}`, `${''}`, ``, `${[]}${[undefined]}`]",
     "TEMPLATES": "`${1e21}|${-0}|${[1, [2, [3]]]}|${{}}|${null}|${undefined}|${0.1 + 0.2}|${2 ** -3}`",
     "CONSTANTS": "[Math.PI, Math.E, Math.LN2, Math.LN10, Math.LOG2E, Math.LOG10E, Math.SQRT2, Math.SQRT1_2]",
     "NUMBER_CONSTANTS": "[Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, Number.EPSILON, Number.MAX_VALUE, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER + 2]",

@@ -473,9 +473,8 @@ class Evaluator:
             text = decode_string(
                 file, node, lambda inner: self._to_string(file, inner, depth + 1)
             )
-            return self._invoke(
-                file, node, lambda: js.checked_string(len(text)) and text
-            )
+            self._invoke(file, node, lambda: js.checked_string(len(text)))
+            return text
         if kind == "number":
             value = parse_number(file, node)
             if isinstance(value, float) and not math.isfinite(value):
