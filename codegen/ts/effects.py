@@ -7,16 +7,20 @@ plain data (no tree nodes, so a summary can be cached by the file's bytes):
   (``t:NAME``, or ``t:NS.MEMBER`` for a member of a namespace import), a parameter or the
   return value of a top-level function (``p:F:I``, ``r:F``), an argument passed to or the
   result of an imported callee (``c:CALLEE:I``, ``x:CALLEE``), a built-in global (``g:NAME``)
-  or a variable. ``const a = X``, ``X.part``, destructuring, ``for (const e of X)``, storing
-  into an object, callbacks of array methods and calls of local functions *unify* atoms
-  (flow-insensitively, so an alias of an alias is an alias). A write (assignment, compound
-  assignment, ``++``/``--``, ``delete``, a mutating method, ``Object.assign`` and friends, or
-  passing a value to a callee not known to leave its arguments alone) marks the class of its
-  target. The summary keeps, per class, the first write, and which outside-visible atoms
-  belong to it; :mod:`tsmirror.ts.graph` joins the classes of all files.
+  or a variable. Atoms that may denote the same object are in one class (``const a = X``, a
+  parameter and its arguments, a function and what it returns), and each class has one class
+  for what its objects hold (``X.part``, destructuring, ``for (const e of X)``, what is
+  stored or pushed into it, the elements a callback sees): Steensgaard's flow-insensitive
+  points-to analysis, :class:`AliasClasses`. A write (assignment, compound assignment,
+  ``++``/``--``, ``delete``, a mutating method, ``Object.assign`` and friends) marks the class
+  of the object it changes; passing a value to a callee not known to leave its arguments
+  alone marks it *deeply* (everything it holds, too). The summary numbers the classes other
+  files can reach and keeps each one's first write; :mod:`tsmirror.ts.graph` joins the
+  classes of all files.
 - **Reads**: the top-level names each top-level declaration refers to (its dependencies).
 - **Load-time code**: the names that code running when the module is evaluated refers to,
-  with positions (for reads before initialization), the first throws name it refers to,
+  with positions (for reads before initialization), the first thing in it that throws (a
+  name declared nowhere, an assignment to a const),
   and the functions it calls; the same for the body of each top-level function.
 - **Hazards** that can change any value: ``eval``, ``new Function``, ``with``, a dynamic
   ``import()``/``require`` of a computed name, a write to a built-in such as
@@ -162,7 +166,6 @@ _TYPE_ONLY = frozenset(
         "implements_clause",
     }
 )
-_LEXICAL_KINDS = frozenset({"const", "let", "class", "default"})
 
 
 @dataclass(frozen=True, slots=True)
