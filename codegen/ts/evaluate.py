@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING, Any
 from tree_sitter import Node
 
 from tsmirror.ts import javascript as js
-from tsmirror.ts.javascript import HOLE, UNDEFINED, JSFunction, JSSet, Refusal
+from tsmirror.ts.javascript import (
+    HOLE,
+    UNDEFINED,
+    JSFunction,
+    JSSet,
+    Refusal,
+    is_array_index,
+    order_keys,
+)
 from tsmirror.ts.literals import (
     decode_string,
     normalize_number,
@@ -61,28 +69,6 @@ _WRAPPERS = frozenset(
         "parenthesized_expression",
     }
 )
-
-
-def is_array_index(key: str) -> bool:
-    """Keys that JavaScript orders first, ascending, in every object: canonical decimal
-    integers below 2**32 - 1."""
-    return (
-        key.isdigit()
-        and key.isascii()
-        and (key == "0" or key[0] != "0")
-        and int(key) < 2**32 - 1
-    )
-
-
-def order_keys(obj: dict[str, Any]) -> dict[str, Any]:
-    """Apply JavaScript's property order: array indices ascending, then insertion order."""
-    indices = [k for k in obj if is_array_index(k)]
-    if not indices:
-        return obj
-    indices.sort(key=int)
-    ordered = {k: obj[k] for k in indices}
-    ordered.update((k, v) for k, v in obj.items() if k not in ordered)
-    return ordered
 
 
 def to_json(value: Any) -> JsonValue:

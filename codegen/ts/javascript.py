@@ -31,8 +31,8 @@ from fractions import Fraction
 from functools import cmp_to_key
 from typing import Any
 
+from tsmirror.ts.literals import join_surrogates, number_to_string
 from tsmirror.ts.literals import normalize_number as number
-from tsmirror.ts.literals import number_to_string
 
 __all__ = ["number", "number_to_string"]
 
@@ -222,6 +222,31 @@ def to_int32(value: Any) -> int:
 
 def to_uint32(value: Any) -> int:
     return to_int32(value) & 0xFFFFFFFF
+
+
+# --- property keys --------------------------------------------------------------------------
+
+
+def is_array_index(key: str) -> bool:
+    """Keys that JavaScript orders first, ascending, in every object: canonical decimal
+    integers below 2**32 - 1."""
+    return (
+        key.isdigit()
+        and key.isascii()
+        and (key == "0" or key[0] != "0")
+        and int(key) < 2**32 - 1
+    )
+
+
+def order_keys(obj: dict[str, Any]) -> dict[str, Any]:
+    """Apply JavaScript's property order: array indices ascending, then insertion order."""
+    indices = [k for k in obj if is_array_index(k)]
+    if not indices:
+        return obj
+    indices.sort(key=int)
+    ordered = {k: obj[k] for k in indices}
+    ordered.update((k, v) for k, v in obj.items() if k not in ordered)
+    return ordered
 
 
 # --- equality -----------------------------------------------------------------------------
@@ -670,8 +695,6 @@ NUMBER_METHODS: dict[str, Callable[[float, Sequence[Any]], Any]] = {
 
 # --- strings (UTF-16) ---------------------------------------------------------------------
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
 
 def utf16_key(text: str) -> bytes:
     """Orders strings as JavaScript compares them: by UTF-16 code units."""
@@ -686,13 +709,8 @@ def as_units(text: str) -> str:
     return "".join(chr(data[i] | data[i + 1] << 8) for i in range(0, len(data), 2))
 
 
-def from_units(units: str) -> str:
-    """The inverse of :func:`as_units`: adjacent surrogate halves become one code point."""
-    if not _SURROGATE.search(units):
-        return units
-    return units.encode("utf-16-le", "surrogatepass").decode(
-        "utf-16-le", "surrogatepass"
-    )
+#: The inverse of :func:`as_units`: adjacent surrogate halves become one code point.
+from_units = join_surrogates
 
 
 def length(text: str) -> int:
@@ -975,10 +993,8 @@ def string_property(text: str, key: str) -> Any:
     if key == "length":
         return length(text)
     units = as_units(text)
-    if key.isdigit() and key.isascii() and (key == "0" or key[0] != "0"):
-        index = int(key)
-        if index < len(units):
-            return units[index]
+    if is_array_index(key) and int(key) < len(units):
+        return units[int(key)]
     raise Refusal(f"property {key!r} of a string is not evaluated")
 
 

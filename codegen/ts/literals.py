@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -59,8 +60,19 @@ def decode_string(
             continue
         else:  # pragma: no cover - the grammar has no other children of a string
             raise source.error(child, f"unexpected {kind} in a string literal")
-    text = "".join(units)
     # Join surrogate pairs written as two escapes; keep lone surrogates as they are.
+    return join_surrogates("".join(units))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def join_surrogates(text: str) -> str:
+    """JavaScript's strings are UTF-16: a high surrogate followed by a low one is one code
+    point, however the two came together (escapes, concatenation, slicing); a lone
+    surrogate stays as it is."""
+    if not _SURROGATE.search(text):
+        return text
     return text.encode("utf-16-le", "surrogatepass").decode(
         "utf-16-le", "surrogatepass"
     )
