@@ -213,7 +213,8 @@ def expression(rng: random.Random, depth: int) -> str:
                 right = number_literal(rng.randint(-60, 80))
             return f"({left} ** {right})"
         if op == "**":
-            return f"(({expression(rng, depth - 1)}) ** {expression(rng, depth - 1)})"
+            right = rng.choice(["2", "0.5", "1", "-1", expression(rng, depth - 1)])
+            return f"(({expression(rng, depth - 1)}) ** {right})"
         return f"({expression(rng, depth - 1)} {op} {expression(rng, depth - 1)})"
     if kind < 0.8:
         return f"({rng.choice(_UNARY)}{expression(rng, depth - 1)})"

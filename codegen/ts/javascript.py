@@ -375,8 +375,9 @@ def _operand(x: float) -> str:
 
 
 def exponentiate(x: float, y: float) -> float:
-    """``x ** y``. V8's pow is not correctly rounded, so beyond the special values of the
-    specification only results that are exact doubles are computed; others are refused."""
+    """``x ** y``. V8's pow is not correctly rounded (and Node 23 on uses the platform's),
+    so beyond the special values of the specification and ``x ** 2``, ``x ** 1`` and
+    ``x ** 0.5``, only results that are exact doubles are computed; others are refused."""
     if y != y:
         return math.nan
     if y == 0:
@@ -392,6 +393,14 @@ def exponentiate(x: float, y: float) -> float:
         big = (x == 0) == (y < 0)
         negative = math.copysign(1.0, x) < 0 and _is_odd_integer(y)
         return math.copysign(math.inf if big else 0.0, -1.0 if negative else 1.0)
+    # fdlibm (V8 up to Node 22) and V8's wrapper around the C library's pow (Node 23 on)
+    # both answer these exactly so
+    if y == 2:
+        return x * x
+    if y == 1:
+        return x
+    if y == 0.5 and x > 0:
+        return math.sqrt(x)
     if not y.is_integer():
         if x < 0:
             return math.nan
