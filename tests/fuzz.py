@@ -100,6 +100,7 @@ def _writes(rng: random.Random, n: int) -> list[str]:
             [f"function w{n}(row: any) {{ row.claude_pm = false; }}", f"w{n}({o});"],
             [f"const w{n} = (list: any) => list.shift();", f"w{n}({a});"],
             [f"(Object.prototype as any).toJSON{n} = 1;"],
+            [f"[(row: any) => {{ row.kora = 0; }}][0]({o});"],  # an unknown callee
             [
                 f"for (const {v} of Object.values({_MATRIX}) as any[]) {{ {v}.kora = true; }}"
             ],
@@ -136,6 +137,12 @@ def _reads(rng: random.Random, n: int) -> list[str]:
             [f"Object.freeze({o});"],
             [f"const {v} = Array.isArray({a}) && {a}.includes('cap_sea_create');"],
             [f"let {v} = 0;", f"{v} += {a}.length;"],
+            [f"[(flag: unknown) => flag][0]({o}.kora, {a}[0]);"],  # primitives only
+            [
+                f"class E{n} extends Error {{",
+                f"  constructor() {{ super({a}[1]); }}",
+                "}",
+            ],
         ]
     )
 

@@ -238,3 +238,33 @@ def test_a_cached_check_notices_a_new_write_in_a_file_no_value_is_read_from(
     result = run("check")
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr.startswith("src/patch.ts:2:1: error: assigns FLAGS.beta, so ")
+
+
+PARTS = (
+    "export const CODES = { NOT_FOUND: { status: 404, message: 'Not found' } } as const;\n"
+    "const report = [(value: unknown) => value][0];\n"
+)
+
+
+@pytest.mark.node
+def test_a_primitive_part_passed_to_an_unknown_callee_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    source = PARTS + (
+        "class AppError extends Error {\n"
+        "  constructor(code: keyof typeof CODES) { super(CODES[code].message); }\n"
+        "}\n"
+        "report(CODES.NOT_FOUND.status);\n"
+        "export { AppError };\n"
+    )
+    write(tmp_path, {"main.ts": source})
+    ours = stringify(extract_symbol(tmp_path, tmp_path / "main.ts", "CODES"))
+    assert [ours] == node_evaluate(tmp_path / "main.ts", "CODES")
+
+
+def test_an_object_part_passed_to_an_unknown_callee_may_change(tmp_path: Path) -> None:
+    write(tmp_path, {"main.ts": PARTS + "report(CODES.NOT_FOUND);\n"})
+    message = refusal(tmp_path, "main.ts", "CODES")
+    assert "3:8: error: passes CODES.NOT_FOUND to report, which could change it" in (
+        message
+    )

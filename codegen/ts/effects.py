@@ -266,12 +266,22 @@ class AliasClasses(Generic[K]):
 
     def reachable(self, key: K) -> list[K]:
         """The class of ``key`` and the classes of everything its objects hold."""
+        return self.chain(key)[0]
+
+    def chain(self, key: K) -> tuple[list[K], int | None]:
+        """The classes of ``key``, what it holds, what that holds, ...: the class at index
+        ``d`` holds what lies ``d`` levels down. The second item is where the chain loops
+        back to (from there on, a class stands for several depths), or None."""
         found: list[K] = []
+        index: dict[K, int] = {}
         root: K | None = self.find(key)
-        while root is not None and root not in found:
+        while root is not None:
+            if root in index:
+                return found, index[root]
+            index[root] = len(found)
             found.append(root)
             root = self.held_by(root)
-        return found
+        return found, None
 
 
 class _Scope:

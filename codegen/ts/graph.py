@@ -438,10 +438,113 @@ class ModuleGraph:
             key = self._class(owner, f"t:{name}")
             if key is None:
                 continue
-            for reached in self._classes.reachable(key):
+            chain, loop = self._classes.chain(key)
+            depths = self._object_depths(owner, name)
+            for depth, reached in enumerate(chain):
                 blocker = self._written.get(reached)
-                if blocker is not None:
-                    raise blocker.error(subject)
+                if blocker is None or not _has_objects(depths, depth, loop):
+                    continue  # a write there changes no object of this value
+                raise blocker.error(subject)
+
+    # --- where a value has objects --------------------------------------------------------
+
+    def _object_depths(
+        self,
+        file: SourceFile,
+        name: str,
+        seen: frozenset[tuple[Path, str]] = frozenset(),
+    ) -> frozenset[int] | None:
+        """The depths at which the value of top-level ``name`` holds objects or arrays (0:
+        it is one), read from its initializer; None when that is not known. Primitives
+        cannot be changed, so a write to a class that only holds the value's primitives
+        (``new Error(CODES.x.message)``) changes nothing of it."""
+        if (file.path, name) in seen or len(seen) > 64:
+            return None
+        decl = file.values.get(name)
+        if decl is None:
+            imported = file.imports.get(name)
+            if imported is None:
+                return None
+            binding = self._import(file, name)
+            if binding is None or binding.declaration is None:
+                return None
+            file, decl = binding.file, binding.declaration
+        if decl.kind == "enum":
+            return frozenset({0})  # an object of strings and numbers
+        if decl.kind not in ("const", "default"):
+            return None
+        node = (
+            decl.node
+            if decl.kind == "default"
+            else decl.node.child_by_field_name("value")
+        )
+        if node is None:
+            return None
+        return self._depths(file, node, seen | {(file.path, decl.name)}, 0)
+
+    def _depths(
+        self,
+        file: SourceFile,
+        node: Node,
+        seen: frozenset[tuple[Path, str]],
+        level: int,
+    ) -> frozenset[int] | None:
+        if level > 200:
+            return None
+        kind = node.type
+        if kind in _PRIMITIVE_NODES or (
+            kind == "binary_expression"
+            and file.text(node.child_by_field_name("operator") or node)
+            not in ("&&", "||", "??")
+        ):
+            return frozenset()
+        if kind in _WRAPPER_NODES:
+            wrapped = node.named_children[-1 if kind == "type_assertion" else 0]
+            return self._depths(file, wrapped, seen, level + 1)
+        if kind in ("object", "array"):
+            found = {0}
+            for part in node.named_children:
+                if part.type == "comment":
+                    continue
+                if part.type == "pair":
+                    value = part.child_by_field_name("value")
+                    inner = (
+                        None
+                        if value is None
+                        else self._depths(file, value, seen, level + 1)
+                    )
+                    shift = 1
+                elif (
+                    part.type == "spread_element"
+                ):  # the parts, not the object, are copied
+                    inner = self._depths(file, part.named_children[0], seen, level + 1)
+                    shift = 0
+                elif part.type == "shorthand_property_identifier":
+                    inner = self._object_depths(file, file.text(part), seen)
+                    shift = 1
+                else:
+                    inner = self._depths(file, part, seen, level + 1)
+                    shift = 1
+                if inner is None:
+                    return None
+                found |= {d + shift for d in inner if d + shift > 0}
+            return frozenset(found)
+        if kind == "identifier":
+            return self._object_depths(file, file.text(node), seen)
+        if kind in ("member_expression", "subscript_expression"):
+            obj = node.child_by_field_name("object")
+            if obj is None:
+                return None
+            if (
+                obj.type == "identifier"
+                and file.imports.get(file.text(obj)) is not None
+            ):
+                binding = self._import(file, file.text(obj))
+                if binding is not None and binding.namespace is not None:
+                    return None  # a namespace's member: not followed
+            held = self._depths(file, obj, seen, level + 1)
+            return None if held is None else frozenset(d - 1 for d in held if d > 0)
+        return None  # a call, a conditional, ...: not known
 
     def _dependencies(
         self, file: SourceFile, name: str
@@ -468,6 +571,30 @@ class ModuleGraph:
                 (current, read) for read in effects.reads.get(current_name, ())
             )
         return found
+
+
+_PRIMITIVE_NODES = frozenset(
+    {"string", "template_string", "number", "true", "false", "null", "undefined"}
+)
+_WRAPPER_NODES = frozenset(
+    {
+        "as_expression",
+        "satisfies_expression",
+        "parenthesized_expression",
+        "non_null_expression",
+        "type_assertion",
+    }
+)
+
+
+def _has_objects(depths: frozenset[int] | None, depth: int, loop: int | None) -> bool:
+    """Whether a value with objects at ``depths`` (None: unknown) has one in the class at
+    ``depth`` of its chain; from ``loop`` on, a class stands for every deeper level."""
+    if depths is None:
+        return True
+    if loop is not None and depth >= loop:
+        return any(d >= loop for d in depths)
+    return depth in depths
 
 
 def _where(file: SourceFile, decl: Declaration) -> str:
