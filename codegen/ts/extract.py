@@ -14,6 +14,7 @@ from pathlib import Path
 from tree_sitter import Node
 
 from tsmirror import ir
+from tsmirror.algebra import union
 from tsmirror.errors import InputError
 from tsmirror.naming import (
     ENUM_RESERVED,
@@ -70,6 +71,7 @@ class MirrorBuilder:
         self._taken: dict[str, tuple[Path, str]] = {}
         self._building: set[tuple[Path, str]] = set()
         self._depth = 0  # nesting of type_of, bounded by MAX_DEPTH
+        self.listed: list[str] = []  # the IR names of the symbols asked for, in order
 
     # --- mirrored symbols -----------------------------------------------------------------
 
@@ -79,7 +81,7 @@ class MirrorBuilder:
             raise InputError(
                 f"{symbol!r} is a namespace, not a declaration", path=file.shown
             )
-        self._declare(binding.file, binding.declaration, symbol)
+        self.listed.append(self._declare(binding.file, binding.declaration, symbol))
 
     def _declare(
         self, file: SourceFile, decl: Declaration, name: str, node: Node | None = None
@@ -100,7 +102,10 @@ class MirrorBuilder:
         self._taken[name] = key
         self._building.add(key)
         try:
-            self.declarations.append(self._build(file, decl, name))
+            built = self._build(file, decl, name)
+            self.declarations.append(
+                replace(built, origin=f"{file.display}#{decl.name}")
+            )
         finally:
             self._building.discard(key)
         return name
@@ -374,7 +379,8 @@ class MirrorBuilder:
             name = self._anonymous_name(file, node, context)
             fields = self._shape_fields(file, node, name)
             self._taken[name] = (file.path, f"<anonymous {node.start_byte}>")
-            self.declarations.append(ir.ObjectDecl(name, tuple(fields), None))
+            origin = f"{file.display}#@{node.start_byte}"
+            self.declarations.append(ir.ObjectDecl(name, tuple(fields), None, origin))
             return ir.NamedType(name)
         if kind == "type_query":
             raise file.error(
@@ -594,16 +600,6 @@ def _operands(node: Node) -> list[Node]:
         else:
             operands.append(current)
     return operands
-
-
-def union(members: list[ir.TypeRef]) -> ir.TypeRef:
-    """``A | B | ...`` flattened, without duplicates, in first-seen order."""
-    flat: dict[ir.TypeRef, None] = {}
-    for member in members:
-        for part in member.members if isinstance(member, ir.UnionType) else (member,):
-            flat.setdefault(part)
-    parts = list(flat)
-    return parts[0] if len(parts) == 1 else ir.UnionType(tuple(parts))
 
 
 def _split_undefined(type_: ir.TypeRef) -> tuple[ir.TypeRef | None, bool]:
