@@ -268,3 +268,13 @@ def test_an_object_part_passed_to_an_unknown_callee_may_change(tmp_path: Path) -
     assert "3:8: error: passes CODES.NOT_FOUND to report, which could change it" in (
         message
     )
+
+
+@pytest.mark.parametrize(
+    "call", ["(0, eval)('X.a = 2')", "(globalThis as any).eval('X.a = 2')"]
+)
+def test_eval_however_it_is_reached_refuses_every_value(
+    tmp_path: Path, call: str
+) -> None:
+    write(tmp_path, {"main.ts": f"export const X = {{ a: 1 }};\n{call};\n"})
+    assert "eval" in refusal(tmp_path, "main.ts", "X")

@@ -409,6 +409,8 @@ class _Walker:
         """The atoms of an identifier read as a value; records reads and throws."""
         atom = self.resolve(scope, name)
         if atom is None:
+            if name == "eval":  # called through an alias or (0, eval)(...) too
+                self.set_hazard(node, "eval runs code that cannot be read")
             if name in KNOWN_GLOBALS:
                 return [f"g:{name}"]
             if name == "arguments" and scope.fn is not None:
@@ -1090,6 +1092,8 @@ class _Walker:
             # Array.prototype and globalThis.x stand for the built-in itself (a write
             # there changes every module); Number.MAX_VALUE is a number
             key = self.static_key(node)
+            if key == "eval":  # globalThis.eval(...)
+                self.set_hazard(node, "eval runs code that cannot be read")
             if key == "prototype" or any(
                 a in ("g:globalThis", "g:global") for a in atoms
             ):
@@ -1231,7 +1235,8 @@ class _Walker:
         named = self.callee_name(scope, callee)
         inner = _unwrap(callee)
         if named is not None and named[0] == "global":
-            if named[1] in ("eval", "Function"):
+            last = named[1].rsplit(".", 1)[-1]
+            if last in ("eval", "Function"):  # eval(...), globalThis.eval(...)
                 self.set_hazard(node, f"{named[1]}() runs code that cannot be read")
             if named[1] == "require":
                 self.arguments(scope, args_node, depth)
