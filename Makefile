@@ -6,15 +6,20 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
+# The Hermes agent the provider's tests run inside, pinned. Installed without its ~60
+# dependencies (web server, LLM clients, image libraries): the memory modules need only
+# PyYAML, python-dotenv and rich, which the dev extra lists.
+HERMES_AGENT := hermes-agent==0.19.0
 
 .PHONY: install install-runtime regen check lint typecheck test bench fuzz node postgres clean
 
 install: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml Makefile
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps '$(HERMES_AGENT)'
 	@# bytecode now, in case the environment never writes it (PYTHONDONTWRITEBYTECODE)
 	$(PY) -m compileall -q codegen runtime generated bench > /dev/null
 	@touch $@
