@@ -31,8 +31,7 @@ plain data (no tree nodes, so a summary can be cached by the file's bytes):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from tree_sitter import Node
 
@@ -168,8 +167,7 @@ _TYPE_ONLY = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """Where something happens in a file: 1-based line and column (in characters)."""
 
     line: int
@@ -178,8 +176,7 @@ class Place:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
+class Code(NamedTuple):
     """What one stretch of code (a module's load-time code, a function body) refers to."""
 
     # (top-level name, where): every read of a top-level binding
@@ -191,15 +188,13 @@ class Code:
     )  # the first thing that throws: an undeclared name, a const assigned
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(NamedTuple):
     specifier: str
     place: Place
     evaluated: bool  # a static request (Node evaluates it first); False for import()
 
 
-@dataclass(frozen=True, slots=True)
-class FileEffects:
+class FileEffects(NamedTuple):
     # outside-visible atom -> number of its alias class
     classes: dict[str, int]
     # class -> the class of what its objects hold
@@ -294,11 +289,13 @@ class _Scope:
         self.names: dict[str, str] = {}  # name -> atom
 
 
-@dataclass
 class _CodeBuilder:
-    refs: list[tuple[str, Place]] = field(default_factory=list)
-    calls: list[tuple[str, Place]] = field(default_factory=list)
-    throws: Place | None = None
+    __slots__ = ("calls", "refs", "throws")
+
+    def __init__(self) -> None:
+        self.refs: list[tuple[str, Place]] = []
+        self.calls: list[tuple[str, Place]] = []
+        self.throws: Place | None = None
 
     def freeze(self) -> Code:
         return Code(tuple(self.refs), tuple(self.calls), self.throws)

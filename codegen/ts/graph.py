@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from tree_sitter import Node
 
@@ -36,8 +36,7 @@ from tsmirror.ts.source import Declaration, SourceFile
 _LEXICAL = frozenset({"const", "let", "class", "default", "enum"})
 
 
-@dataclass(frozen=True, slots=True)
-class _Blocker:
+class _Blocker(NamedTuple):
     """A place that blocks a proof: the file it is in and what happens there."""
 
     file: SourceFile
@@ -392,8 +391,7 @@ class ModuleGraph:
             elif self.order.get(owner.path, -1) > self.order[running.path]:
                 return _Blocker(
                     file,
-                    replace(
-                        place,
+                    place._replace(
                         message=f"reads {name} before {owner.display} has initialized "
                         f"it ({running.display} runs first, in ES module order), which "
                         "throws a ReferenceError",
@@ -415,8 +413,7 @@ class ModuleGraph:
             return None
         return _Blocker(
             file,
-            replace(
-                place,
+            place._replace(
                 message=f"reads {name} before its declaration has run, which "
                 + (
                     "finds it undefined"
