@@ -350,6 +350,7 @@ class TableGenerator:
                 lambda: f"{self.nums(depth - 1)}.findIndex((x) => x > {self.num(0)})",
                 lambda: f"{self.nums(depth - 1)}.findLastIndex((x) => x < 0)",
                 lambda: f"{self.strs(depth - 1)}.length",
+                lambda: f"new Set({self.strs(depth - 1)}).size",
                 lambda: f"{self.text(depth - 1)}.indexOf({self.text(0)})",
                 lambda: f"twice({self.num(depth - 1)})",
                 lambda: f"steps({self.num(depth - 1)})",
@@ -400,6 +401,7 @@ class TableGenerator:
         return self.pick(
             [
                 lambda: f"{self.nums(depth - 1)}.includes({self.num(0)})",
+                lambda: f"new Set({self.nums(depth - 1)}).has({self.num(0)})",
                 lambda: f"{self.nums(depth - 1)}.some((x) => x > {self.num(0)})",
                 lambda: f"{self.nums(depth - 1)}.every((x, i) => x >= i)",
                 lambda: f"{self.strs(depth - 1)}.includes({self.text(0)})",

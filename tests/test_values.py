@@ -69,6 +69,8 @@ export const TEXT = ['  a b  '.trim(), ' x'.trimStart(), 'x '.trimEnd(), 'a-b-c'
 export const RIGHT = [1, 2, 3, 4].reduceRight((acc, n) => acc + '/' + n, '');
 export const FROM_SET = [...new Set([3, 1, 3, NaN, NaN, 0, -0])].map((n) => n * 2);
 export const DESTRUCTURED = Object.entries(LIMITS).map(([plan, { seats = 0, ...rest }], i, all) => ({ plan, seats, rest, of: all.length }));
+const PAID = new Set(['pro', 'team', 'pro', NaN]);
+export const SET_LOOKUPS = [PAID.size, ...['free', 'pro'].map((p) => PAID.has(p)), PAID.has(0 / 0)];
 export const DEFAULTS = [[1], [], [undefined, 3]].map(([a = 10, b = a * 2]) => a + b);
 """
 TABLE_SYMBOLS = [

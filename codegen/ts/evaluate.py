@@ -719,6 +719,8 @@ class Evaluator:
                 return js.string_property(obj, key)
             except Refusal:
                 pass
+        if isinstance(obj, JSSet) and key == "size":
+            return len(obj.items)
         raise file.error(
             node,
             f"{file.snippet(node)}: property {key!r} does not exist on {describe(obj)}",
@@ -879,6 +881,8 @@ class Evaluator:
                 )
         elif isinstance(receiver, str):
             method = js.STRING_METHODS.get(name)
+        elif isinstance(receiver, JSSet) and name == "has":
+            method = lambda set_, args: set_.has(args)  # noqa: E731
         elif js.is_number(receiver):
             number_method = js.NUMBER_METHODS.get(name)
             if number_method is not None:

@@ -64,13 +64,17 @@ HOLE: Any = _Hole()
 class JSSet:
     """``new Set(iterable)``: its elements in insertion order, unique by SameValueZero."""
 
-    __slots__ = ("items",)
+    __slots__ = ("_keys", "items")
 
     def __init__(self, items: Iterable[Any]) -> None:
         seen: dict[object, Any] = {}
         for item in items:
             seen.setdefault(_same_value_zero_key(item), item)
         self.items = list(seen.values())
+        self._keys = frozenset(seen)
+
+    def has(self, args: Sequence[Any]) -> bool:
+        return _same_value_zero_key(_arg(args, 0)) in self._keys
 
 
 class JSFunction:
