@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,6 +39,7 @@ class BenchError(RuntimeError):
 
 # The benchmark's own verdict cache, so that warm runs never depend on the user's.
 CACHE_DIR = tempfile.mkdtemp(prefix="tsmirror-bench-cache-")
+atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
 
 
 def child_env(**extra: str) -> dict[str, str]:
