@@ -15,6 +15,7 @@ from tree_sitter import Node
 
 from tsmirror import ir
 from tsmirror.algebra import union
+from tsmirror.const_types import infer_type, name_literals
 from tsmirror.errors import InputError
 from tsmirror.naming import (
     ENUM_RESERVED,
@@ -65,6 +66,7 @@ class MirrorBuilder:
         self._building: set[tuple[Path, str]] = set()
         self._depth = 0  # nesting of type_of, bounded by MAX_DEPTH
         self.listed: list[str] = []  # the IR names of the symbols asked for, in order
+        self._inferred: dict[str, bool] = {}  # unannotated consts -> under `as const`
 
     # --- mirrored symbols -----------------------------------------------------------------
 
@@ -108,8 +110,12 @@ class MirrorBuilder:
         type, an import, a builtin used in annotations) renamed; mypy would otherwise read
         the annotation ``str`` after a field named ``str`` as that field."""
         module_names = frozenset(self._taken) | FIELD_RESERVED
+        aliases = [d for d in self.declarations if isinstance(d, ir.AliasDecl)]
         result: list[ir.Declaration] = []
         for decl in self.declarations:
+            if isinstance(decl, ir.ConstDecl) and decl.name in self._inferred:
+                as_const = self._inferred[decl.name]
+                decl = replace(decl, type=name_literals(decl.type, aliases, as_const))
             if isinstance(decl, ir.ObjectDecl):
                 fields = tuple(
                     replace(
@@ -133,14 +139,16 @@ class MirrorBuilder:
         kind = decl.kind
         if kind == "const":
             value = self.evaluator.evaluate_declaration(file, decl)
+            if self.evaluator.saw_undefined:
+                value = to_json(value)
             annotation = decl.node.child_by_field_name("type")
             if annotation is not None:
                 type_ = self.type_of(file, annotation.named_children[0], name)
                 type_ = _no_undefined(file, annotation, type_)
             else:
-                type_ = infer_type(value)
-            if self.evaluator.saw_undefined:
-                value = to_json(value)
+                as_const = _is_as_const(decl.node.child_by_field_name("value"))
+                type_ = infer_type(value, as_const)
+                self._inferred[name] = as_const
             return ir.ConstDecl(name, value, type_, doc)
         if kind == "enum":
             members = tuple(
@@ -663,32 +671,16 @@ def _check_unique(
         seen[py_name] = name
 
 
-def infer_type(value: object) -> ir.TypeRef:
-    """The type of a const without an annotation, from its value."""
-    if value is UNDEFINED or value is None:
-        return ir.NULL
-    if isinstance(value, bool):
-        return ir.BOOLEAN
-    if isinstance(value, int):
-        return ir.INTEGER
-    if isinstance(value, float):
-        return ir.NUMBER
-    if isinstance(value, str):
-        return ir.STRING
-    if isinstance(value, list):
-        return ir.ArrayType(_infer_union(value))
-    assert isinstance(value, dict)
-    return ir.RecordType(
-        ir.STRING, _infer_union([v for v in value.values() if v is not UNDEFINED])
-    )
-
-
-def _infer_union(values: list[object]) -> ir.TypeRef:
-    types = union([infer_type(v) for v in values]) if values else ir.NEVER
-    if (
-        isinstance(types, ir.UnionType)
-        and ir.INTEGER in types.members
-        and ir.NUMBER in types.members
+def _is_as_const(node: Node | None) -> bool:
+    """Whether a const's initializer ends in ``as const`` (through parentheses and
+    ``satisfies``), which keeps the literal types of what it holds."""
+    while node is not None and node.type in (
+        "parenthesized_expression",
+        "satisfies_expression",
     ):
-        types = union([m for m in types.members if m != ir.INTEGER])
-    return types
+        node = node.named_children[0] if node.named_children else None
+    return (
+        node is not None
+        and node.type == "as_expression"
+        and node.children[-1].type == "const"
+    )
