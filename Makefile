@@ -65,10 +65,13 @@ test: install node postgres lint typecheck
 bench: install node postgres
 	$(PY) -m bench
 
-# A long fuzz campaign against the Node oracle; tests/test_fuzz.py runs a short one.
+# Long fuzz campaigns against the Node oracle: mutated substrates, then random constant
+# expressions and derived tables; tests/test_fuzz*.py run short ones.
 FUZZ_COUNT ?= 5000
+FUZZ_VALUES_COUNT ?= 50000
 fuzz: install node
 	$(PY) -m tests.fuzz --count $(FUZZ_COUNT) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+	$(PY) -m tests.fuzz_values --count $(FUZZ_VALUES_COUNT) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from tsmirror.cache import Dependencies
 from tsmirror.ts.evaluate import Evaluator, to_json
+from tsmirror.ts.graph import prove_constant
 from tsmirror.ts.literals import number_to_string
 from tsmirror.ts.program import Program
 
@@ -41,7 +42,9 @@ def extract_symbol(
         "function",
         "class",
     ):
-        return to_json(Evaluator(program).evaluate_declaration(binding.file, decl))
+        value = to_json(Evaluator(program).mirrored_value(binding.file, decl))
+        prove_constant(program, source, binding.file, decl)
+        return value
     from tsmirror.ts.extract import MirrorBuilder  # only types need the IR
 
     builder = MirrorBuilder(program)

@@ -237,7 +237,8 @@ def _walk_names(type_: ir.TypeRef, names: set[str]) -> None:
             if name == "never":
                 names.add("Never")
         case ir.ArrayType(element):
-            _walk_names(element, names)
+            if element != ir.NEVER:  # an empty array is tuple[()], no Never
+                _walk_names(element, names)
         case ir.RecordType(key, value):
             names.add("Mapping")
             _walk_names(key, names)
@@ -295,23 +296,37 @@ def py_scalar(value: ir.JsonValue) -> str:
     return py_string(value)
 
 
-def py_literal(value: ir.JsonValue, indent: str = "") -> str:
+def py_literal(value: ir.JsonValue, indent: str = "", room: int | None = None) -> str:
     """``value`` as a Python expression: tuples for arrays, read-only mappings for objects,
-    exploded one item per line (a magic trailing comma keeps ruff from joining them)."""
+    exploded one item per line (a magic trailing comma keeps ruff from joining them).
+
+    A one-element tuple is the exception: its comma is not magic, so ruff writes ``(x,)``
+    on one line when it fits in ``room`` columns (by default, the rest of the line after
+    ``indent``)."""
+    if room is None:
+        room = LINE_LENGTH - len(indent)
     inner = indent + INDENT
     if isinstance(value, list):
         if not value:
             return "()"
-        items = "".join(f"{inner}{py_literal(v, inner)},\n" for v in value)
+        if len(value) == 1:
+            item = py_literal(value[0], inner, LINE_LENGTH - len(inner) - 1)
+            if "\n" not in item and len(item) + 3 <= room:
+                return f"({item},)"
+        items = "".join(
+            f"{inner}{py_literal(v, inner, LINE_LENGTH - len(inner) - 1)},\n"
+            for v in value
+        )
         return f"(\n{items}{indent})"
     if isinstance(value, dict):
         if not value:
             return "MappingProxyType({})"
         deeper = inner + INDENT
-        items = "".join(
-            f"{deeper}{py_string(k)}: {py_literal(v, deeper)},\n"
-            for k, v in value.items()
-        )
+        items = ""
+        for k, v in value.items():
+            key = py_string(k)
+            room_after_key = LINE_LENGTH - len(deeper) - len(key) - 3
+            items += f"{deeper}{key}: {py_literal(v, deeper, room_after_key)},\n"
         return f"MappingProxyType(\n{inner}{{\n{items}{inner}}},\n{indent})"
     return py_scalar(value)
 
@@ -319,8 +334,8 @@ def py_literal(value: ir.JsonValue, indent: str = "") -> str:
 def const_assignment(decl: ir.ConstDecl) -> str:
     """``NAME: Final[T] = value`` laid out as ruff lays it out."""
     annotation = f"Final[{py_type(decl.type)}]"
-    value = py_literal(decl.value)
     head = f"{decl.name}: {annotation} = "
+    value = py_literal(decl.value, "", LINE_LENGTH - len(head))
     first_line = value.split("\n", 1)[0]
     if len(head) + len(first_line) <= LINE_LENGTH:
         return head + value
@@ -410,9 +425,17 @@ def py_type(type_: ir.TypeRef) -> str:
             literals = [
                 py_scalar(m.value) for m in parts if isinstance(m, ir.LiteralType)
             ]
-            others = [py_type(m) for m in parts if not isinstance(m, ir.LiteralType)]
+            others = [
+                py_type(m)
+                for m in parts
+                if not isinstance(m, ir.LiteralType) and m != ir.NULL
+            ]
+            # None last, as ruff (RUF036) wants it: [null, 1] infers `None | int`
+            nulls = ["None"] if ir.NULL in parts else []
             return " | ".join(
-                ([f"Literal[{', '.join(literals)}]"] if literals else []) + others
+                ([f"Literal[{', '.join(literals)}]"] if literals else [])
+                + others
+                + nulls
             )
         case _:
             assert_never(type_)

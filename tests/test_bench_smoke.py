@@ -29,6 +29,7 @@ TARGETS = {
     "black_hole_turns_2_to_20",
     "on_turn_start_concurrent_localhost",
     "on_turn_start_concurrent_delay_proxy",
+    "black_hole_turns_2_to_20",
 }
 
 

@@ -23,7 +23,14 @@ from tsmirror.naming import (
     pascal_case,
     python_identifier,
 )
-from tsmirror.ts.evaluate import MAX_DEPTH, UNDEFINED, Evaluator, describe, to_json
+from tsmirror.ts.evaluate import (
+    MAX_DEPTH,
+    UNDEFINED,
+    Evaluator,
+    describe,
+    non_finite,
+    to_json,
+)
 from tsmirror.ts.literals import decode_string, number_to_string, parse_number
 from tsmirror.ts.program import Binding, Program
 from tsmirror.ts.source import Declaration, SourceFile
@@ -138,10 +145,17 @@ class MirrorBuilder:
         doc = file.jsdoc(decl.statement)
         kind = decl.kind
         if kind == "const":
-            value = self.evaluator.evaluate_declaration(file, decl)
-            if self.evaluator.saw_undefined:
-                value = to_json(value)
+            value = self.evaluator.mirrored_value(file, decl)
             annotation = decl.node.child_by_field_name("type")
+            if self.evaluator.needs_json:
+                if annotation is not None and non_finite(value):
+                    # JSON (and the mirror) holds null, which `number` does not admit
+                    raise file.error(
+                        decl.node,
+                        f"{decl.name!r} holds NaN or Infinity, which JSON turns into "
+                        "null; its declared type does not admit null",
+                    )
+                value = to_json(value)
             if annotation is not None:
                 type_ = self.type_of(file, annotation.named_children[0], name)
                 type_ = _no_undefined(file, annotation, type_)
