@@ -26,7 +26,6 @@ TARGETS = {
     "import_largest_matrix",
     "actor_has_capability_per_call",
     "system_prompt_block_warm",
-    "black_hole_turns_2_to_20",
     "on_turn_start_concurrent_localhost",
     "on_turn_start_concurrent_delay_proxy",
     "black_hole_turns_2_to_20",
