@@ -39,7 +39,6 @@ def extract_symbol(
         "let",
         "var",
         "function",
-        "class",
     ):
         return to_json(Evaluator(program).evaluate_declaration(binding.file, decl))
     from tsmirror.ts.extract import MirrorBuilder  # only types need the IR
@@ -48,7 +47,7 @@ def extract_symbol(
     builder.add_symbol(source, symbol)
     return {
         "symbol": symbol,
-        "declarations": [declaration_json(d) for d in builder.declarations],
+        "declarations": [declaration_json(d) for d in builder.finish()],
     }
 
 

@@ -59,6 +59,8 @@ FIELD_RESERVED = RESERVED | {
     "_from_json_at",
     "_FIELDS",
     "str",
+    "object",
+    "dict",
     "int",
     "float",
     "bool",

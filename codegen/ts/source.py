@@ -101,6 +101,20 @@ class SourceFile:
     exports: dict[str, ExportEntry] = field(default_factory=dict)
     star_exports: list[tuple[str, Node]] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
+    # A namespace is read as a file of its own inside its file: ``parent`` is the scope
+    # around it, and ``qualifier`` (``"NS_"``) prefixes the Python names of its members.
+    namespaces: dict[str, SourceFile] = field(default_factory=dict)
+    parent: SourceFile | None = None
+    qualifier: str = ""
+
+    def declares_type(self, name: str) -> bool:
+        """Whether ``name`` is a type declared or imported in an enclosing scope."""
+        scope = self.parent
+        while scope is not None:
+            if name in scope.types or name in scope.imports:
+                return True
+            scope = scope.parent
+        return False
 
     # --- locations ------------------------------------------------------------------------
 

@@ -1,0 +1,2 @@
+// expect: T 2:17 tuple type
+export type T = [string, number];
