@@ -73,6 +73,38 @@ def ajv_verdicts(file: Path, type_name: str, documents: list[object]) -> list[bo
     return verdicts
 
 
+def typescript_accepts(file: Path, type_name: str, document: object) -> bool:
+    """Whether TypeScript itself (tsc --strict) accepts ``document``, written as a literal,
+    as a ``type_name``: the judge where ts-json-schema-generator departs from TypeScript."""
+    file = Path(file).resolve()
+    probe = file.with_name(f"__probe_{type_name}.ts")
+    literal = json.dumps(document, allow_nan=False)
+    probe.write_text(
+        f"import type {{ {type_name} }} from './{file.stem}';\n"
+        f"export const probe: {type_name} = {literal};\n",
+        encoding="utf-8",
+    )
+    try:
+        result = tsc(
+            "--strict",
+            "--noEmit",
+            "--skipLibCheck",
+            "--target",
+            "es2022",
+            "--moduleResolution",
+            "bundler",
+            "--module",
+            "esnext",
+            str(probe),
+        )
+    finally:
+        probe.unlink()
+    errors = [line for line in result.stdout.splitlines() if "error TS" in line]
+    if any(probe.name not in line for line in errors):
+        raise OracleError(f"tsc rejects the case itself:\n{result.stdout}")
+    return not errors
+
+
 def nearest_tsconfig(file: Path) -> Path | None:
     """The tsconfig.json TypeScript would use for `file`: the first one found upward."""
     for folder in file.parents:

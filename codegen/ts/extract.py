@@ -69,6 +69,8 @@ class MirrorBuilder:
         self._names: dict[tuple[Path, str], str] = {}
         self._taken: dict[str, tuple[Path, str]] = {}
         self._building: set[tuple[Path, str]] = set()
+        # declarations being built, innermost last, and whether each is an object type
+        self._stack: list[tuple[tuple[Path, str], bool]] = []
         self._roots: list[str] = []
         self._depth = 0  # nesting of type evaluation, bounded by MAX_DEPTH
         # Type parameters (and mapped-type keys, infer variables) in scope.
@@ -106,13 +108,24 @@ class MirrorBuilder:
         self._names[key] = name
         self._taken[name] = key
         self._building.add(key)
+        value = decl.node.child_by_field_name("value") if decl.kind == "type" else None
+        self._stack.append(
+            (key, value is None or _unparenthesized(value).type == "object_type")
+        )
         try:
             with self._scope({}):
                 built = self._build(file, decl, name)
             self._add(built)
         finally:
             self._building.discard(key)
+            self._stack.pop()
         return name
+
+    def _through_object(self, key: tuple[Path, str]) -> bool:
+        """Whether the declarations being built since ``key`` include an object type: a
+        recursion through one is a data structure, not an alias that names itself."""
+        at = next(i for i, (k, _) in enumerate(self._stack) if k == key)
+        return any(is_object for _, is_object in self._stack[at:])
 
     @contextmanager
     def _scope(self, env: dict[str, ops.Type]) -> Iterator[None]:
@@ -1027,12 +1040,14 @@ class MirrorBuilder:
             if _type_parameters(decl.node):
                 return self._instantiate(file, binding, [], node, context)
             key = (binding.file.path, decl.name)
-            if key in self._building and decl.kind == "type":
-                value = decl.node.child_by_field_name("value")
-                if value is None or _unparenthesized(value).type != "object_type":
-                    raise file.error(
-                        node, f"recursive type alias {decl.name!r} is not supported"
-                    )
+            if (
+                key in self._building
+                and decl.kind == "type"
+                and not self._through_object(key)
+            ):
+                raise file.error(
+                    node, f"recursive type alias {decl.name!r} is not supported"
+                )
             return ir.NamedType(self._declare(binding.file, decl, decl.name, node))
         raise file.error(
             node,
@@ -1118,8 +1133,93 @@ class MirrorBuilder:
             return declared
         init = decl.node.child_by_field_name("value")
         as_const = init is not None and _is_as_const(init)
-        value = self.evaluator.evaluate(file, target, 1)
+        if init is not None:
+            self._check_inferable(binding.file, init, as_const, node, file)
+        # a type may name a const declared after it: read the declaration, then the path
+        value = self.evaluator.evaluate_declaration(binding.file, decl)
+        for step in reversed(path):
+            key = _member_key(self.evaluator, file, step)
+            if isinstance(value, dict) and key in value:
+                value = value[key]
+            elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+                value = value[int(key)]
+            else:
+                raise file.error(step, f"{file.snippet(step)} has no property {key!r}")
         return self._type_of_value(file, node, value, as_const, not path, context)
+
+    def _literal_const(self, file: SourceFile, node: Node) -> bool:
+        """Whether a reference names an enum or a const whose own type is literal."""
+        root = node
+        while root.type in ("member_expression", "subscript_expression"):
+            obj = root.child_by_field_name("object")
+            assert obj is not None
+            root = obj
+        if root.type not in ("identifier", "shorthand_property_identifier"):
+            return False
+        binding = self.program.resolve_value(file, file.text(root), root)
+        decl = binding.declaration
+        if decl is None or decl.kind == "enum":
+            return decl is not None
+        init = decl.node.child_by_field_name("value")
+        return (
+            decl.kind == "const"
+            and init is not None
+            and decl.node.child_by_field_name("type") is None
+            and (_is_as_const(init) or (root is node and init.type in _FRESH_LITERALS))
+        )
+
+    def _check_inferable(
+        self, file: SourceFile, init: Node, as_const: bool, use: Node, at: SourceFile
+    ) -> None:
+        """``typeof X`` is read off X's value only where TypeScript's inference is that
+        simple: fresh literals (widened unless ``as const``), and under ``as const`` other
+        consts that are ``as const`` or primitive literals themselves."""
+        pending = [init]
+        while pending:
+            node = pending.pop()
+            kind = node.type
+            if kind == "as_expression":
+                if not any(c.type == "const" for c in node.children):
+                    raise at.error(
+                        use,
+                        f"{at.snippet(use)}: the value is asserted to a type "
+                        f"({file.snippet(node, 40)}); mirror that type instead",
+                    )
+                pending.append(node.named_children[0])
+            elif kind in ("parenthesized_expression", "satisfies_expression"):
+                pending.append(node.named_children[0])
+            elif kind in ("object", "array", "pair", "spread_element"):
+                pending.extend(
+                    c
+                    for c in node.named_children
+                    if c.type not in ("property_identifier", "comment")
+                    and c != node.child_by_field_name("key")
+                )
+            elif (
+                kind in _FRESH_LITERALS
+                or (
+                    kind == "template_string"
+                    and not any(
+                        c.type == "template_substitution" for c in node.children
+                    )
+                )
+                or (
+                    kind == "unary_expression"
+                    and node.named_children[-1].type == "number"
+                )
+            ):
+                continue
+            elif as_const and kind == "template_string":
+                continue
+            elif as_const and self._literal_const(file, node):
+                continue  # literal types all the way down under as const
+            else:
+                raise at.error(
+                    use,
+                    f"{at.snippet(use)}: TypeScript infers the type of "
+                    f"{file.snippet(node, 40)} from more than its value; use as const "
+                    "or annotate the const",
+                )
 
     def _type_of_value(
         self,
@@ -1359,6 +1459,7 @@ _INTRINSICS: dict[str, Callable[[str], str]] = {
     "Uncapitalize": lambda s: s[:1].lower() + s[1:],
 }
 _MAX_TEMPLATE_STRINGS = 10_000
+_FRESH_LITERALS = frozenset({"string", "number", "true", "false", "null", "comment"})
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "class"})
 
 
