@@ -393,12 +393,30 @@ def committed_at(ref: str, path: Path) -> str | None:
 @click.option(
     "--root",
     type=click.Path(path_type=Path, file_okay=False),
-    help="The source root imports may not leave (default: the working directory).",
+    help="The source root imports may not leave (default: the working directory, or "
+    "FILE's folder when FILE is outside it).",
 )
-def extract(file: Path, symbol: str, root: Path | None) -> None:
+@_config_option
+@_root_option
+def extract(
+    file: Path,
+    symbol: str,
+    root: Path | None,
+    config_path: Path | None,
+    source_root: Path | None,
+) -> None:
     """Print SYMBOL from FILE as JSON: a const's value exactly as JSON.stringify gives it,
-    or a type's shape."""
+    or a type's shape. With --config (or --source-root), FILE is relative to the config's
+    source root, which is also the root imports may not leave."""
     try:
+        if config_path is not None or source_root is not None:
+            if root is not None:
+                raise InputError(
+                    "--root cannot be combined with --config/--source-root"
+                )
+            config = _load(config_path, source_root)
+            root = config.source_root
+            file = root / file
         text = extract_text(file, symbol, root)
     except InputError as error:
         fail(error)

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import NamedTuple
 
-from tsmirror.errors import InputError
+from tsmirror.errors import InputError, Location
 
 _TOP_KEYS = {"source_root", "source_root_env", "output_dir", "strict_objects", "mirror"}
 _MIRROR_KEYS = {"module", "source", "symbols"}
@@ -27,6 +27,17 @@ class Config(NamedTuple):
     output_dir: Path  # absolute
     strict_objects: bool
     mirrors: tuple[Mirror, ...]
+    # what set source_root, as a message names it: "--source-root", "$VAR" or "source_root"
+    source_root_from: str = "source_root"
+    shown: str = ""  # the config path as messages show it
+
+    def locate(
+        self, key: str, value: str | None = None, mirror: Mirror | None = None
+    ) -> Location:
+        """Where ``key`` (and, given, its string ``value``) is written in the config file:
+        in the table of ``mirror``, else in ``[tool.tsmirror]``."""
+        index = None if mirror is None else self.mirrors.index(mirror)
+        return _locate(self.path, self.shown or str(self.path), key, value, index)
 
     def output_path(self, mirror: Mirror) -> Path:
         return self.output_dir / f"{mirror.module}.py"
@@ -36,13 +47,36 @@ class Config(NamedTuple):
         return self.output_dir / "__init__.py"
 
 
+CONFIG_NAMES = ("tsmirror.toml", "pyproject.toml")
+
+
 def find_config(start: Path) -> Path:
-    """The nearest pyproject.toml upward from ``start`` that has a ``[tool.tsmirror]`` table."""
+    """The nearest ``tsmirror.toml`` or ``pyproject.toml`` upward from ``start`` that has a
+    ``[tool.tsmirror]`` table; in one folder, ``tsmirror.toml`` comes first. A file without
+    the table is passed over, so a subproject's own pyproject.toml does not hide the
+    monorepo's."""
     for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
-    raise InputError(f"no pyproject.toml found in {start} or any parent; pass --config")
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file() and _has_table(candidate):
+                return candidate
+    raise InputError(
+        f"no {' or '.join(CONFIG_NAMES)} with a [tool.tsmirror] table in {start} "
+        "or any parent; pass --config"
+    )
+
+
+def _has_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True  # let load_config say what is wrong with it
+    if "tsmirror" not in text:
+        return False  # no need to parse it
+    try:
+        return isinstance(tomllib.loads(text).get("tool", {}).get("tsmirror"), dict)
+    except tomllib.TOMLDecodeError:
+        return True
 
 
 def load_config(
@@ -74,13 +108,23 @@ def load_config(
     root_text = _string(table, "source_root", shown, default=".")
     env_name = _string(table, "source_root_env", shown, default="")
     if source_root is not None:
-        root = (cwd / source_root).resolve()
+        root, root_from = (cwd / source_root).resolve(), "--source-root"
+        if not root.is_dir():
+            raise InputError(f"--source-root {source_root}: no such directory")
     elif env_name and env.get(env_name):
-        root = (cwd / env[env_name]).resolve()
+        root, root_from = (cwd / env[env_name]).resolve(), f"${env_name}"
+        if not root.is_dir():
+            raise InputError(
+                f"${env_name}={env[env_name]}: no such directory (named by source_root_env)",
+                _locate(config_path, shown, "source_root_env"),
+            )
     else:
-        root = (base / root_text).resolve()
-    if not root.is_dir():
-        raise InputError(f"source root {root} is not a directory", path=shown)
+        root, root_from = (base / root_text).resolve(), "source_root"
+        if not root.is_dir():
+            raise InputError(
+                f"source_root {root_text!r}: no such directory ({root})",
+                _locate(config_path, shown, "source_root"),
+            )
 
     strict = table.get("strict_objects", True)
     if not isinstance(strict, bool):
@@ -125,10 +169,70 @@ def load_config(
             raise InputError(f"{where}: symbols lists a name twice", path=shown)
         mirrors.append(Mirror(module, source, tuple(symbols)))
 
-    output_dir = (
-        base / _string(table, "output_dir", shown, default="generated")
-    ).resolve()
-    return Config(config_path.resolve(), root, output_dir, strict, tuple(mirrors))
+    output_text = _string(table, "output_dir", shown, default="generated")
+    output_dir = (base / output_text).resolve()
+    # Python files written into a separate TypeScript tree (or over it) are a mistake; a
+    # source root that is the config's own folder, or above it, holds the output by design.
+    if output_dir == root or (
+        output_dir.is_relative_to(root) and not base.is_relative_to(root)
+    ):
+        raise InputError(
+            f"output_dir {output_text!r} is inside the source root {root}; "
+            "mirrors are written outside the TypeScript they mirror",
+            _locate(config_path, shown, "output_dir"),
+        )
+    return Config(
+        config_path.resolve(),
+        root,
+        output_dir,
+        strict,
+        tuple(mirrors),
+        root_from,
+        shown,
+    )
+
+
+_HEADER = re.compile(r"^\s*\[")
+_MIRROR_HEADER = re.compile(r"^\s*\[\[\s*tool\.tsmirror\.mirror\s*\]\]")
+_TABLE_HEADER = re.compile(r"^\s*\[\s*tool\.tsmirror\s*\]")
+
+
+def _locate(
+    path: Path,
+    shown: str,
+    key: str,
+    value: str | None = None,
+    mirror: int | None = None,
+) -> Location:
+    """Where ``key`` (and its quoted ``value``, which may sit on a later line of a
+    multi-line array) is written in the ``mirror``-th mirror table, or in
+    ``[tool.tsmirror]``. Errors about the config point there, so an editor can jump to
+    the line; the table's header, or line 1, when the text cannot be found."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return Location(shown, 1, 1)
+    header = _TABLE_HEADER if mirror is None else _MIRROR_HEADER
+    starts = [i for i, line in enumerate(lines) if header.match(line)]
+    wanted = 0 if mirror is None else mirror
+    if wanted >= len(starts):
+        return Location(shown, 1, 1)
+    start = starts[wanted]
+    end = next(
+        (i for i in range(start + 1, len(lines)) if _HEADER.match(lines[i])), len(lines)
+    )
+    key_line = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for i in range(start + 1, end):
+        if key_line.match(lines[i]):
+            if value is None:
+                return Location(shown, i + 1, lines[i].index(key) + 1)
+            for j in range(i, end):
+                for quote in ('"', "'"):
+                    col = lines[j].find(f"{quote}{value}{quote}")
+                    if col >= 0:
+                        return Location(shown, j + 1, col + 1)
+            return Location(shown, i + 1, lines[i].index(key) + 1)
+    return Location(shown, start + 1, 1)
 
 
 def _shown(path: Path, cwd: Path) -> str:

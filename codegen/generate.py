@@ -5,29 +5,45 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from tsmirror import ir
 from tsmirror.cache import Dependencies
 from tsmirror.config import Config, Mirror
+from tsmirror.errors import InputError
 from tsmirror.render import render_module, render_package_init
 from tsmirror.ts.extract import MirrorBuilder
-from tsmirror.ts.program import Program
+from tsmirror.ts.program import NotExportedError, Program
 
 
 def build_module(
     config: Config, mirror: Mirror, dependencies: Dependencies | None = None
 ) -> ir.Module:
-    """Parse, resolve and evaluate one mirror's symbols into the IR."""
-    return build_ir(
-        config.source_root,
-        config.source_root / mirror.source,
-        mirror.module,
-        mirror.symbols,
-        strict_objects=config.strict_objects,
-        dependencies=dependencies,
-    )
+    """Parse, resolve and evaluate one mirror's symbols into the IR. A source file that is
+    not there, or a symbol it does not export, is reported at the config line naming it."""
+    source = config.source_root / mirror.source
+    # Only a path with nothing there; Program.load names what is wrong with any other.
+    if not os.path.lexists(source):
+        raise InputError(
+            f"source {mirror.source!r} not found in the source root {config.source_root} "
+            f"(set by {config.source_root_from})",
+            config.locate("source", mirror.source, mirror),
+        )
+    try:
+        return build_ir(
+            config.source_root,
+            source,
+            mirror.module,
+            mirror.symbols,
+            strict_objects=config.strict_objects,
+            dependencies=dependencies,
+        )
+    except NotExportedError as error:
+        raise InputError(
+            error.message, config.locate("symbols", error.name, mirror)
+        ) from None
 
 
 def build_ir(

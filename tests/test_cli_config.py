@@ -3,6 +3,7 @@ errors: one `path: error:` line on stderr, exit 2, nothing written."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -63,37 +64,62 @@ def test_source_root_option_reaches_regen(
 
 
 @pytest.mark.parametrize(
-    ("edit", "error"),
+    ("edit", "error", "at"),
     [
         pytest.param(
             ("strict_objects = true", "strict_object = true"),
             "bad.toml: error: [tool.tsmirror]: unknown key 'strict_object'",
+            None,
             id="unknown-key",
         ),
         pytest.param(
             ('"ActorCapability",', '"ActorCapabilty",'),
-            "'ActorCapabilty' is not exported",
+            "error: 'ActorCapabilty' is not exported from "
+            "packages/sea-mcp-server/src/capability-matrix.ts; "
+            "did you mean 'ActorCapability'",
+            '"ActorCapabilty"',
             id="symbol-not-exported",
         ),
         pytest.param(
+            (
+                'source = "packages/sea-mcp-server/src/capability-matrix.ts"',
+                'source = "packages/sea-mcp-server/src/capability_matrix.ts"',
+            ),
+            "error: source 'packages/sea-mcp-server/src/capability_matrix.ts' not found "
+            "in the source root ",
+            '"packages/sea-mcp-server/src/capability_matrix.ts"',
+            id="missing-source-file",
+        ),
+        pytest.param(
             ('source_root = "examples/substrate"', 'source_root = "examples/nowhere"'),
-            "bad.toml: error: source root ",
+            "error: source_root 'examples/nowhere': no such directory",
+            "source_root =",
             id="missing-source-root",
+        ),
+        pytest.param(
+            ('output_dir = "generated"', 'output_dir = "examples/substrate/py"'),
+            "error: output_dir 'examples/substrate/py' is inside the source root",
+            "output_dir =",
+            id="output-inside-source-root",
         ),
         pytest.param(
             ('module = "role_charter"', 'module = "role-charter"'),
             "bad.toml: error: ",
+            None,
             id="bad-module-name",
         ),
     ],
 )
 @pytest.mark.parametrize("command", ["regen", "check"])
 def test_config_error_is_one_line_and_exit_2(
-    project: Path, command: str, edit: tuple[str, str], error: str
+    project: Path, command: str, edit: tuple[str, str], error: str, at: str | None
 ) -> None:
+    """One line, exit 2, nothing written; where the error has a place in the config, it is
+    `bad.toml:LINE:COL:` and LINE:COL is where the culprit is written."""
     text = (project / "pyproject.toml").read_text()
     assert edit[0] in text
-    (project / "bad.toml").write_text(text.replace(edit[0], edit[1], 1))
+    bad = text.replace(edit[0], edit[1], 1)
+    (project / "bad.toml").write_text(bad)
     before = snapshot(project / "generated")
 
     result = run_tsmirror(command, "--config", "bad.toml", cwd=project)
@@ -103,6 +129,57 @@ def test_config_error_is_one_line_and_exit_2(
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert result.stdout == ""
     assert snapshot(project / "generated") == before
+    if at is not None:
+        located = re.match(r"bad\.toml:(\d+):(\d+): error: ", result.stderr)
+        assert located, result.stderr
+        line, col = int(located[1]), int(located[2])
+        assert bad.splitlines()[line - 1][col - 1 :].startswith(at), result.stderr
+
+
+def test_a_bad_flag_is_blamed_on_the_flag(project: Path) -> None:
+    result = run_tsmirror("check", "--source-root", "nope", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr == "error: --source-root nope: no such directory\n"
+
+
+def test_a_bad_environment_variable_is_named(project: Path) -> None:
+    result = run_tsmirror(
+        "check", cwd=project, env=clean_env(KORA_ISOKRON_REPO="/nowhere/at/all")
+    )
+    assert result.returncode == 2
+    assert re.fullmatch(
+        r"pyproject\.toml:\d+:1: error: \$KORA_ISOKRON_REPO=/nowhere/at/all: no such "
+        r"directory \(named by source_root_env\)\n",
+        result.stderr,
+    ), result.stderr
+
+
+def test_a_monorepo_subproject_without_the_table_uses_the_one_above(
+    project: Path,
+) -> None:
+    """services/api has a pyproject.toml of its own without [tool.tsmirror]: check from
+    there finds the project's table, and a hand edit is found."""
+    sub = project / "services" / "api"
+    sub.mkdir(parents=True)
+    (sub / "pyproject.toml").write_text('[project]\nname = "api"\n')
+    assert run_tsmirror("check", cwd=sub).returncode == 0
+    charter = project / "generated" / "role_charter.py"
+    charter.write_text(charter.read_text() + "# edited\n")
+    result = run_tsmirror("check", cwd=sub)
+    assert result.returncode == 1
+    assert "hand-edited" in result.stdout
+    assert "fix: tsmirror regen" in result.stdout
+
+
+def test_a_tsmirror_toml_is_found_before_pyproject(project: Path) -> None:
+    """A folder's tsmirror.toml wins over the pyproject.toml beside it."""
+    text = (project / "pyproject.toml").read_text()
+    (project / "tsmirror.toml").write_text(
+        text.replace('output_dir = "generated"', 'output_dir = "elsewhere"')
+    )
+    result = run_tsmirror("check", cwd=project)
+    assert result.returncode == 1
+    assert "elsewhere/capability_matrix.py: missing" in result.stdout
 
 
 def test_missing_config_file(project: Path) -> None:
@@ -153,3 +230,34 @@ def test_python_dash_m_tsmirror_is_the_same_command(project: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "in sync" in result.stderr
+
+
+def test_extract_with_a_config_reads_file_from_its_source_root(project: Path) -> None:
+    """FILE is relative to the config's source root, whatever the working directory."""
+    sub = project / "services"
+    sub.mkdir()
+    matrix = MATRIX_TS.removeprefix("examples/substrate/")
+    by_config = run_tsmirror(
+        "extract",
+        "--config",
+        "../pyproject.toml",
+        matrix,
+        "ACTOR_CAPABILITIES",
+        cwd=sub,
+    )
+    by_root = run_tsmirror(
+        "extract",
+        MATRIX_TS,
+        "ACTOR_CAPABILITIES",
+        "--root",
+        "examples/substrate",
+        cwd=project,
+    )
+    assert by_config.returncode == 0, by_config.stderr
+    assert by_config.stdout == by_root.stdout
+    assert by_config.stdout.startswith('["')
+    both = run_tsmirror(
+        "extract", "--config", "../pyproject.toml", "--root", ".", matrix, "X", cwd=sub
+    )
+    assert both.returncode == 2
+    assert "--root cannot be combined with --config" in both.stderr

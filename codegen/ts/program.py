@@ -31,6 +31,31 @@ MAX_EXTENDS = 16
 MAX_SOURCE_BYTES = 16 * 1024 * 1024
 
 
+class NotExportedError(InputError):
+    """A symbol asked for by name (a mirror's ``symbols``, ``extract``) that the file does
+    not export; the caller knows where the name was asked for and says so."""
+
+    def __init__(self, name: str, file: SourceFile) -> None:
+        message = f"{name!r} is not exported from {file.display}"
+        super().__init__(
+            message + _closest(name, sorted(file.exports)), path=file.shown
+        )
+        self.name = name
+
+
+def _closest(name: str, exported: list[str]) -> str:
+    """The names a misspelt ``name`` most likely meant, else what there is."""
+    import difflib
+
+    close = difflib.get_close_matches(name, exported, n=3)
+    if close:
+        return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+    if not exported:
+        return " (it exports nothing)"
+    more = ", ..." if len(exported) > 8 else ""
+    return f" (it exports {', '.join(exported[:8])}{more})"
+
+
 @dataclass(frozen=True, slots=True)
 class Binding:
     """What a name finally denotes: a declaration in some file, or a whole module (for
@@ -184,7 +209,7 @@ class Program:
         message = f"{name!r} is not exported from {file.display}"
         if node is not None and origin is not None:
             raise origin.error(node, message)
-        raise InputError(message, path=file.shown)
+        raise NotExportedError(name, file)
 
     def _find_export(
         self, file: SourceFile, name: str, want: str

@@ -1,2 +1,0 @@
-// expect: NOPE - 'NOPE' is not exported
-export const X = 1;
