@@ -31,14 +31,20 @@ def extract_symbol(
 ) -> ir.JsonValue:
     program = Program(root, dependencies)
     source = program.load(file)
-    binding = program.resolve_export(source, symbol, None)
-    decl = binding.declaration
-    if decl is not None and decl.kind in (
-        "const",
-        "default",
-        "let",
-        "var",
-        "function",
+    qualified = "." in symbol and symbol not in source.exports  # a namespace member
+    binding = None if qualified else program.resolve_export(source, symbol, None)
+    decl = binding.declaration if binding is not None else None
+    if (
+        binding is not None
+        and decl is not None
+        and decl.kind
+        in (
+            "const",
+            "default",
+            "let",
+            "var",
+            "function",
+        )
     ):
         return to_json(Evaluator(program).evaluate_declaration(binding.file, decl))
     from tsmirror.ts.extract import MirrorBuilder  # only types need the IR

@@ -83,12 +83,27 @@ class MirrorBuilder:
     # --- mirrored symbols -----------------------------------------------------------------
 
     def add_symbol(self, file: SourceFile, symbol: str) -> None:
-        binding = self.program.resolve_export(file, symbol, None)
+        scope, name = file, symbol
+        if "." in symbol and symbol not in file.exports:
+            # a namespace member, by its qualified name
+            *outer, name = symbol.split(".")
+            for part in outer:
+                inner = scope.namespaces.get(part)
+                if inner is None:
+                    raise InputError(
+                        f"{symbol!r}: {part!r} is not a namespace", path=file.shown
+                    )
+                scope = inner
+        binding = self.program.resolve_export(scope, name, None)
         if binding.declaration is None:
             raise InputError(
                 f"{symbol!r} is a namespace, not a declaration", path=file.shown
             )
-        self._roots.append(self._declare(binding.file, binding.declaration, symbol))
+        self._roots.append(
+            self._declare(binding.file, binding.declaration, binding.declaration.name)
+            if scope is not file
+            else self._declare(binding.file, binding.declaration, symbol)
+        )
 
     def _declare(
         self, file: SourceFile, decl: Declaration, name: str, node: Node | None = None
@@ -1000,26 +1015,78 @@ class MirrorBuilder:
                     outer.namespace, file.text(name), name, "type", origin=file
                 )
             raise file.error(node, f"{file.snippet(node)} is not a namespace member")
-        binding = self.program.resolve_type(file, file.text(node), node)
+        text = file.text(node)
+        binding: Binding | None = None
+        for scope in file.scopes():
+            if text in scope.types or text in scope.imports:
+                break
+            if text in scope.aliases:
+                binding = self._alias_binding(scope, text)
+                break
+        if binding is None:
+            binding = self.program.resolve_type(file, text, node)
         if binding.declaration is None:
             raise file.error(node, f"{file.snippet(node)} is a namespace, not a type")
         return binding
 
     def _namespace_binding(self, file: SourceFile, module: Node) -> Binding | None:
-        if module.type == "nested_type_identifier":
-            inner = module.child_by_field_name("module")
-            name = module.child_by_field_name("name")
+        if module.type in ("nested_type_identifier", "nested_identifier"):
+            fields = (
+                ("module", "name")
+                if module.type == "nested_type_identifier"
+                else (
+                    "object",
+                    "property",
+                )
+            )
+            inner = module.child_by_field_name(fields[0])
+            name = module.child_by_field_name(fields[1])
             assert inner is not None and name is not None
             outer = self._namespace_binding(file, inner)
             if outer is None or outer.namespace is None:
                 return None
+            nested = outer.namespace.namespaces.get(file.text(name))
+            if nested is not None:
+                return Binding(nested, None, namespace=nested)
             return self.program.resolve_export(
                 outer.namespace, file.text(name), name, "any", origin=file
             )
         text = file.text(module)
-        if file.types.get(text) is not None and file.types[text].kind != "namespace":
+        for scope in file.scopes():
+            if text in scope.namespaces:
+                found = scope.namespaces[text]
+                return Binding(found, None, namespace=found)
+            if text in scope.aliases:
+                return self._alias_binding(scope, text)
+        if file.types.get(text) is not None:
             return self.program.resolve_type(file, text, module)
         return self.program.resolve_value(file, text, module)
+
+    def _alias_binding(self, scope: SourceFile, name: str) -> Binding:
+        """``import X = A.B.C`` inside a namespace."""
+        target = scope.aliases[name]
+        parts: list[Node] = []
+        while target.type in ("nested_identifier", "member_expression"):
+            prop = target.child_by_field_name("property")
+            obj = target.child_by_field_name("object")
+            assert prop is not None and obj is not None
+            parts.append(prop)
+            target = obj
+        where = scope.parent or scope
+        binding = self._namespace_binding(where, target)
+        for part in reversed(parts):
+            if binding is None or binding.namespace is None:
+                raise scope.error(target, f"{scope.snippet(target)} is not a namespace")
+            inner = binding.namespace.namespaces.get(scope.text(part))
+            binding = (
+                Binding(inner, None, namespace=inner)
+                if inner is not None
+                else self.program.resolve_export(
+                    binding.namespace, scope.text(part), part, "any", origin=scope
+                )
+            )
+        assert binding is not None
+        return binding
 
     def _reference(self, file: SourceFile, node: Node, context: str) -> ops.Type:
         if node.type == "type_identifier":

@@ -160,16 +160,22 @@ class Program:
     # --- names ----------------------------------------------------------------------------
 
     def resolve_value(self, file: SourceFile, name: str, node: Node) -> Binding:
-        """The value a bare identifier denotes in ``file``."""
-        decl = file.values.get(name)
-        if decl is not None:
-            return Binding(file, decl)
+        """The value a bare identifier denotes in ``file`` (or a namespace in it)."""
+        for scope in file.scopes():
+            decl = scope.values.get(name)
+            if decl is not None:
+                return Binding(scope, decl)
+            if name in scope.imports:
+                return self._resolve_import(scope, name, node, want="value")
         return self._resolve_import(file, name, node, want="value")
 
     def resolve_type(self, file: SourceFile, name: str, node: Node) -> Binding:
-        decl = file.types.get(name)
-        if decl is not None:
-            return Binding(file, decl)
+        for scope in file.scopes():
+            decl = scope.types.get(name)
+            if decl is not None:
+                return Binding(scope, decl)
+            if name in scope.imports:
+                return self._resolve_import(scope, name, node, want="type")
         return self._resolve_import(file, name, node, want="type")
 
     def _resolve_import(

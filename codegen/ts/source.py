@@ -104,17 +104,25 @@ class SourceFile:
     # A namespace is read as a file of its own inside its file: ``parent`` is the scope
     # around it, and ``qualifier`` (``"NS_"``) prefixes the Python names of its members.
     namespaces: dict[str, SourceFile] = field(default_factory=dict)
+    aliases: dict[str, Node] = field(default_factory=dict)  # import X = A.B
     parent: SourceFile | None = None
     qualifier: str = ""
 
-    def declares_type(self, name: str) -> bool:
-        """Whether ``name`` is a type declared or imported in an enclosing scope."""
-        scope = self.parent
+    def scopes(self) -> list[SourceFile]:
+        """This scope and those around it, innermost first."""
+        found: list[SourceFile] = []
+        scope: SourceFile | None = self
         while scope is not None:
-            if name in scope.types or name in scope.imports:
-                return True
+            found.append(scope)
             scope = scope.parent
-        return False
+        return found
+
+    def declares_type(self, name: str) -> bool:
+        """Whether ``name`` is a type declared, aliased or imported in an enclosing scope."""
+        return any(
+            name in s.types or name in s.imports or name in s.aliases
+            for s in self.scopes()
+        )
 
     # --- locations ------------------------------------------------------------------------
 
@@ -261,11 +269,15 @@ def check_whole_file(source: SourceFile) -> None:
 
 
 def _harmless(source: SourceFile, statement: Node) -> bool:
-    """``'use strict';`` and ``Object.freeze(X);`` at the top level change nothing."""
+    """``'use strict';`` and ``Object.freeze(X);`` at the top level change nothing; a
+    ``namespace`` (which the grammar wraps in an expression statement) only declares, and
+    its body is checked like the rest of the file."""
     if statement.type != "expression_statement" or statement.named_child_count != 1:
         return False
     expression = statement.named_children[0]
-    return expression.type == "string" or _is_object_freeze(source, expression)
+    return expression.type in ("string", "internal_module") or _is_object_freeze(
+        source, expression
+    )
 
 
 def _ambient(node: Node) -> bool:
@@ -363,12 +375,50 @@ def first_syntax_error(root: Node) -> Node:
 
 def _index_statement(source: SourceFile, statement: Node) -> None:
     kind = statement.type
+    if kind == "expression_statement" and statement.named_child_count == 1:
+        inner = statement.named_children[0]
+        if inner.type == "internal_module":
+            _index_namespace(source, inner)
+        return
     if kind == "export_statement":
         _index_export(source, statement)
     elif kind == "import_statement":
         _index_import(source, statement)
     elif kind not in _IGNORED_STATEMENTS:
         _index_declaration(source, statement, statement)
+
+
+def _index_namespace(source: SourceFile, node: Node) -> list[str]:
+    """``namespace A.B { ... }``: its members are indexed in a scope of their own (merged
+    with an earlier namespace of the same name, as TypeScript merges them)."""
+    name_node = node.child_by_field_name("name")
+    body = node.child_by_field_name("body")
+    if name_node is None or body is None or name_node.type == "string":
+        return []  # `declare module "x"` declares nothing a mirror reads
+    path = source.text(name_node).replace(" ", "").split(".")
+    scope = source
+    for part in path:
+        child = scope.namespaces.get(part)
+        if child is None:
+            child = SourceFile(
+                path=scope.path.with_name(f"{scope.path.name}#{part}"),
+                display=scope.display,
+                shown=scope.shown,
+                data=scope.data,
+                tree=scope.tree,
+                parent=scope,
+                qualifier=f"{scope.qualifier}{part}_",
+            )
+            scope.namespaces[part] = child
+        scope = child
+    for statement in body.named_children:
+        if statement.type == "import_alias":
+            scope.aliases[source.text(statement.named_children[0])] = (
+                statement.named_children[-1]
+            )
+        else:
+            _index_statement(scope, statement)
+    return [path[0]]
 
 
 def _declare(
@@ -423,6 +473,8 @@ def _index_declaration(source: SourceFile, node: Node, statement: Node) -> list[
         _declare(source.types, source, Declaration(name, "interface", node, statement))
     elif kind == "type_alias_declaration":
         _declare(source.types, source, Declaration(name, "type", node, statement))
+    elif kind == "internal_module":
+        return _index_namespace(source, node)
     else:
         return names
     names.append(name)
