@@ -487,17 +487,22 @@ class MirrorBuilder:
                 file, annotation.named_children[0], owner + pascal_case(name)
             )
         elif value is not None:
-            literal = "readonly" in tokens
+            as_const = _is_as_const(value)
+            self._check_inferable(file, value, as_const, member, file)
             type_ = self._type_of_value(
                 file,
                 value,
                 self.evaluator.evaluate(file, value, 1),
-                literal,
-                literal,
+                as_const,
+                "readonly"
+                in tokens,  # a readonly field keeps a primitive's literal type
                 owner + pascal_case(name),
             )
         else:
-            raise file.error(member, f"property {name!r} has no type annotation")
+            # Neither annotated nor initialized: `any` (an error under strict, TS7008), and
+            # JSON.stringify only sees it if a method assigns it; ts-json-schema-generator
+            # leaves it out too.
+            return None
         return self._field(
             file,
             annotation if annotation is not None else member,
