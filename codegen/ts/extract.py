@@ -332,11 +332,10 @@ class MirrorBuilder:
         if named:
             if key in self._instances:
                 return ir.NamedType(self._instances[key])
-            name = self._fresh_name(
-                binding.file.qualifier
-                + decl.name
-                + "".join(_describe(v) for v in env.values())
-            )
+            base = binding.file.qualifier + decl.name
+            described = "".join(_describe(v) for v in env.values())
+            # the arguments name the instance, within reason: Box<string> is BoxString
+            name = self._fresh_name(base + described[: max(0, _MAX_NAME - len(base))])
             self._instances[key] = name
             self._taken[name] = (
                 binding.file.path,
@@ -1531,6 +1530,7 @@ _INTRINSICS: dict[str, Callable[[str], str]] = {
     "Uncapitalize": lambda s: s[:1].lower() + s[1:],
 }
 _MAX_TEMPLATE_STRINGS = 10_000
+_MAX_NAME = 32  # how long a generic instance's name may grow from its arguments
 _FRESH_LITERALS = frozenset({"string", "number", "true", "false", "null", "comment"})
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "class"})
 
