@@ -251,9 +251,10 @@ class MirrorBuilder:
         assert value_node is not None
         result = self.evaluate_type(file, value_node, name)
         if isinstance(result, ops.Shape):
-            return ir.ObjectDecl(
-                name, tuple(_checked(file, value_node, list(result.fields))), doc
-            )
+            fields = [
+                self._lowered_field(file, value_node, f, name) for f in result.fields
+            ]
+            return ir.ObjectDecl(name, tuple(_checked(file, value_node, fields)), doc)
         type_ = _no_undefined(
             file, value_node, self.lower(file, value_node, result, name)
         )
@@ -393,7 +394,7 @@ class MirrorBuilder:
                 node,
                 f"{file.snippet(node)} is not an object type and cannot be extended",
             )
-        return list(fields)
+        return [self._lowered_field(file, node, f, owner) for f in fields]
 
     def _class_fields(self, file: SourceFile, node: Node, owner: str) -> list[ir.Field]:
         """What ``JSON.stringify`` gives of an instance: own public fields that are not
@@ -623,11 +624,8 @@ class MirrorBuilder:
         if isinstance(type_, ops.Shape):
             name = self._fresh_name(pascal_case(context))
             self._taken[name] = (file.path, f"<anonymous {node.start_byte}>")
-            self._add(
-                ir.ObjectDecl(
-                    name, tuple(_checked(file, node, list(type_.fields))), None
-                )
-            )
+            fields = [self._lowered_field(file, node, f, name) for f in type_.fields]
+            self._add(ir.ObjectDecl(name, tuple(_checked(file, node, fields)), None))
             return ir.NamedType(name)
         if isinstance(type_, ops.ShapeUnion):
             return ops.union(
@@ -656,6 +654,18 @@ class MirrorBuilder:
                 "mirror and is refused",
             )
         return type_
+
+    def _lowered_field(
+        self, file: SourceFile, node: Node, field: ir.Field, owner: str
+    ) -> ir.Field:
+        """A field whose type an intersection left as an unnamed shape (see typeops)."""
+        type_: ops.Type = field.type
+        if isinstance(type_, ops.Shape | ops.ShapeUnion):
+            return replace(
+                field,
+                type=self.lower(file, node, type_, owner + pascal_case(field.name)),
+            )
+        return field
 
     def evaluate_type(self, file: SourceFile, node: Node, context: str) -> ops.Type:
         """A type node reduced as TypeScript reduces it, before naming object shapes."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 from tsmirror import ir
 
@@ -82,6 +82,8 @@ def union(parts: list[ir.TypeRef]) -> ir.TypeRef:
                 flat.setdefault(member)
     if UNKNOWN in flat:
         return UNKNOWN
+    if ir.LiteralType(True) in flat and ir.LiteralType(False) in flat:
+        flat = {(ir.BOOLEAN if m == ir.LiteralType(True) else m): None for m in flat}
     kept = [m for m in flat if not _absorbed(m, flat)]
     if not kept:
         return ir.NEVER
@@ -146,6 +148,8 @@ def expand(type_: Type, find: Finder) -> tuple[Type, ...]:
             find(member.name), ir.AliasDecl
         ):
             out.extend(expand(member, find))
+        elif member == ir.BOOLEAN:  # boolean is true | false, and distributes so
+            out.extend((ir.LiteralType(True), ir.LiteralType(False)))
         else:
             out.append(member)
     return tuple(out)
@@ -438,15 +442,15 @@ def _merge(
             merged[field.name] = field
             continue
         type_ = intersect(previous.type, field.type, find)
-        if isinstance(type_, Shape | ShapeUnion | Tuple | InferVar):
-            raise Undecidable(
-                f"property {field.name!r} is an intersection of object types"
-            )
+        if isinstance(type_, Tuple | InferVar):
+            raise Undecidable(f"property {field.name!r} cannot be intersected")
+        # an intersection of object types stays a shape until the extractor names it
+        # (MirrorBuilder.lower), so a field may briefly hold one
         if type_ == ir.NEVER and _is_unit(previous.type) and _is_unit(field.type):
             return ir.NEVER  # conflicting discriminants: the whole object is never
         merged[field.name] = replace(
             previous,
-            type=type_,
+            type=cast(ir.TypeRef, type_),
             optional=previous.optional and field.optional,
             doc=previous.doc or field.doc,
         )

@@ -10,6 +10,8 @@ interface Meta {
   id: string;
 }
 type Literal = 'x' | 'y' | 'z';
+type Outer = { inner: { x: string; y?: number } };
+type Other = { inner: { y: number; z: boolean }; other: 1 };
 
 export interface Intersections {
   shape: Meta & (Circle | Square);
@@ -17,4 +19,8 @@ export interface Intersections {
   narrowed: { v: string } & { v: Literal };
   filtered: Literal & ('y' | 'z' | 'w');
   conflict?: { a: string } & { a: number };
+}
+
+export interface Nested {
+  nested: Outer & Other;
 }

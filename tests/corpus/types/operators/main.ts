@@ -13,6 +13,7 @@ const DECLARED: { limit: number; unit?: 'ms' | 's' } = { limit: 5 };
 type Unwrap<T> = T extends Array<infer U> ? U : T;
 type IsText<T> = T extends string ? 'text' : 'other';
 type Kind = 'alpha' | 'beta';
+type IsTrue<T> = T extends true ? 'yes' : 'no';
 type Field<T, K extends keyof T> = T[K];
 
 export interface Operators {
@@ -38,4 +39,7 @@ export interface Operators {
   event: `on_${Kind}`;
   upper: Uppercase<Kind>;
   capital: Capitalize<Kind>;
+  overBoolean: IsTrue<boolean>;
+  notTrue: Exclude<boolean, true>;
+  flagged: `is_${boolean}`;
 }
