@@ -1186,16 +1186,14 @@ class MirrorBuilder:
             root = obj
         if root.type != "identifier":
             raise file.error(node, f"{file.snippet(node)} is not supported")
-        binding = self.program.resolve_value(file, file.text(root), root)
+        binding = self._value_binding(file, root, path)
         decl = binding.declaration
         if decl is not None and decl.kind in ("function", "class"):
             raise file.error(
                 node, f"{file.snippet(node)} is a {decl.kind}, which has no JSON form"
             )
         if decl is not None and decl.kind == "enum":
-            raise file.error(
-                node, f"{file.snippet(node)} (the enum object) is not supported"
-            )
+            return self._typeof_enum(file, node, binding, path)
         if decl is None or decl.kind != "const":
             value = self.evaluator.evaluate(file, target, 1)  # refuses let, var...
             return self._type_of_value(file, node, value, False, False, context)
@@ -1301,6 +1299,52 @@ class MirrorBuilder:
                     f"{file.snippet(node, 40)} from more than its value; use as const "
                     "or annotate the const",
                 )
+
+    def _typeof_enum(
+        self, file: SourceFile, node: Node, binding: Binding, path: list[Node]
+    ) -> ops.Type:
+        """``typeof E``: an object of the members' literal types (a numeric enum's reverse
+        mapping is not part of the type); ``typeof E.A``: the member."""
+        decl = binding.declaration
+        assert decl is not None
+        members = self.evaluator.enum_members(binding.file, decl)
+        if len(path) == 1:
+            key = _member_key(self.evaluator, file, path[0])
+            for name, value, _ in members:
+                if name == key:
+                    return ir.LiteralType(value)
+            raise file.error(path[0], f"enum {decl.name!r} has no member {key!r}")
+        if path:
+            raise file.error(node, f"{file.snippet(node)} is not supported")
+        return ops.Shape(
+            tuple(
+                ir.Field(
+                    name, python_identifier(name), ir.LiteralType(value), False, None
+                )
+                for name, value, _ in members
+            )
+        )
+
+    def _value_binding(self, file: SourceFile, root: Node, path: list[Node]) -> Binding:
+        """The value ``root`` names, through the namespaces that ``path`` (outermost step
+        last) walks into; the steps consumed are removed from ``path``."""
+        namespace = self._namespace_binding(file, root)
+        if namespace is None or namespace.namespace is None:
+            return self.program.resolve_value(file, file.text(root), root)
+        scope = namespace.namespace
+        while path:
+            step = path.pop()
+            prop = step.child_by_field_name("property")
+            if step.type != "member_expression" or prop is None:
+                raise file.error(
+                    step, f"{file.snippet(step)} is not a namespace member"
+                )
+            name = file.text(prop)
+            if name in scope.namespaces:
+                scope = scope.namespaces[name]
+                continue
+            return self.program.resolve_export(scope, name, prop, "value", origin=file)
+        raise file.error(root, f"{file.snippet(root)} is a namespace, not a value")
 
     def _type_of_value(
         self,

@@ -13,6 +13,18 @@ const DECLARED: { limit: number; unit?: 'ms' | 's' } = { limit: 5 };
 type Unwrap<T> = T extends Array<infer U> ? U : T;
 type IsText<T> = T extends string ? 'text' : 'other';
 type Kind = 'alpha' | 'beta';
+enum Tone {
+  Soft = 'soft',
+  Loud = 'loud',
+}
+enum Step {
+  First,
+  Second,
+}
+namespace Limits {
+  export const MAX: number = 10;
+  export const NAME = 'limits';
+}
 type IsTrue<T> = T extends true ? 'yes' : 'no';
 type Field<T, K extends keyof T> = T[K];
 
@@ -42,4 +54,13 @@ export interface Operators {
   overBoolean: IsTrue<boolean>;
   notTrue: Exclude<boolean, true>;
   flagged: `is_${boolean}`;
+  max: typeof Limits.MAX;
+  limitsName: typeof Limits.NAME;
+}
+
+/** Kept apart: tsc, which judges where the generator departs, has no literal for an enum member. */
+export interface EnumOperators {
+  toneNames: keyof typeof Tone;
+  stepNames: keyof typeof Step;
+  tones: typeof Tone;
 }
