@@ -10,7 +10,7 @@ strict. A verdict depends on:
   output dir as resolved; for ``extract``: the root, file and symbol);
 - every file the run read (SHA-256), every path it probed for a module (what it resolved to,
   or that nothing was there), and the package.json files a workspace scan found;
-- for ``check``: every ``*.py`` file in the output dir (SHA-256).
+- for ``check``: every ``*.py`` file in the output dir and the record (SHA-256).
 
 Entries live in ``$TSMIRROR_CACHE_DIR``, else ``$XDG_CACHE_HOME/tsmirror``, else
 ``~/.cache/tsmirror``; ``TSMIRROR_NO_CACHE=1`` turns the cache off. A missing, unreadable or
@@ -27,9 +27,9 @@ from functools import cache
 from importlib.machinery import PathFinder
 from pathlib import Path
 
-from tsmirror.paths import template_dir
+from tsmirror.paths import RECORD_NAME, template_dir
 
-_FORMAT = 1  # bump when an entry's layout changes
+_FORMAT = 2  # bump when an entry's layout changes
 
 
 class Dependencies:
@@ -85,9 +85,9 @@ def package_manifests(root: Path) -> list[Path]:
 
 
 def folder_digest(folder: Path) -> dict[str, str]:
-    """SHA-256 of every ``*.py`` file directly in ``folder``."""
+    """SHA-256 of every ``*.py`` file directly in ``folder``, and of the record."""
     try:
-        paths = sorted(folder.glob("*.py"))
+        paths = sorted([*folder.glob("*.py"), *folder.glob(RECORD_NAME)])
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
     except OSError:
         return {"<unreadable>": ""}

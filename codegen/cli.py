@@ -16,7 +16,13 @@ import click
 from tsmirror import __version__, cache
 from tsmirror.config import Config, load_config
 from tsmirror.drift import State, find_problems, read_text
-from tsmirror.entry import extract_text, reused_check, unchanged_report, verdict_key
+from tsmirror.entry import (
+    extract_text,
+    reused_check,
+    unchanged_report,
+    verdict,
+    verdict_key,
+)
 from tsmirror.errors import InputError, shown
 
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
@@ -64,9 +70,10 @@ def regen(config_path: Path | None, source_root: Path | None, prune: bool) -> No
     except InputError as error:
         fail(error)
     key = verdict_key(config)
-    if reused_check(config) is not None:
+    names = reused_check(config)
+    if names is not None:
         # Every input is as it was when the output dir last matched it: nothing to write.
-        click.echo(unchanged_report(config), err=True, nl=False)
+        click.echo(unchanged_report(config, names), err=True, nl=False)
         return
     from tsmirror.generate import render_all
 
@@ -96,10 +103,10 @@ def regen(config_path: Path | None, source_root: Path | None, prune: bool) -> No
     # one line per mirror on stderr; stdout keeps one line per file changed, for scripts
     for path in sorted(outputs):
         problem = before.get(path)
-        if path in written and problem is not None:
-            status = f"written ({problem.state})"
-        else:
+        if path not in written:
             status = "unchanged"
+        else:
+            status = f"written ({problem.state})" if problem is not None else "written"
         click.echo(f"  {path.stem}: {status}: {shown(path)}", err=True)
     for path in orphans:
         if path in pruned:
@@ -108,7 +115,7 @@ def regen(config_path: Path | None, source_root: Path | None, prune: bool) -> No
             status = "kept (orphaned; --prune removes it)"
         click.echo(f"  {path.stem}: {status}: {shown(path)}", err=True)
     if len(pruned) == len(orphans):  # the output dir now is exactly what check expects
-        cache.store("check", key, str(len(outputs)), dependencies, config.output_dir)
+        cache.store("check", key, verdict(outputs), dependencies, config.output_dir)
     unchanged = len(outputs) - len(written)
     summary = f"{len(written)} written, {unchanged} unchanged"
     if pruned:
@@ -219,7 +226,7 @@ def check(
     key = verdict_key(config)
     reused = reused_check(config)
     if reused is not None:
-        outputs_count = reused
+        outputs_count = len(reused)
         problems = []
     else:
         from tsmirror.generate import render_all
@@ -232,9 +239,7 @@ def check(
             fail(error)
         outputs_count = len(outputs)
         if not problems:
-            cache.store(
-                "check", key, str(outputs_count), dependencies, config.output_dir
-            )
+            cache.store("check", key, verdict(outputs), dependencies, config.output_dir)
     if output_format == "json":
         document = {
             "in_sync": not problems,
@@ -312,13 +317,14 @@ def diff(
     their full path, privilege grants and revokes, type changes marked breaking or
     compatible."""
     from tsmirror.diff_report import render_json, render_markdown, render_text
-    from tsmirror.generate import build_module
+    from tsmirror.generate import build_package
+    from tsmirror.record import read_record
     from tsmirror.semantic import (
         EMPTY,
         FAIL_ON_CLASSES,
         MirrorDiff,
+        MirrorShape,
         diff_mirror,
-        read_committed,
         shape_of_module,
     )
 
@@ -333,16 +339,35 @@ def diff(
         sys.exit(EXIT_INPUT)
     try:
         config = _load(config_path, source_root)
-        diffs: list[MirrorDiff] = []
-        for mirror in config.mirrors:
-            path = config.output_path(mirror)
-            name = shown(path)
-            text = (
+
+        def committed(path: Path) -> str | None:
+            return (
                 committed_at(against, path) if against is not None else read_text(path)
             )
-            committed = EMPTY if text is None else read_committed(text, name)
-            current = shape_of_module(build_module(config, mirror))
-            diffs.append(diff_mirror(mirror.module, name, committed, current))
+
+        text = committed(config.record_path)
+        shapes: dict[str, MirrorShape] = {}
+        if text is not None:
+            record = read_record(text, shown(config.record_path))
+            shapes = {n: shape_of_module(m) for n, m in record.mirrors.items()}
+        elif any(committed(config.output_path(m)) is not None for m in config.mirrors):
+            where = f" at {against}" if against is not None else ""
+            raise InputError(
+                f"no recorded IR{where} beside the mirrors: the record tsmirror diff reads "
+                "is written by `tsmirror regen` (run it, and commit the record)",
+                path=shown(config.record_path),
+            )
+        diffs: list[MirrorDiff] = []
+        for module in build_package(config):
+            path = config.output_dir / f"{module.name}.py"
+            diffs.append(
+                diff_mirror(
+                    module.name,
+                    shown(path),
+                    shapes.get(module.name, EMPTY),
+                    shape_of_module(module),
+                )
+            )
     except InputError as error:
         fail(error)
     if output_format == "json":

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tsmirror.errors import InputError, Location
+from tsmirror.paths import KERNEL_MODULE, RECORD_NAME
 
 _TOP_KEYS = {"source_root", "source_root_env", "output_dir", "strict_objects", "mirror"}
 _MIRROR_KEYS = {"module", "source", "symbols"}
@@ -45,6 +46,14 @@ class Config(NamedTuple):
     @property
     def init_path(self) -> Path:
         return self.output_dir / "__init__.py"
+
+    @property
+    def kernel_path(self) -> Path:
+        return self.output_dir / f"{KERNEL_MODULE}.py"
+
+    @property
+    def record_path(self) -> Path:
+        return self.output_dir / RECORD_NAME
 
 
 CONFIG_NAMES = ("tsmirror.toml", "pyproject.toml")
@@ -145,6 +154,11 @@ def load_config(
         if not _MODULE_NAME.fullmatch(module) or module == "__init__":
             raise InputError(
                 f"{where}: module {module!r} is not a valid Python module name",
+                path=shown,
+            )
+        if module == KERNEL_MODULE:
+            raise InputError(
+                f"{where}: module {module!r} is the name of the generated kernel",
                 path=shown,
             )
         if any(m.module == module for m in mirrors):

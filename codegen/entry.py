@@ -16,7 +16,7 @@ so the two paths cannot answer differently.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,16 +46,21 @@ def verdict_key(config: Config) -> str:
     )
 
 
-def reused_check(config: Config) -> int | None:
-    """How many files a still-valid "in sync" verdict covers, or None."""
+def reused_check(config: Config) -> list[str] | None:
+    """The names of the files a still-valid "in sync" verdict covers, or None."""
     found = cache.lookup("check", verdict_key(config), config.output_dir)
-    return int(found) if found is not None else None
+    return found.split("\n") if found is not None else None
 
 
-def unchanged_report(config: Config) -> str:
+def verdict(outputs: Iterable[Path]) -> str:
+    """What a verdict stores: the name of every file the output dir holds in sync."""
+    return "\n".join(sorted(path.name for path in outputs))
+
+
+def unchanged_report(config: Config, names: list[str]) -> str:
     """What regen says when a reused verdict proves every file is already what it would
     write: one line per file, then the count."""
-    paths = sorted([*map(config.output_path, config.mirrors), config.init_path])
+    paths = sorted(config.output_dir / name for name in names)
     lines = [f"  {path.stem}: unchanged: {shown(path)}\n" for path in paths]
     return "".join(lines) + f"0 written, {len(paths)} unchanged\n"
 
@@ -131,13 +136,13 @@ def answer(argv: Sequence[str]) -> int | None:
                     else None
                 ),
             )
-            count = reused_check(config)
-            if count is None:
+            names = reused_check(config)
+            if names is None:
                 return None
             if command == "regen":
-                sys.stderr.write(unchanged_report(config))
+                sys.stderr.write(unchanged_report(config, names))
             elif "--quiet" not in options and "-q" not in options:
-                sys.stderr.write(f"{count} generated file(s) in sync\n")
+                sys.stderr.write(f"{len(names)} generated file(s) in sync\n")
             return EXIT_OK
         if command == "extract":
             options = _options(args, set(), {"--root"}, positional=2)

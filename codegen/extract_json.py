@@ -86,23 +86,11 @@ def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
 
 
 def type_json(type_: ir.TypeRef) -> ir.JsonValue:
-    from tsmirror import ir
+    from tsmirror.record import (
+        type_json,  # one JSON form of types, shared with the record
+    )
 
-    if isinstance(type_, ir.Primitive):
-        return {"kind": type_.name}
-    if isinstance(type_, ir.LiteralType):
-        return {"kind": "literal", "value": type_.value}
-    if isinstance(type_, ir.ArrayType):
-        return {"kind": "array", "element": type_json(type_.element)}
-    if isinstance(type_, ir.RecordType):
-        return {
-            "kind": "record",
-            "key": type_json(type_.key),
-            "value": type_json(type_.value),
-        }
-    if isinstance(type_, ir.UnionType):
-        return {"kind": "union", "members": [type_json(m) for m in type_.members]}
-    return {"kind": "ref", "name": type_.name}
+    return type_json(type_)
 
 
 _ESCAPES = {

@@ -12,8 +12,16 @@ from pathlib import Path
 from tsmirror import ir
 from tsmirror.cache import Dependencies
 from tsmirror.config import Config, Mirror
-from tsmirror.errors import InputError
-from tsmirror.render import render_module, render_package_init
+from tsmirror.errors import InputError, shown
+from tsmirror.package import link
+from tsmirror.paths import KERNEL_MODULE, RECORD_NAME
+from tsmirror.record import render_record
+from tsmirror.render import (
+    needs_kernel,
+    render_kernel,
+    render_module,
+    render_package_init,
+)
 from tsmirror.ts.extract import MirrorBuilder
 from tsmirror.ts.program import NotExportedError, Program
 
@@ -69,16 +77,32 @@ def build_ir(
         source_sha256=program.source_digest(),
         declarations=declarations,
         strict_objects=strict_objects,
+        listed=tuple(builder.listed),
     )
+
+
+def build_package(
+    config: Config, dependencies: Dependencies | None = None
+) -> list[ir.Module]:
+    """Every mirror's IR, linked into one package (see :mod:`tsmirror.package`)."""
+    modules = [build_module(config, m, dependencies) for m in config.mirrors]
+    return link(modules, shown(config.path))
+
+
+def render_package(modules: list[ir.Module], strict_objects: bool) -> dict[str, str]:
+    """Every file of the output package by name: the mirrors, the kernel when a mirror
+    validates JSON, ``__init__.py``, and the record of the IR they were rendered from."""
+    files = {f"{m.name}.py": render_module(m) for m in modules}
+    if any(needs_kernel(m) for m in modules):
+        files[f"{KERNEL_MODULE}.py"] = render_kernel()
+    files["__init__.py"] = render_package_init(m.name for m in modules)
+    files[RECORD_NAME] = render_record(modules, files, strict_objects)
+    return files
 
 
 def render_all(
     config: Config, dependencies: Dependencies | None = None
 ) -> dict[Path, str]:
     """Every file the output directory should hold, by absolute path."""
-    outputs = {
-        config.output_path(m): render_module(build_module(config, m, dependencies))
-        for m in config.mirrors
-    }
-    outputs[config.init_path] = render_package_init(m.module for m in config.mirrors)
-    return outputs
+    files = render_package(build_package(config, dependencies), config.strict_objects)
+    return {config.output_dir / name: text for name, text in files.items()}

@@ -7,6 +7,11 @@ tree-sitter nodes or to files on disk, so the templates can rely on the IR alone
     Module
       sources            relative paths of every file read, for the header
       declarations       ConstDecl | AliasDecl | EnumDecl | ObjectDecl, dependencies first
+      imports            declarations another mirror of the package emits (Import)
+
+A mirror is built on its own with every declaration it needs; :mod:`tsmirror.package` then
+links the mirrors of one output package, so each declaration is emitted by one of them and
+imported by the others.
 
 Types are a small closed algebra (:data:`TypeRef`). Every type the extractor cannot express
 exactly is refused before it reaches the IR, so there is no ``Any`` here.
@@ -18,7 +23,7 @@ Const values are plain Python data with JavaScript's JSON semantics already appl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # The classes are frozen but not slotted: slots would double the cost of defining them,
 # which every command pays at start-up, and the IR is never large enough to need them.
@@ -128,6 +133,9 @@ class ConstDecl:
     value: JsonValue
     type: TypeRef  # from the annotation when there is one, else inferred from the value
     doc: str | None
+    origin: str = field(
+        default="", compare=False
+    )  # which TypeScript declaration; see below
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,9 @@ class AliasDecl:
     name: str
     type: TypeRef
     doc: str | None
+    origin: str = field(
+        default="", compare=False
+    )  # which TypeScript declaration; see below
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,9 @@ class EnumDecl:
     name: str
     members: tuple[EnumMember, ...]
     doc: str | None
+    origin: str = field(
+        default="", compare=False
+    )  # which TypeScript declaration; see below
 
     @property
     def is_string(self) -> bool:
@@ -171,9 +185,29 @@ class ObjectDecl:
     name: str
     fields: tuple[Field, ...]
     doc: str | None
+    origin: str = field(
+        default="", compare=False
+    )  # which TypeScript declaration; see below
 
 
 Declaration: TypeAlias = ConstDecl | AliasDecl | EnumDecl | ObjectDecl
+
+#: ``origin`` says which TypeScript declaration a declaration came from:
+#: ``<source path>#<name>`` (``#@<byte offset>`` for an anonymous object type). Two mirrors
+#: that need the same declaration agree on it, which is how the package finds the one mirror
+#: that emits it. It is not part of equality and is not recorded (it is no part of the output).
+
+
+@dataclass(frozen=True)
+class Import:
+    """A declaration this mirror uses that another mirror of the same output package emits:
+    rendered ``from .<module> import <exported> as <declaration.name>``, never copied. The
+    declaration is carried whole, so a template can read its definition (an alias's type,
+    say) without looking at the other mirror."""
+
+    module: str  # the mirror that emits it
+    exported: str  # its name there
+    declaration: Declaration  # its name here is ``declaration.name``
 
 
 @dataclass(frozen=True)
@@ -185,5 +219,17 @@ class Module:
         str, ...
     ]  # every file read, relative to the source root, sorted, "/"-separated
     source_sha256: str  # see tsmirror.ts.program.source_digest
-    declarations: tuple[Declaration, ...]
+    declarations: tuple[Declaration, ...]  # the ones this mirror emits
     strict_objects: bool  # from_json rejects unknown keys
+    imports: tuple[Import, ...] = ()  # the ones it takes from other mirrors
+    listed: tuple[str, ...] = ()  # names of the declarations its symbols name
+
+    def lookup(self, name: str) -> Declaration:
+        """The declaration a :class:`NamedType` names, emitted here or imported."""
+        for decl in self.declarations:
+            if decl.name == name:
+                return decl
+        for imported in self.imports:
+            if imported.declaration.name == name:
+                return imported.declaration
+        raise KeyError(name)

@@ -11,3 +11,9 @@ def template_dir() -> Path:
     live in the top-level ``templates/`` folder."""
     packaged = Path(__file__).parent / "templates"
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+#: The recorded IR, beside the mirrors (see tsmirror.record).
+RECORD_NAME = "tsmirror.lock.json"
+#: The generated module every mirror that validates JSON imports (templates/kernel.py.j2).
+KERNEL_MODULE = "_kernel"

@@ -14,19 +14,37 @@ import hashlib
 import textwrap
 from collections.abc import Iterable
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
-from tsmirror import ir
-from tsmirror.paths import template_dir
+from tsmirror import algebra, ir
+from tsmirror.header import render_header
+from tsmirror.paths import KERNEL_MODULE, template_dir
 
 if TYPE_CHECKING:
     import jinja2
 
-#: Bump when the shape of generated output changes (not for every template edit).
-FORMAT_VERSION = 1
 #: The line length the layout targets (ruff's default).
 LINE_LENGTH = 88
 INDENT = "    "
+
+#: Where each name the rendered body may use comes from (the kernel's are re-exported by
+#: name where a user may want them: ``users.MirrorValidationError``).
+_STANDARD_NAMES = {
+    "Any": "typing",
+    "ClassVar": "typing",
+    "Final": "typing",
+    "Literal": "typing",
+    "Never": "typing",
+    "Self": "typing",
+    "TypeAlias": "typing",
+    "Mapping": "collections.abc",
+    "MappingProxyType": "types",
+    "dataclass": "dataclasses",
+    "StrEnum": "enum",
+    "IntEnum": "enum",
+}
+#: Kernel names a mirror re-exports: ``except users.MirrorValidationError`` works.
+_KERNEL_EXPORTS = ("ABSENT", "Absent", "MirrorValidationError")
 
 
 @cache
@@ -47,106 +65,174 @@ def environment() -> jinja2.Environment:
         docstring=docstring,
         const_assignment=const_assignment,
         literal_members=literal_members,
-        decoder=decoder,
-        comment=comment,
         py_scalar=py_scalar,
-        field_annotation=field_annotation,
     )
     env.tests.update(
         const=lambda d: isinstance(d, ir.ConstDecl),
         alias=lambda d: isinstance(d, ir.AliasDecl),
         enum=lambda d: isinstance(d, ir.EnumDecl),
         object=lambda d: isinstance(d, ir.ObjectDecl),
-        literal_union=is_literal_union,
+        literal_union=algebra.is_literal_union,
     )
     return env
 
 
 def render_module(module: ir.Module) -> str:
     """The complete text of one generated file, header included."""
-    env = environment()
-    body = env.get_template("module.py.j2").render(
-        module=module, imports=imports_for(module)
+    from tsmirror.codec import Codec, absent_value
+
+    codec = Codec(module, py_type)
+    classes = {
+        decl.name: {
+            "from_json": codec.from_json_body(decl),
+            "to_json": codec.to_json_body(decl),
+            "fields": [
+                field_annotation(f, absent_value(f, module)) for f in decl.fields
+            ],
+        }
+        for decl in module.declarations
+        if isinstance(decl, ir.ObjectDecl)
+    }
+    if classes:
+        codec.uses.update(("dataclass", "classmethod", "Self", "Any"))
+        codec.uses.add("MirrorValidationError")
+        if module.strict_objects:
+            codec.uses.update(("ClassVar",))
+    body = (
+        environment()
+        .get_template("module.py.j2")
+        .render(
+            module=module,
+            imports=import_lines(module, codec.uses),
+            classes=classes,
+            helpers=[*codec.constants.values(), *codec.functions.values()],
+        )
     )
-    header = env.get_template("header.py.j2").render(
-        sources=module.sources,
-        source_sha256=module.source_sha256,
-        body_sha256=body_digest(body),
-        format=FORMAT_VERSION,
-    )
-    return header + body
+    return render_header(module.sources, module.source_sha256, body) + body
+
+
+def needs_kernel(module: ir.Module) -> bool:
+    return any(isinstance(d, ir.ObjectDecl) for d in module.declarations)
+
+
+def render_kernel() -> str:
+    body = environment().get_template("kernel.py.j2").render()
+    return render_header((), hashlib.sha256(b"").hexdigest(), body) + body
 
 
 def render_package_init(modules: Iterable[str]) -> str:
-    env = environment()
-    body = env.get_template("package_init.py.j2").render(modules=sorted(modules))
-    header = env.get_template("header.py.j2").render(
-        sources=(),
-        source_sha256=hashlib.sha256(b"").hexdigest(),
-        body_sha256=body_digest(body),
-        format=FORMAT_VERSION,
+    body = (
+        environment().get_template("package_init.py.j2").render(modules=sorted(modules))
     )
-    return header + body
-
-
-def body_digest(body: str) -> str:
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return render_header((), hashlib.sha256(b"").hexdigest(), body) + body
 
 
 # --- imports ----------------------------------------------------------------------------------
 
 
-def imports_for(module: ir.Module) -> dict[str, list[str]]:
-    """``{module: [names]}`` of exactly what the rendered body uses; an empty list means
-    a plain ``import module``."""
-    typing: set[str] = set()
-    other: dict[str, set[str]] = {}
-
-    def need(mod: str, name: str) -> None:
-        other.setdefault(mod, set()).add(name)
-
-    def walk(type_: ir.TypeRef) -> None:
-        if isinstance(type_, ir.LiteralType):
-            typing.add("Literal")
-        elif isinstance(type_, ir.Primitive) and type_.name == "never":
-            typing.add("Never")
-        elif isinstance(type_, ir.ArrayType):
-            walk(type_.element)
-        elif isinstance(type_, ir.RecordType):
-            need("collections.abc", "Mapping")
-            walk(type_.key)
-            walk(type_.value)
-        elif isinstance(type_, ir.UnionType):
-            for member in type_.members:
-                walk(member)
-
+def import_lines(module: ir.Module, uses: set[str]) -> list[str]:
+    """The import statements of a mirror, as ruff's isort orders them: the standard library,
+    then the kernel and the mirrors it imports from (each re-exported name on a line of its
+    own, ``X as X``, which is how a typed package re-exports)."""
+    names = set(uses)
     for decl in module.declarations:
-        if isinstance(decl, ir.ConstDecl):
-            typing.add("Final")
-            walk(decl.type)
-            if _contains_object(decl.value):
-                need("types", "MappingProxyType")
-        elif isinstance(decl, ir.AliasDecl):
-            typing.add("TypeAlias")
-            walk(decl.type)
-        elif isinstance(decl, ir.EnumDecl):
-            need("enum", "StrEnum" if decl.is_string else "IntEnum")
-        else:
-            for field in decl.fields:
-                walk(field.type)
-    if any(isinstance(d, ir.ObjectDecl) for d in module.declarations):
-        # what templates/validation.py.j2 uses
-        typing.update(("Any", "ClassVar", "Final", "NamedTuple", "Self"))
-        other.setdefault("json", set())
-        need("collections.abc", "Callable")
-        need("collections.abc", "Mapping")
-        need("dataclasses", "dataclass")
-        need("enum", "Enum")
-        need("types", "MappingProxyType")
-    result = {mod: sorted(names) for mod, names in sorted(other.items())}
-    if typing:
-        result["typing"] = sorted(typing)
-    return dict(sorted(result.items()))
+        match decl:
+            case ir.ConstDecl():
+                names.add("Final")
+                _walk_names(decl.type, names)
+                if _contains_object(decl.value):
+                    names.add("MappingProxyType")
+            case ir.AliasDecl():
+                names.add("TypeAlias")
+                _walk_names(decl.type, names)
+            case ir.EnumDecl():
+                names.add("StrEnum" if decl.is_string else "IntEnum")
+            case ir.ObjectDecl():
+                for f in decl.fields:
+                    _walk_names(f.type, names)
+            case _:
+                assert_never(decl)
+    standard: dict[str, set[str]] = {}
+    for name in names:
+        if name in _STANDARD_NAMES:
+            standard.setdefault(_STANDARD_NAMES[name], set()).add(name)
+    lines = [
+        _from_import(mod, sorted(found)) for mod, found in sorted(standard.items())
+    ]
+    local: dict[str, list[str]] = {}
+    kernel = sorted(n for n in names if n in _KERNEL_NAMES and n not in _KERNEL_EXPORTS)
+    exported = [n for n in _KERNEL_EXPORTS if n in names]
+    if kernel or exported:
+        local[f".{KERNEL_MODULE}"] = [f"{n} as {n}" for n in exported]
+    for imported in module.imports:
+        alias = imported.declaration.name
+        local.setdefault(f".{imported.module}", []).append(
+            f"{imported.exported} as {alias}"
+        )
+    if local:
+        lines.append("")
+    for mod in sorted(local):
+        for entry in sorted(local[mod], key=_member_order):
+            lines.append(f"from {mod} import {entry}")
+        if mod == f".{KERNEL_MODULE}" and kernel:
+            lines.append(_from_import(mod, kernel))
+    return lines
+
+
+def _member_order(entry: str) -> tuple[int, str]:
+    """isort's order by type: CONSTANTS, then Classes, then everything else."""
+    name = entry.split(" ", 1)[0]
+    if name.isupper() and len(name) > 1:
+        return (0, name)
+    return (1, name) if name[:1].isupper() else (2, name)
+
+
+def _from_import(module: str, names: list[str]) -> str:
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    return f"from {module} import (\n" + "".join(f"{INDENT}{n},\n" for n in names) + ")"
+
+
+#: Every name templates/kernel.py.j2 defines that generated code may use.
+_KERNEL_NAMES = frozenset(
+    {
+        "ABSENT",
+        "Absent",
+        "MirrorValidationError",
+        "child",
+        "deepest",
+        "expected",
+        "expected_one_of",
+        "missing_key",
+        "no_member",
+        "plain",
+        "unknown_key",
+    }
+)
+
+
+def _walk_names(type_: ir.TypeRef, names: set[str]) -> None:
+    """The typing names ``py_type`` needs to spell ``type_``."""
+    match type_:
+        case ir.LiteralType():
+            names.add("Literal")
+        case ir.Primitive(name):
+            if name == "never":
+                names.add("Never")
+        case ir.ArrayType(element):
+            _walk_names(element, names)
+        case ir.RecordType(key, value):
+            names.add("Mapping")
+            _walk_names(key, names)
+            _walk_names(value, names)
+        case ir.UnionType(parts):
+            for member in parts:
+                _walk_names(member, names)
+        case ir.NamedType():
+            pass
+        case _:
+            assert_never(type_)
 
 
 def _contains_object(value: ir.JsonValue) -> bool:
@@ -246,23 +332,15 @@ _PRIMITIVE_TYPES = {
 }
 
 
-def field_annotation(field: ir.Field) -> str:
-    """``name: T`` for a dataclass attribute; an optional one defaults to None."""
+def field_annotation(field: ir.Field, absent: str) -> str:
+    """``T`` for a dataclass attribute; an optional one defaults to what marks an absent key
+    (``absent``: None, or ``ABSENT`` when the type admits null)."""
     annotation = py_type(field.type)
     if not field.optional:
         return annotation
-    admits_null = field.type == ir.NULL or (
-        isinstance(field.type, ir.UnionType) and ir.NULL in field.type.members
-    )
-    return f"{annotation} = None" if admits_null else f"{annotation} | None = None"
-
-
-def is_literal_union(type_: ir.TypeRef) -> bool:
-    if isinstance(type_, ir.LiteralType):
-        return True
-    return isinstance(type_, ir.UnionType) and all(
-        isinstance(m, ir.LiteralType) for m in type_.members
-    )
+    if absent == "ABSENT":
+        return f"Absent | {annotation} = ABSENT"  # None stays last, where ruff wants it
+    return f"{annotation} | None = None"
 
 
 def literal_members(type_: ir.TypeRef) -> list[str]:
@@ -289,50 +367,6 @@ def py_type(type_: ir.TypeRef) -> str:
     others = [py_type(m) for m in type_.members if not isinstance(m, ir.LiteralType)]
     parts = ([f"Literal[{', '.join(literals)}]"] if literals else []) + others
     return " | ".join(parts)
-
-
-# --- runtime validation -----------------------------------------------------------------------
-
-
-def decoder(type_: ir.TypeRef, indent: str, module: ir.Module) -> str:
-    """A decoder expression built from the module's validation helpers, exploded like
-    literals. Aliases are inlined; enums and object types are referenced lazily, so a type may
-    refer to one defined after it (or to itself)."""
-    inner = indent + INDENT
-
-    def call(name: str, *args: str) -> str:
-        return f"{name}(\n" + "".join(f"{inner}{a},\n" for a in args) + f"{indent})"
-
-    if isinstance(type_, ir.Primitive):
-        return _PRIMITIVE_DECODERS[type_.name]
-    if isinstance(type_, ir.NamedType):
-        decl = next(d for d in module.declarations if d.name == type_.name)
-        if isinstance(decl, ir.AliasDecl):
-            return decoder(decl.type, indent, module)
-        helper = "_enum" if isinstance(decl, ir.EnumDecl) else "_object"
-        return f"{helper}(lambda: {decl.name})"
-    if isinstance(type_, ir.ArrayType):
-        return call("_array", decoder(type_.element, inner, module))
-    if isinstance(type_, ir.RecordType):
-        return call(
-            "_record",
-            decoder(type_.key, inner, module),
-            decoder(type_.value, inner, module),
-        )
-    if is_literal_union(type_):
-        return call("_literal", *literal_members(type_))
-    assert isinstance(type_, ir.UnionType)
-    return call("_union", *(decoder(m, inner, module) for m in type_.members))
-
-
-_PRIMITIVE_DECODERS = {
-    "string": "_string",
-    "number": "_number",
-    "integer": "_number",
-    "boolean": "_boolean",
-    "null": "_null",
-    "never": "_never",
-}
 
 
 def docstring(text: str | None, indent: str = "") -> str:

@@ -1,13 +1,14 @@
 """The semantic diff: what a change to the TypeScript means for the committed mirrors.
 
-Both sides are brought to one comparable form, :class:`MirrorShape`:
+Both sides are IR, brought to one comparable form, :class:`MirrorShape` (types canonical):
 
-- the *committed* side is read from the generated file with :mod:`ast`, never imported or
-  executed. The file is ours, so its shape is known: ``NAME: Final[T] = <literal>`` for a const
-  (tuples, ``MappingProxyType({...})``, scalars), ``NAME: TypeAlias = <type>``, ``class
-  NAME(StrEnum | IntEnum)`` and ``@dataclass`` classes whose ``_FIELDS`` name each JSON key and
-  whether it is optional;
+- the *committed* side is the IR recorded beside the mirrors when they were rendered
+  (:mod:`tsmirror.record`), from the working tree or from a git ref. Generated Python is
+  never read back;
 - the *current* side is the IR that the current source builds (:mod:`tsmirror.generate`).
+
+A mirror's shape holds the declarations it emits; one it imports from another mirror of the
+package is compared there, once.
 
 Then :func:`diff_mirror` lists :class:`Change` values.
 
@@ -46,7 +47,6 @@ not compared; its value is.
 
 from __future__ import annotations
 
-import ast
 import difflib
 import json
 import re
@@ -56,7 +56,7 @@ from enum import StrEnum
 from typing import TypeAlias
 
 from tsmirror import ir
-from tsmirror.errors import InputError, Location
+from tsmirror.algebra import accepts, canonical, members, same_value, type_key
 from tsmirror.extract_json import stringify
 from tsmirror.render import py_scalar, py_type
 
@@ -115,319 +115,7 @@ def shape_of_module(module: ir.Module) -> MirrorShape:
     return MirrorShape(tuple(shapes), module.strict_objects)
 
 
-# --- reading a committed mirror -----------------------------------------------------------
-
-
-class _Unreadable(Exception):
-    def __init__(self, node: ast.AST, message: str) -> None:
-        super().__init__(message)
-        self.node = node
-        self.message = message
-
-
-def read_committed(text: str, shown: str) -> MirrorShape:
-    """The committed side, read from a generated file's text with :mod:`ast` alone.
-
-    Raises :class:`InputError` (located) when the file is not Python or holds a construct
-    tsmirror never generates there, e.g. after a hand edit.
-    """
-    try:
-        tree = ast.parse(text, filename=shown)
-    except SyntaxError as error:
-        location = Location(shown, error.lineno or 1, error.offset or 1)
-        raise InputError(
-            f"committed mirror is not valid Python: {error.msg}", location
-        ) from None
-    try:
-        return _read_tree(tree)
-    except _Unreadable as error:
-        line = getattr(error.node, "lineno", 1)
-        col = getattr(error.node, "col_offset", 0) + 1
-        raise InputError(
-            f"committed mirror: {error.message}", Location(shown, line, col)
-        ) from None
-
-
-def _read_tree(tree: ast.Module) -> MirrorShape:
-    shapes: list[DeclShape] = []
-    strict = True
-    for statement in tree.body:
-        if isinstance(statement, ast.AnnAssign) and isinstance(
-            statement.target, ast.Name
-        ):
-            name = statement.target.id
-            annotation = statement.annotation
-            if _is_name(annotation, "TypeAlias") and statement.value is not None:
-                type_ = canonical(_type_of(statement.value))
-                shapes.append(DeclShape(name, "alias", type=type_))
-            elif _is_final(annotation) and statement.value is not None:
-                if isinstance(annotation, ast.Subscript):
-                    shapes.append(
-                        DeclShape(name, "const", value=_value_of(statement.value))
-                    )
-                elif name == "_STRICT_OBJECTS":
-                    strict = _value_of(statement.value) is True
-        elif isinstance(statement, ast.ClassDef):
-            shape = _read_class(statement)
-            if shape is not None:
-                shapes.append(shape)
-    return MirrorShape(tuple(shapes), strict)
-
-
-def _is_name(node: ast.expr, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
-
-
-def _is_final(node: ast.expr) -> bool:
-    if isinstance(node, ast.Subscript):
-        return _is_name(node.value, "Final")
-    return _is_name(node, "Final")
-
-
-def _read_class(node: ast.ClassDef) -> DeclShape | None:
-    bases = [b.id for b in node.bases if isinstance(b, ast.Name)]
-    if "StrEnum" in bases or "IntEnum" in bases:
-        members: list[tuple[str, str | int | float]] = []
-        for statement in node.body:
-            if (
-                isinstance(statement, ast.Assign)
-                and len(statement.targets) == 1
-                and isinstance(statement.targets[0], ast.Name)
-            ):
-                value = _value_of(statement.value)
-                if not isinstance(value, str | int | float) or isinstance(value, bool):
-                    raise _Unreadable(
-                        statement, "enum member is not a string or number"
-                    )
-                members.append((statement.targets[0].id, value))
-        return DeclShape(node.name, "enum", members=tuple(members))
-    if not any(
-        _is_name(d.func if isinstance(d, ast.Call) else d, "dataclass")
-        for d in node.decorator_list
-    ):
-        return (
-            None  # the validation helpers: MirrorValidationError, _Field, _literal, ...
-        )
-    annotations: dict[str, ast.expr] = {}
-    entries: list[ast.expr] = []
-    for statement in node.body:
-        if not (
-            isinstance(statement, ast.AnnAssign)
-            and isinstance(statement.target, ast.Name)
-        ):
-            continue
-        if statement.target.id == "_FIELDS":
-            if isinstance(statement.value, ast.Tuple):
-                entries = list(statement.value.elts)
-            continue
-        annotations[statement.target.id] = statement.annotation
-    fields: list[FieldShape] = []
-    for entry in entries:
-        key, attr, optional = _field_entry(entry)
-        annotation = annotations.get(attr)
-        if annotation is None:
-            raise _Unreadable(entry, f"field {attr!r} has no annotation")
-        if optional:
-            # rendered as ``T | None = None``: the ``| None`` says "may be absent"
-            if not (
-                isinstance(annotation, ast.BinOp)
-                and isinstance(annotation.op, ast.BitOr)
-                and _is_none(annotation.right)
-            ):
-                raise _Unreadable(annotation, f"optional field {attr!r} lacks '| None'")
-            annotation = annotation.left
-        fields.append(FieldShape(key, attr, canonical(_type_of(annotation)), optional))
-    return DeclShape(node.name, "object", fields=tuple(fields))
-
-
-def _field_entry(node: ast.expr) -> tuple[str, str, bool]:
-    """``_Field("key", "attr", <decoder>, optional=<bool>)``."""
-    if not (
-        isinstance(node, ast.Call)
-        and _is_name(node.func, "_Field")
-        and len(node.args) >= 2
-        and all(isinstance(a, ast.Constant) for a in node.args[:2])
-    ):
-        raise _Unreadable(node, "unexpected entry in _FIELDS")
-    key, attr = (a.value for a in node.args[:2] if isinstance(a, ast.Constant))
-    optional = next(
-        (k.value for k in node.keywords if k.arg == "optional"), ast.Constant(False)
-    )
-    if not (
-        isinstance(key, str)
-        and isinstance(attr, str)
-        and isinstance(optional, ast.Constant)
-        and isinstance(optional.value, bool)
-    ):
-        raise _Unreadable(node, "unexpected entry in _FIELDS")
-    return key, attr, optional.value
-
-
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
-def _value_of(node: ast.expr) -> ir.JsonValue:
-    """A literal as generated: scalars, tuples, ``MappingProxyType({...})``. Evaluated
-    structurally, so nothing in the file can run."""
-    if isinstance(node, ast.Constant):
-        value = node.value
-        if value is None or isinstance(value, str | int | float | bool):
-            return value
-    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        operand = _value_of(node.operand)
-        if isinstance(operand, int | float) and not isinstance(operand, bool):
-            return -operand if isinstance(node.op, ast.USub) else operand
-    elif isinstance(node, ast.Tuple | ast.List):
-        return [_value_of(element) for element in node.elts]
-    elif (
-        isinstance(node, ast.Call)
-        and _is_name(node.func, "MappingProxyType")
-        and len(node.args) == 1
-        and not node.keywords
-        and isinstance(node.args[0], ast.Dict)
-    ):
-        result: dict[str, ir.JsonValue] = {}
-        mapping = node.args[0]
-        for key, item in zip(mapping.keys, mapping.values, strict=True):
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-                raise _Unreadable(item, "mapping key is not a string")
-            result[key.value] = _value_of(item)
-        return result
-    raise _Unreadable(node, f"unsupported expression {ast.unparse(node)[:60]!r}")
-
-
-_PRIMITIVE_NAMES = {
-    "str": ir.STRING,
-    "float": ir.NUMBER,
-    "int": ir.INTEGER,
-    "bool": ir.BOOLEAN,
-    "None": ir.NULL,
-    "Never": ir.NEVER,
-}
-
-
-def _type_of(node: ast.expr) -> ir.TypeRef:
-    """A generated annotation back into the IR's type algebra (the inverse of ``py_type``)."""
-    if isinstance(node, ast.Constant) and node.value is None:
-        return ir.NULL
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        # a quoted forward reference
-        return _type_of(ast.parse(node.value, mode="eval").body)
-    if isinstance(node, ast.Name):
-        return _PRIMITIVE_NAMES.get(node.id) or ir.NamedType(node.id)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return ir.UnionType((_type_of(node.left), _type_of(node.right)))
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
-        head = node.value.id
-        args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        if head == "Literal":
-            members: list[ir.TypeRef] = []
-            for arg in args:
-                value = _value_of(arg)
-                if not isinstance(value, str | int | float | bool):
-                    raise _Unreadable(arg, "unsupported literal")
-                members.append(ir.LiteralType(value))
-            return members[0] if len(members) == 1 else ir.UnionType(tuple(members))
-        if head == "tuple":
-            if len(args) == 1 and isinstance(args[0], ast.Tuple) and not args[0].elts:
-                return ir.ArrayType(ir.NEVER)
-            if (
-                len(args) == 2
-                and isinstance(args[1], ast.Constant)
-                and args[1].value is Ellipsis
-            ):
-                return ir.ArrayType(_type_of(args[0]))
-        if head == "Mapping" and len(args) == 2:
-            return ir.RecordType(_type_of(args[0]), _type_of(args[1]))
-    raise _Unreadable(node, f"unsupported annotation {ast.unparse(node)[:60]!r}")
-
-
-# --- types: canonical form and assignability -------------------------------------------------
-
-
-def type_key(type_: ir.TypeRef) -> str:
-    """A string equal for two types exactly when they are the same type. (``==`` on the IR
-    is not enough: ``LiteralType(True) == LiteralType(1)`` in Python.)"""
-    if isinstance(type_, ir.Primitive):
-        return type_.name
-    if isinstance(type_, ir.LiteralType):
-        value = type_.value
-        if isinstance(value, bool):
-            return f"lit:bool:{value}"
-        if isinstance(value, int | float):
-            return f"lit:num:{float(value)!r}"
-        return f"lit:str:{json.dumps(value)}"
-    if isinstance(type_, ir.NamedType):
-        return f"ref:{type_.name}"
-    if isinstance(type_, ir.ArrayType):
-        return f"array<{type_key(type_.element)}>"
-    if isinstance(type_, ir.RecordType):
-        return f"record<{type_key(type_.key)},{type_key(type_.value)}>"
-    return "union<" + ",".join(type_key(m) for m in type_.members) + ">"
-
-
-def canonical(type_: ir.TypeRef) -> ir.TypeRef:
-    """Unions flattened, deduplicated and in one order (literals first, as ``py_type`` shows
-    them), so that two spellings of one type compare equal."""
-    if isinstance(type_, ir.ArrayType):
-        return ir.ArrayType(canonical(type_.element))
-    if isinstance(type_, ir.RecordType):
-        return ir.RecordType(canonical(type_.key), canonical(type_.value))
-    if not isinstance(type_, ir.UnionType):
-        return type_
-    members: dict[str, ir.TypeRef] = {}
-    for member in _flatten(type_):
-        members.setdefault(type_key(member), canonical(member))
-    ordered = sorted(
-        members.values(),
-        key=lambda m: (not isinstance(m, ir.LiteralType), type_key(m)),
-    )
-    return ordered[0] if len(ordered) == 1 else ir.UnionType(tuple(ordered))
-
-
-def _flatten(type_: ir.TypeRef) -> Iterator[ir.TypeRef]:
-    if isinstance(type_, ir.UnionType):
-        for member in type_.members:
-            yield from _flatten(member)
-    else:
-        yield type_
-
-
-def _members(type_: ir.TypeRef) -> list[ir.TypeRef]:
-    return list(type_.members) if isinstance(type_, ir.UnionType) else [type_]
-
-
-def accepts(old: ir.TypeRef, new: ir.TypeRef) -> bool:
-    """True when every JSON value of type ``new`` passes a reader built for ``old``.
-
-    Conservative: False whenever it cannot be sure. Named types compare by name.
-    """
-    if type_key(old) == type_key(new):
-        return True
-    if isinstance(new, ir.UnionType):
-        return all(accepts(old, member) for member in new.members)
-    if new == ir.NEVER:
-        return True
-    if isinstance(old, ir.UnionType):
-        return any(accepts(member, new) for member in old.members)
-    if isinstance(new, ir.LiteralType):
-        value = new.value
-        if isinstance(value, bool):
-            return old == ir.BOOLEAN
-        if isinstance(value, str):
-            return old == ir.STRING
-        # a JSON number is read by _number whether the annotation says int or float
-        return old in (ir.NUMBER, ir.INTEGER)
-    if new == ir.INTEGER:
-        return old == ir.NUMBER
-    if isinstance(new, ir.ArrayType) and isinstance(old, ir.ArrayType):
-        return accepts(old.element, new.element)
-    if isinstance(new, ir.RecordType) and isinstance(old, ir.RecordType):
-        # literal keys are all required and (strictly) the only ones allowed: keep them equal
-        same_keys = type_key(old.key) == type_key(new.key) or old.key == ir.STRING
-        return same_keys and accepts(old.value, new.value)
-    return False
+# --- types ------------------------------------------------------------------------------
 
 
 def show_type(type_: ir.TypeRef) -> str:
@@ -720,21 +408,6 @@ def join_path(base: str, *keys: str | int) -> str:
     return base
 
 
-def same_value(a: ir.JsonValue, b: ir.JsonValue) -> bool:
-    """JSON equality: ``1 == 1.0``, but ``true`` is never ``1``; key order ignored."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(
-            same_value(x, y) for x, y in zip(a, b, strict=True)
-        )
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return a == b
-    return type(a) is type(b) and a == b
-
-
 def diff_values(
     path: str, old: ir.JsonValue, new: ir.JsonValue
 ) -> Iterator[tuple[str, Kind, Side, Side]]:
@@ -824,8 +497,8 @@ def _diff_type_ref(
 ) -> None:
     if type_key(old) == type_key(new):
         return
-    old_members = {type_key(m): m for m in _members(old)}
-    new_members = {type_key(m): m for m in _members(new)}
+    old_members = {type_key(m): m for m in members(old)}
+    new_members = {type_key(m): m for m in members(new)}
     if old_members.keys() & new_members.keys():
         # the same union with members added or removed: report each member
         for key, member in new_members.items():

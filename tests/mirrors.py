@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
-from tsmirror.generate import build_ir
-from tsmirror.render import render_module
+from tsmirror.generate import build_ir, render_package
+
+
+def load_package(folder: Path) -> str:
+    """Import the generated package in ``folder`` under a name of its own (so packages of
+    different tests never meet in ``sys.modules``); returns that name."""
+    name = "mirrors_" + hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
+    for loaded in [n for n in sys.modules if n == name or n.startswith(name + ".")]:
+        del sys.modules[loaded]
+    spec = importlib.util.spec_from_file_location(
+        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
+    assert spec is not None and spec.loader is not None
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[name] = package
+    spec.loader.exec_module(package)
+    return name
+
+
+def import_mirror(folder: Path, module: str) -> ModuleType:
+    """``module`` of the generated package in ``folder``, imported as part of it."""
+    return importlib.import_module(f"{load_package(folder)}.{module}")
 
 
 def render_mirror(root: Path, entry: Path, symbols: list[str], out: Path) -> ModuleType:
+    """Render one mirror as a package of its own in ``out``'s folder (the mirror, the
+    kernel, ``__init__.py`` and the record) and import it."""
     module = build_ir(root, entry, out.stem, symbols)
-    out.write_text(render_module(module), encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(out.stem, out)
-    assert spec is not None and spec.loader is not None
-    loaded = importlib.util.module_from_spec(spec)
-    sys.modules[out.stem] = loaded  # dataclasses look their module up while building
-    spec.loader.exec_module(loaded)
-    return loaded
+    for name, text in render_package([module], strict_objects=True).items():
+        (out.parent / name).write_text(text, encoding="utf-8")
+    return import_mirror(out.parent, out.stem)
 
 
 REPO = Path(__file__).resolve().parent.parent

@@ -77,7 +77,9 @@ def test_check_then_regen_then_check_is_clean(project: Path) -> None:
     regen = run_tsmirror("regen", cwd=project)
 
     assert regen.returncode == 0, regen.stderr
-    assert regen.stdout == "wrote generated/capability_matrix.py\n"
+    assert regen.stdout == (
+        "wrote generated/capability_matrix.py\nwrote generated/tsmirror.lock.json\n"
+    )
     assert run_tsmirror("check", cwd=project).returncode == 0
     matrix = (project / "generated" / "capability_matrix.py").read_text()
     row = matrix[matrix.index(f'"{DENIED_TO_KORA}"') :]
@@ -131,7 +133,7 @@ def test_regen_of_an_in_sync_project_writes_nothing(project: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
-    assert "0 written, 3 unchanged" in result.stderr
+    assert "0 written, 5 unchanged" in result.stderr
     assert {
         p: p.stat().st_mtime_ns for p in (project / "generated").iterdir()
     } == before

@@ -1,13 +1,15 @@
-"""`tsmirror diff`: what a source change means, read from the committed mirror's AST.
+"""`tsmirror diff`: what a source change means, against the IR recorded beside the mirrors.
 
-End to end on copies of the project (the real command, each format), then the reader of
-committed files against every construct the generator emits, then the type rules.
+End to end on copies of the project (the real command, each format), then the record
+against every construct the generator emits, then the type rules.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,20 +17,22 @@ import pytest
 
 from tests.project import MATRIX_TS, REPO_ROOT, run_tsmirror
 from tsmirror import ir
-from tsmirror.config import Mirror, load_config
+from tsmirror.config import load_config
 from tsmirror.diff_report import md_code, render_markdown
-from tsmirror.generate import build_module
-from tsmirror.render import render_module
+from tsmirror.errors import InputError
+from tsmirror.generate import build_package, render_package
+from tsmirror.paths import RECORD_NAME
+from tsmirror.record import read_record
 from tsmirror.semantic import (
     ABSENT,
     Change,
     Impact,
     Kind,
     MirrorDiff,
+    MirrorShape,
     accepts,
     canonical,
     diff_mirror,
-    read_committed,
     shape_of_module,
 )
 
@@ -341,41 +345,42 @@ def test_against_a_git_ref(project: Path) -> None:
     assert "unknown git ref 'no-such-ref'" in missing.stderr
 
 
-def test_a_committed_file_is_read_never_run(project: Path, tmp_path: Path) -> None:
+def test_diff_never_reads_generated_python(project: Path, tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     path = project / "generated" / "capability_matrix.py"
-    text = path.read_text()
     payload = f"__import__('pathlib').Path({str(marker)!r}).write_text('x')"
-    path.write_text(
-        text.replace(
-            "SEA_CAPABILITIES: Final[tuple[str, ...]] = (",
-            f"_ = {payload}\n"
-            "SEA_CAPABILITIES: Final[tuple[str, ...]] = (\n    " + payload + ",",
-            1,
-        )
-    )
+    path.write_text(f"_ = {payload}\nnot python at all (\n")
+
+    code, document = diff_json(project, "--fail-on", "any")
+
+    assert code == 0, "the record, not the file, is the committed side"
+    assert changes_of(document) == []
+    assert not marker.exists()
+
+
+def test_an_edited_record_is_a_located_error(project: Path) -> None:
+    record = project / "generated" / "tsmirror.lock.json"
+    record.write_text(record.read_text().replace('"kora"', '"kor"', 1))
 
     result = run_tsmirror("diff", cwd=project)
 
     assert result.returncode == 2
-    assert not marker.exists()
-    assert result.stderr.startswith("generated/capability_matrix.py:")
-    assert "error: committed mirror: unsupported expression" in result.stderr
+    assert result.stderr.startswith("generated/tsmirror.lock.json: error: ")
+    assert "run `tsmirror regen`" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_a_committed_file_that_is_not_python_is_a_located_error(project: Path) -> None:
-    (project / "generated" / "role_charter.py").write_text("x = (\n")
+def test_mirrors_without_a_record_are_an_error(project: Path) -> None:
+    (project / "generated" / "tsmirror.lock.json").unlink()
 
     result = run_tsmirror("diff", cwd=project)
 
     assert result.returncode == 2
-    assert result.stderr.startswith("generated/role_charter.py:1:")
-    assert "not valid Python" in result.stderr
+    assert "no recorded IR" in result.stderr
 
 
-def test_a_missing_committed_file_reads_as_all_added(project: Path) -> None:
-    (project / "generated" / "capability_matrix.py").unlink()
+def test_no_committed_package_reads_as_all_added(project: Path) -> None:
+    shutil.rmtree(project / "generated")
 
     code, document = diff_json(project, "--fail-on", "grant")
 
@@ -385,44 +390,45 @@ def test_a_missing_committed_file_reads_as_all_added(project: Path) -> None:
     assert "declaration-added" in kinds
 
 
-# --- the committed-file reader against everything the generator emits --------------------
+# --- the record against everything the generator emits ------------------------------------
 
 SHAPES = REPO_ROOT / "tests" / "corpus" / "types" / "shapes"
 
 
-def round_trip_cases() -> list[tuple[Path, Mirror]]:
-    cases = []
-    for config_file in [
+def recorded(module: ir.Module) -> MirrorShape:
+    """The committed side as `diff` reads it: rendered, and read back from the record."""
+    files = render_package([module], module.strict_objects)
+    record = read_record(files[RECORD_NAME], RECORD_NAME)
+    return shape_of_module(record.mirrors[module.name])
+
+
+def config_files() -> list[Path]:
+    return [
         REPO_ROOT / "pyproject.toml",
         *sorted((REPO_ROOT / "tests" / "golden").glob("*/tsmirror.toml")),
-    ]:
-        config = load_config(config_file, cwd=config_file.parent, environ={})
-        cases += [(config_file, mirror) for mirror in config.mirrors]
-    return cases
+    ]
 
 
-@pytest.mark.parametrize(
-    ("config_file", "mirror"),
-    round_trip_cases(),
-    ids=lambda v: v.module if isinstance(v, Mirror) else v.parent.name,
-)
-def test_reading_a_rendered_mirror_gives_back_its_ir(
-    config_file: Path, mirror: Mirror
-) -> None:
+@pytest.mark.parametrize("config_file", config_files(), ids=lambda p: p.parent.name)
+def test_the_record_gives_back_the_ir_it_was_rendered_from(config_file: Path) -> None:
     config = load_config(config_file, cwd=config_file.parent, environ={})
-    module = build_module(config, mirror)
-    text = render_module(module)
+    modules = build_package(config)
+    files = render_package(modules, config.strict_objects)
 
-    committed = read_committed(text, "x.py")
+    record = read_record(files[RECORD_NAME], RECORD_NAME)
 
-    assert committed == shape_of_module(module)
-    assert (
-        diff_mirror(mirror.module, "x.py", committed, shape_of_module(module)).changes
-        == []
-    )
+    assert list(record.mirrors.values()) == modules
+    assert record.files == {
+        name: hashlib.sha256(text.encode()).hexdigest()
+        for name, text in files.items()
+        if name != RECORD_NAME
+    }
+    for module in modules:
+        shape = shape_of_module(module)
+        assert diff_mirror(module.name, "x.py", shape, shape).changes == []
 
 
-def test_reading_the_type_corpus(tmp_path: Path) -> None:
+def test_the_record_of_the_type_corpus(tmp_path: Path) -> None:
     """Enums (string and int), optional and nullable fields, records with literal keys,
     nested anonymous objects, intersections, numeric literals."""
     config_file = tmp_path / "tsmirror.toml"
@@ -444,15 +450,32 @@ def test_reading_the_type_corpus(tmp_path: Path) -> None:
         f"symbols = {json.dumps(symbols)}\n"
     )
     config = load_config(config_file, cwd=tmp_path, environ={})
-    module = build_module(config, config.mirrors[0])
+    [module] = build_package(config)
 
-    committed = read_committed(render_module(module), "shapes.py")
+    committed = recorded(module)
 
     assert committed == shape_of_module(module)
     kinds = {d.kind for d in committed.declarations}
     assert kinds == {"const", "alias", "enum", "object"}
     member = next(d for d in committed.declarations if d.name == "Member")
     assert any(f.optional for f in member.fields)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: t.replace('"optional": false', '"optional": true', 1),
+        lambda t: t.replace('"format": 2', '"format": 1', 1),
+        lambda t: t[:-5],
+    ],
+    ids=["edited", "older format", "truncated"],
+)
+def test_diff_refuses_a_record_it_cannot_trust(edit: object) -> None:
+    config = load_config(config_files()[0], cwd=REPO_ROOT, environ={})
+    text = render_package(build_package(config), True)[RECORD_NAME]
+    assert callable(edit)
+    with pytest.raises(InputError, match="run `tsmirror regen`"):
+        read_record(edit(text), "generated/tsmirror.lock.json")
 
 
 # --- the rules, one by one ----------------------------------------------------------------
@@ -505,7 +528,7 @@ def test_enum_members_added_removed_renamed() -> None:
         )
         return ir.Module("m", ("m.ts",), "0" * 64, (decl,), True)
 
-    old = read_committed(render_module(enum(("Red", "red"), ("Blue", "blue"))), "m.py")
+    old = recorded(enum(("Red", "red"), ("Blue", "blue")))
     new = shape_of_module(enum(("Crimson", "red"), ("Green", "green")))
 
     changes = diff_mirror("m", "m.py", old, new).changes
@@ -522,8 +545,8 @@ def test_field_added_is_compatible_without_strict_objects() -> None:
         fields = tuple(ir.Field(n, n, S, False, None) for n in names)
         return ir.Module("m", (), "0" * 64, (ir.ObjectDecl("T", fields, None),), strict)
 
-    lax = read_committed(render_module(module("a", strict=False)), "m.py")
-    strict = read_committed(render_module(module("a", strict=True)), "m.py")
+    lax = recorded(module("a", strict=False))
+    strict = recorded(module("a", strict=True))
     new = shape_of_module(module("a", "b", strict=True))
 
     [loose] = diff_mirror("m", "m.py", lax, new).changes
@@ -537,9 +560,7 @@ def test_const_values_are_compared_at_their_full_path() -> None:
         decl = ir.ConstDecl("LIMITS", value, ir.NEVER, None)
         return ir.Module("m", (), "0" * 64, (decl,), True)
 
-    old = read_committed(
-        render_module(module({"a b": [1, 2, 3], "flag": True, "gone": None})), "m.py"
-    )
+    old = recorded(module({"a b": [1, 2, 3], "flag": True, "gone": None}))
     new = shape_of_module(module({"a b": [1, 9, 2, 3], "flag": 1, "new": "x"}))
 
     changes = diff_mirror("m", "m.py", old, new).changes
@@ -600,7 +621,7 @@ def test_a_matrix_emptied_or_removed_revokes_every_grant(emptied: object) -> Non
         return ir.Module("m", (), "0" * 64, decls, True)
 
     matrix: ir.JsonValue = {"cap_a": {"kora": True, "critic": False}}
-    old = read_committed(render_module(module(matrix)), "m.py")
+    old = recorded(module(matrix))
     new = shape_of_module(module(emptied))  # type: ignore[arg-type]
 
     diff = diff_mirror("m", "m.py", old, new)

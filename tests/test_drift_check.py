@@ -17,7 +17,7 @@ import pytest
 
 from tests.project import MATRIX_TS, REPO_ROOT, clean_env, run_tsmirror
 from tsmirror.drift import State, classify
-from tsmirror.render import body_digest
+from tsmirror.header import digest as body_digest
 
 MATRIX = "generated/capability_matrix.py"
 CHARTER = "generated/role_charter.py"
@@ -77,7 +77,7 @@ def test_in_sync_exits_0_in_every_format(project: Path) -> None:
     assert run_tsmirror("check", "--quiet", cwd=project).returncode == 0
     code, document = check_json(project)
     assert code == 0
-    assert document == {"in_sync": True, "checked": 3, "problems": []}
+    assert document == {"in_sync": True, "checked": 5, "problems": []}
 
 
 def test_hand_edited_body(project: Path) -> None:
@@ -188,6 +188,35 @@ def test_template_only_change_is_a_generator_change(tmp_path: Path) -> None:
     assert run_module(copy, "check").returncode == 0
 
 
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("templates/header.py.j2", "DO NOT EDIT.", "DO NOT EDIT BY HAND."),
+        ("templates/header.py.j2", "# format: {{ format }}\n", ""),
+        ("templates/kernel.py.j2", "the validation error", "the error"),
+        ("codegen/header.py", "FORMAT_VERSION = 2", "FORMAT_VERSION = 3"),
+    ],
+    ids=["header wording", "header line dropped", "kernel", "newer format"],
+)
+def test_a_changed_header_template_or_format_is_a_generator_change(
+    tmp_path: Path, path: str, old: str, new: str
+) -> None:
+    copy = full_copy(tmp_path / "repo")
+    source = copy / path
+    text = source.read_text()
+    assert old in text
+    source.write_text(text.replace(old, new, 1))
+
+    result = run_module(copy, "check", "--format", "json")
+
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    states = {p["state"] for p in json.loads(result.stdout)["problems"]}
+    assert states == {"generator changed"}
+    assert run_module(copy, "regen").returncode == 0
+    assert run_module(copy, "check").returncode == 0
+
+
 def test_regen_summarises_each_mirror(project: Path) -> None:
     grant_to_kora(project / MATRIX_TS)
     (project / CHARTER).unlink()
@@ -195,12 +224,16 @@ def test_regen_summarises_each_mirror(project: Path) -> None:
     result = run_tsmirror("regen", cwd=project)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"wrote {MATRIX}\nwrote {CHARTER}\n"
+    assert result.stdout == (
+        f"wrote {MATRIX}\nwrote {CHARTER}\nwrote generated/tsmirror.lock.json\n"
+    )
     assert result.stderr.splitlines() == [
         "  __init__: unchanged: generated/__init__.py",
+        "  _kernel: unchanged: generated/_kernel.py",
         f"  capability_matrix: written (source changed): {MATRIX}",
         f"  role_charter: written (missing): {CHARTER}",
-        "2 written, 1 unchanged",
+        "  tsmirror.lock: written: generated/tsmirror.lock.json",
+        "3 written, 2 unchanged",
     ]
 
 

@@ -7,7 +7,6 @@ folder under tests/golden/ must render to exactly its expected/ through the real
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -20,11 +19,13 @@ from typing import Any, get_args
 import pytest
 from click.testing import CliRunner
 
+from tests.mirrors import import_mirror
 from tests.oracle import ajv_verdicts, node_evaluate, tsc
 from tests.project import GENERATED, REPO_ROOT, snapshot
 from tsmirror.cli import main
 from tsmirror.config import load_config
 from tsmirror.generate import render_all
+from tsmirror.paths import RECORD_NAME
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = sorted(config.parent.name for config in GOLDEN.glob("*/tsmirror.toml"))
@@ -43,7 +44,7 @@ def test_example_substrate_renders_the_committed_generated_files() -> None:
     committed = {
         name: data.decode("utf-8")
         for name, data in snapshot(GENERATED).items()
-        if name.endswith(".py")
+        if name.endswith(".py") or name == RECORD_NAME
     }
     assert sorted(rendered) == sorted(committed), "run `make regen`"
     for name, text in rendered.items():
@@ -114,15 +115,8 @@ def test_golden_input_passes_tsc_strict(case: str) -> None:
 
 
 def load_expected(case: str, module: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    name = f"golden_{case}_{module}"
-    spec = importlib.util.spec_from_file_location(
-        name, GOLDEN / case / "expected" / f"{module}.py"
-    )
-    assert spec is not None and spec.loader is not None
-    loaded = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, name, loaded)  # dataclasses look their module up
-    spec.loader.exec_module(loaded)
-    return loaded
+    del monkeypatch  # the package is imported under a name of its own
+    return import_mirror(GOLDEN / case / "expected", module)
 
 
 def plain(value: object) -> object:

@@ -13,6 +13,7 @@ degrades to ``Any``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,6 +23,7 @@ from typing import cast
 from tree_sitter import Node
 
 from tsmirror import ir
+from tsmirror.algebra import union
 from tsmirror.errors import InputError
 from tsmirror.naming import (
     ENUM_RESERVED,
@@ -71,7 +73,7 @@ class MirrorBuilder:
         self._building: set[tuple[Path, str]] = set()
         # declarations being built, innermost last, and whether each is an object type
         self._stack: list[tuple[tuple[Path, str], bool]] = []
-        self._roots: list[str] = []
+        self.listed: list[str] = []  # the IR names of the symbols asked for, in order
         self._depth = 0  # nesting of type evaluation, bounded by MAX_DEPTH
         # Type parameters (and mapped-type keys, infer variables) in scope.
         self._env: dict[str, ops.Type] = {}
@@ -99,7 +101,7 @@ class MirrorBuilder:
             raise InputError(
                 f"{symbol!r} is a namespace, not a declaration", path=file.shown
             )
-        self._roots.append(
+        self.listed.append(
             self._declare(binding.file, binding.declaration, binding.declaration.name)
             if scope is not file
             else self._declare(binding.file, binding.declaration, symbol)
@@ -130,7 +132,7 @@ class MirrorBuilder:
         try:
             with self._scope({}):
                 built = self._build(file, decl, name)
-            self._add(built)
+            self._add(built, f"{file.display}#{file.scope_path}{decl.name}")
         finally:
             self._building.discard(key)
             self._stack.pop()
@@ -154,7 +156,15 @@ class MirrorBuilder:
     def find(self, name: str) -> ir.Declaration | None:
         return self._by_name.get(name)
 
-    def _add(self, decl: ir.Declaration) -> None:
+    def _add(self, decl: ir.Declaration, origin: str) -> None:
+        """Record a built declaration. ``origin`` names the TypeScript declaration it came
+        from (see ``ir``); a generic instance or an anonymous object type (``origin`` ends
+        in ``@``) is known by the file it was written in, its name and its content, so two
+        mirrors share it only when they built the very same declaration."""
+        if origin.endswith("@"):
+            digest = hashlib.sha256(repr(decl).encode()).hexdigest()[:16]
+            origin = f"{origin}{decl.name}:{digest}"
+        decl = replace(decl, origin=origin)
         self.declarations.append(decl)
         self._by_name[decl.name] = decl
 
@@ -163,7 +173,7 @@ class MirrorBuilder:
         alias after what it names), with field names that shadow a module-level name (a
         declared type, an import, a builtin used in annotations) renamed; mypy would
         otherwise read the annotation ``str`` after a field named ``str`` as that field."""
-        kept = _ordered(_reachable(self.declarations, self._roots))
+        kept = _ordered(_reachable(self.declarations, self.listed))
         module_names = frozenset(d.name for d in kept) | FIELD_RESERVED
         result: list[ir.Declaration] = []
         for decl in kept:
@@ -346,7 +356,7 @@ class MirrorBuilder:
                 built = self._build_type(
                     binding.file, decl, name, binding.file.jsdoc(decl.statement)
                 )
-            self._add(built)
+            self._add(built, f"{binding.file.display}#@")
             return ir.NamedType(name)
         if key in self._expanding:
             raise file.error(
@@ -625,7 +635,14 @@ class MirrorBuilder:
             name = self._fresh_name(pascal_case(context))
             self._taken[name] = (file.path, f"<anonymous {node.start_byte}>")
             fields = [self._lowered_field(file, node, f, name) for f in type_.fields]
-            self._add(ir.ObjectDecl(name, tuple(_checked(file, node, fields)), None))
+            self._add(
+                ir.ObjectDecl(
+                    name,
+                    tuple(_checked(file, node, fields)),
+                    None,
+                ),
+                f"{file.display}#@",
+            )
             return ir.NamedType(name)
         if isinstance(type_, ops.ShapeUnion):
             return ops.union(
@@ -1784,9 +1801,6 @@ def _operands(node: Node) -> list[Node]:
         else:
             operands.append(current)
     return operands
-
-
-union = ops.union
 
 
 def _split_undefined(type_: ir.TypeRef) -> tuple[ir.TypeRef | None, bool]:

@@ -107,6 +107,7 @@ class SourceFile:
     aliases: dict[str, Node] = field(default_factory=dict)  # import X = A.B
     parent: SourceFile | None = None
     qualifier: str = ""
+    scope_path: str = ""  # "A.B." inside namespace A.B, for declarations' origins
 
     def scopes(self) -> list[SourceFile]:
         """This scope and those around it, innermost first."""
@@ -408,6 +409,7 @@ def _index_namespace(source: SourceFile, node: Node) -> list[str]:
                 tree=scope.tree,
                 parent=scope,
                 qualifier=f"{scope.qualifier}{part}_",
+                scope_path=f"{scope.scope_path}{part}.",
             )
             scope.namespaces[part] = child
         scope = child

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TypeAlias, cast
 
 from tsmirror import ir
+from tsmirror.algebra import flatten
 
 # Internal markers; only a field's top-level union may keep UNDEFINED (it makes the field
 # optional). UNKNOWN is `unknown` and `any`: the top type, as a conditional type's target.
@@ -75,11 +76,7 @@ def members(type_: Type) -> tuple[Type, ...]:
 def union(parts: list[ir.TypeRef]) -> ir.TypeRef:
     """``A | B | ...`` flattened, without duplicates, in first-seen order; ``never``
     vanishes, and a literal is absorbed by its primitive, as TypeScript prints them."""
-    flat: dict[ir.TypeRef, None] = {}
-    for part in parts:
-        for member in part.members if isinstance(part, ir.UnionType) else (part,):
-            if member != ir.NEVER:
-                flat.setdefault(member)
+    flat = {m: None for part in parts for m in flatten(part) if m != ir.NEVER}
     if UNKNOWN in flat:
         return UNKNOWN
     if ir.LiteralType(True) in flat and ir.LiteralType(False) in flat:

@@ -1,0 +1,150 @@
+"""The type algebra over the IR, in one place: union flattening, the canonical form, type
+identity, "accepts" (assignability as a committed reader sees it) and JSON equality.
+
+Every dispatch over :data:`tsmirror.ir.TypeRef` here ends in ``assert_never``, so a type
+construct added to the IR is listed by mypy at each place that must learn about it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import assert_never
+
+from tsmirror import ir
+
+
+def union(members: Iterable[ir.TypeRef]) -> ir.TypeRef:
+    """``A | B | ...`` flattened, without duplicates, in first-seen order."""
+    flat: dict[ir.TypeRef, None] = {}  # IR equality tells true from 1
+    for member in members:
+        for part in flatten(member):
+            flat.setdefault(part)
+    parts = list(flat)
+    return parts[0] if len(parts) == 1 else ir.UnionType(tuple(parts))
+
+
+def flatten(type_: ir.TypeRef) -> Iterator[ir.TypeRef]:
+    """The members of a union, nested unions opened; any other type alone."""
+    if isinstance(type_, ir.UnionType):
+        for member in type_.members:
+            yield from flatten(member)
+    else:
+        yield type_
+
+
+def members(type_: ir.TypeRef) -> list[ir.TypeRef]:
+    return list(type_.members) if isinstance(type_, ir.UnionType) else [type_]
+
+
+def is_literal_union(type_: ir.TypeRef) -> bool:
+    """A literal, or a union of literals only."""
+    return all(isinstance(m, ir.LiteralType) for m in members(type_))
+
+
+def type_key(type_: ir.TypeRef) -> str:
+    """A string equal for two types exactly when they are the same type. (``==`` on the IR
+    is not enough for literals inside other types: ``True == 1`` in Python.)"""
+    match type_:
+        case ir.Primitive(name):
+            return name
+        case ir.LiteralType(value):
+            return literal_key(value)
+        case ir.NamedType(name):
+            return f"ref:{name}"
+        case ir.ArrayType(element):
+            return f"array<{type_key(element)}>"
+        case ir.RecordType(key, value):
+            return f"record<{type_key(key)},{type_key(value)}>"
+        case ir.UnionType(parts):
+            return "union<" + ",".join(type_key(m) for m in parts) + ">"
+        case _:
+            assert_never(type_)
+
+
+def literal_key(value: str | int | float | bool) -> str:
+    """One literal's identity: JSON's, so ``1`` and ``1.0`` are one value, ``true`` another."""
+    if isinstance(value, bool):
+        return f"lit:bool:{value}"
+    if isinstance(value, int | float):
+        return f"lit:num:{float(value)!r}"
+    return f"lit:str:{json.dumps(value)}"
+
+
+def canonical(type_: ir.TypeRef) -> ir.TypeRef:
+    """Unions flattened, deduplicated and in one order (literals first), so that two
+    spellings of one type compare equal."""
+    match type_:
+        case ir.ArrayType(element):
+            return ir.ArrayType(canonical(element))
+        case ir.RecordType(key, value):
+            return ir.RecordType(canonical(key), canonical(value))
+        case ir.UnionType():
+            found: dict[str, ir.TypeRef] = {}
+            for member in flatten(type_):
+                found.setdefault(type_key(member), canonical(member))
+            ordered = sorted(
+                found.values(),
+                key=lambda m: (not isinstance(m, ir.LiteralType), type_key(m)),
+            )
+            return ordered[0] if len(ordered) == 1 else ir.UnionType(tuple(ordered))
+        case ir.Primitive() | ir.LiteralType() | ir.NamedType():
+            return type_
+        case _:
+            assert_never(type_)
+
+
+def admits_null(type_: ir.TypeRef) -> bool:
+    return any(m == ir.NULL for m in flatten(type_))
+
+
+def accepts(old: ir.TypeRef, new: ir.TypeRef) -> bool:
+    """True when every JSON value of type ``new`` passes a reader built for ``old``.
+
+    Conservative: False whenever it cannot be sure. Named types compare by name.
+    """
+    if type_key(old) == type_key(new):
+        return True
+    if isinstance(new, ir.UnionType):
+        return all(accepts(old, member) for member in new.members)
+    if new == ir.NEVER:
+        return True
+    if isinstance(old, ir.UnionType):
+        return any(accepts(member, new) for member in old.members)
+    match new:
+        case ir.LiteralType(value):
+            if isinstance(value, bool):
+                return old == ir.BOOLEAN
+            if isinstance(value, str):
+                return old == ir.STRING
+            # a JSON number is read alike whether the annotation says int or float
+            return old in (ir.NUMBER, ir.INTEGER)
+        case ir.Primitive():
+            return new == ir.INTEGER and old == ir.NUMBER
+        case ir.ArrayType(element):
+            return isinstance(old, ir.ArrayType) and accepts(old.element, element)
+        case ir.RecordType(key, value):
+            if not isinstance(old, ir.RecordType):
+                return False
+            # literal keys are all required and (strictly) the only ones allowed
+            same_keys = type_key(old.key) == type_key(key) or old.key == ir.STRING
+            return same_keys and accepts(old.value, value)
+        case ir.NamedType():
+            return False
+        case _:
+            assert_never(new)
+
+
+def same_value(a: ir.JsonValue, b: ir.JsonValue) -> bool:
+    """JSON equality: ``1 == 1.0``, but ``true`` is never ``1``; key order ignored."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(
+            same_value(x, y) for x, y in zip(a, b, strict=True)
+        )
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    return type(a) is type(b) and a == b

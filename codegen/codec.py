@@ -1,0 +1,608 @@
+"""The straight-line Python that decodes JSON into a module's types and encodes it back.
+
+Each object type gets its own ``_from_json_at`` and ``to_json``, written out field by field:
+inline ``isinstance`` checks, the dataclass built directly. What a field cannot check inline
+(arrays, records, enums, unions that hold objects) is a call to a module-level function made
+for that type, once, and named after it. Only the error paths call into the generated kernel
+(``templates/kernel.py.j2``), which builds the messages that name the JSON path.
+
+A type is *checkable* when a single condition decides whether a JSON value belongs to it and
+the value decodes to itself: primitives, literals, and unions and aliases of these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import assert_never
+
+from tsmirror import algebra, ir
+
+INDENT = "    "
+LINE_LENGTH = 88
+#: String literal unions larger than this are checked against a frozenset constant.
+_INLINE_LITERALS = 3
+
+
+@dataclass
+class Codec:
+    """Collects, for one module, the helper functions and constants its decoders use."""
+
+    module: ir.Module
+    py_type: object  # render.py_type, passed in to avoid an import cycle
+    functions: dict[str, str] = field(default_factory=dict)  # name -> source
+    constants: dict[str, str] = field(default_factory=dict)  # name -> source
+    uses: set[str] = field(default_factory=set)  # kernel and standard names used
+    _names: dict[str, str] = field(default_factory=dict)  # type key -> function name
+
+    # --- types ---------------------------------------------------------------------------
+
+    def resolve(self, type_: ir.TypeRef) -> ir.TypeRef:
+        """``type_`` with aliases replaced by what they name (at the top only)."""
+        while isinstance(type_, ir.NamedType):
+            decl = self.module.lookup(type_.name)
+            if not isinstance(decl, ir.AliasDecl):
+                break
+            type_ = decl.type
+        return type_
+
+    def _type(self, type_: ir.TypeRef) -> str:
+        render = self.py_type
+        assert callable(render)
+        text = render(type_)
+        assert isinstance(text, str)
+        return text
+
+    def check(self, type_: ir.TypeRef, var: str) -> str | None:
+        """A condition true exactly when ``var`` is a JSON value of ``type_`` that decodes to
+        itself; None when ``type_`` is not checkable."""
+        type_ = self.resolve(type_)
+        match type_:
+            case ir.Primitive(name):
+                return _PRIMITIVE_CHECKS[name].format(v=var)
+            case ir.LiteralType():
+                return " or ".join(self._literals([type_], var))
+            case ir.UnionType():
+                resolved = [self.resolve(m) for m in algebra.flatten(type_)]
+                literals = [m for m in resolved if isinstance(m, ir.LiteralType)]
+                conditions = self._literals(literals, var) if literals else []
+                for member in resolved:
+                    if isinstance(member, ir.LiteralType):
+                        continue
+                    condition = self.check(member, var)
+                    if condition is None:
+                        return None
+                    conditions.append(condition)
+                return (
+                    conditions[0] if len(conditions) == 1 else " or ".join(conditions)
+                )
+            case ir.NamedType() | ir.ArrayType() | ir.RecordType():
+                return None
+            case _:
+                assert_never(type_)
+
+    def _literals(self, literals: list[ir.LiteralType], var: str) -> list[str]:
+        """The conditions, any of which admits one of ``literals``."""
+        strings = [m.value for m in literals if isinstance(m.value, str)]
+        booleans = [m.value for m in literals if isinstance(m.value, bool)]
+        numbers = [
+            m.value
+            for m in literals
+            if isinstance(m.value, int | float) and not isinstance(m.value, bool)
+        ]
+        parts: list[str] = []
+        if strings:
+            if len(strings) <= _INLINE_LITERALS:
+                parts.append(_membership(var, strings))
+            else:
+                name = self._constant(
+                    "_VALUES",
+                    strings,
+                    "frozenset(\n    {\n"
+                    + "".join(f"        {_py(s)},\n" for s in strings)
+                    + "    }\n)",
+                )
+                # a conditional, not `and`: mypy would narrow the value to str, which a
+                # field typed with the literals does not take
+                parts.append(f"({var} in {name} if isinstance({var}, str) else False)")
+        for value in booleans:
+            parts.append(f"{var} is {value}")
+        if numbers:
+            parts.append(
+                f"({_membership(var, numbers)} and not isinstance({var}, bool))"
+            )
+        return parts
+
+    def _constant(self, suffix: str, values: list[str], source: str) -> str:
+        key = hashlib.sha256(json.dumps(values).encode()).hexdigest()[:8]
+        name = f"_{key}{suffix}"
+        self.constants[name] = f"{name}: Final = {source}"
+        self.uses.add("Final")
+        return name
+
+    def error(self, type_: ir.TypeRef, var: str, path: str) -> str:
+        """The expression that builds the error for ``var`` not being a ``type_``."""
+        type_ = self.resolve(type_)
+        if isinstance(type_, ir.Primitive):
+            self.uses.add("expected")
+            return f'expected("{_EXPECTED[type_.name]}", {var}, {path})'
+        if algebra.is_literal_union(type_):
+            self.uses.add("expected_one_of")
+            values = ", ".join(
+                _py(m.value)
+                for m in algebra.members(type_)
+                if isinstance(m, ir.LiteralType)
+            )
+            if len(algebra.members(type_)) == 1:
+                values += ","
+            return f"expected_one_of(({values}), {var}, {path})"
+        self.uses.add("no_member")
+        return f"no_member({var}, {path})"
+
+    # --- statements ----------------------------------------------------------------------
+
+    def decode(self, type_: ir.TypeRef, var: str, path: str, indent: str) -> list[str]:
+        """Lines that check ``var`` against ``type_`` and rebind it to the decoded value."""
+        condition = self.check(type_, var)
+        if condition is not None:
+            return [
+                *if_lines(negate(condition), indent),
+                *raise_lines(self.error(type_, var, path), indent + INDENT),
+            ]
+        return call_lines(f"{var} = ", self.function(type_), [var, path], indent)
+
+    def take(
+        self, type_: ir.TypeRef, var: str, source: str, path: str, indent: str
+    ) -> list[str]:
+        """Lines that bind ``var`` to the decoded value of the expression ``source``."""
+        if self.check(type_, var) is None:
+            return call_lines(f"{var} = ", self.function(type_), [source, path], indent)
+        return [f"{indent}{var} = {source}", *self.decode(type_, var, path, indent)]
+
+    def function(self, type_: ir.TypeRef) -> str:
+        """The callable ``(value, path)`` that decodes a non-checkable ``type_``."""
+        type_ = self.resolve(type_)
+        if isinstance(type_, ir.NamedType):
+            decl = self.module.lookup(type_.name)
+            if isinstance(decl, ir.ObjectDecl):
+                return f"{decl.name}._from_json_at"
+        key = algebra.type_key(type_)
+        if key in self._names:
+            return self._names[key]
+        name = f"_decode_{self._slug(type_)}"
+        if name in self.functions:
+            name += "_" + hashlib.sha256(key.encode()).hexdigest()[:8]
+        self._names[key] = name
+        self.functions[name] = ""  # reserve the name and its place before the body
+        self.functions[name] = self._function_source(name, type_)
+        return name
+
+    def _slug(self, type_: ir.TypeRef) -> str:
+        match type_:
+            case ir.Primitive(name):
+                return name
+            case ir.NamedType(name):
+                return name
+            case ir.ArrayType(element):
+                return f"{self._slug(self.resolve(element))}_array"
+            case ir.RecordType(_, value):
+                return f"record_of_{self._slug(self.resolve(value))}"
+            case ir.LiteralType():
+                return "literal"
+            case ir.UnionType():
+                return "union"
+            case _:
+                assert_never(type_)
+
+    def _function_source(self, name: str, type_: ir.TypeRef) -> str:
+        i1, i2, i3 = INDENT, INDENT * 2, INDENT * 3
+        head = f"def {name}(value: Any, path: str) -> {self._type(type_)}:"
+        if len(head) > LINE_LENGTH:  # as ruff splits it
+            head = f"def {name}(\n{i1}value: Any, path: str\n) -> {self._type(type_)}:"
+        lines = [head]
+        self.uses.add("Any")
+        match type_:
+            case ir.NamedType(enum_name):
+                decl = self.module.lookup(enum_name)
+                assert isinstance(decl, ir.EnumDecl)
+                values = algebra.union(ir.LiteralType(m.value) for m in decl.members)
+                guard = self.check(values, "value")
+                assert guard is not None
+                lines += [
+                    *if_lines(guard, i1),
+                    f"{i2}return {enum_name}(value)",
+                    *raise_lines(self.error(values, "value", "path"), i1),
+                ]
+            case ir.ArrayType(element):
+                self.uses.add("expected")
+                lines += [
+                    f"{i1}if not isinstance(value, list | tuple):",
+                    f'{i2}raise expected("array", value, path)',
+                ]
+                condition = self.check(element, "item")
+                if condition is not None:
+                    lines += [
+                        f"{i1}for index, item in enumerate(value):",
+                        *self.decode(element, "item", 'f"{path}[{index}]"', i2),
+                        f"{i1}return tuple(value)",
+                    ]
+                else:
+                    call = f'{self.function(element)}(item, f"{{path}}[{{index}}]")'
+                    loop = "for index, item in enumerate(value)"
+                    one_line = f"{i1}return tuple([{call} {loop}])"
+                    if len(one_line) <= LINE_LENGTH:
+                        lines.append(one_line)
+                    elif len(f"{i2}[{call} {loop}]") <= LINE_LENGTH:
+                        lines += [
+                            f"{i1}return tuple(",
+                            f"{i2}[{call} {loop}]",
+                            f"{i1})",
+                        ]
+                    else:
+                        lines += [
+                            f"{i1}return tuple(",
+                            f"{i2}[",
+                            f"{i3}{call}",
+                            f"{i3}{loop}",
+                            f"{i2}]",
+                            f"{i1})",
+                        ]
+            case ir.RecordType(key, value):
+                lines += self._record_body(key, value)
+            case ir.UnionType():
+                self.uses.update(("MirrorValidationError", "deepest"))
+                lines.append(f"{i1}errors: list[MirrorValidationError] = []")
+                for member in algebra.flatten(type_):
+                    condition = self.check(member, "value")
+                    if condition is not None:
+                        lines += [*if_lines(condition, i1), f"{i2}return value"]
+                        continue
+                    lines += [
+                        f"{i1}try:",
+                        f"{i2}return {self.function(member)}(value, path)",
+                        f"{i1}except MirrorValidationError as error:",
+                        f"{i2}errors.append(error)",
+                    ]
+                lines.append(f"{i1}raise deepest(errors, value, path)")
+            case ir.Primitive() | ir.LiteralType():
+                raise AssertionError(f"{type_} is checkable")
+            case _:
+                assert_never(type_)
+        return "\n".join(lines)
+
+    def _record_body(self, key: ir.TypeRef, value: ir.TypeRef) -> list[str]:
+        i1, i2, i3 = INDENT, INDENT * 2, INDENT * 3
+        self.uses.update(("expected", "child", "MappingProxyType"))
+        lines = [
+            f"{i1}if not isinstance(value, dict):",
+            f'{i2}raise expected("object", value, path)',
+        ]
+        resolved_key = self.resolve(key)
+        required: list[str] = []
+        if isinstance(resolved_key, ir.NamedType):
+            decl = self.module.lookup(resolved_key.name)
+            assert isinstance(decl, ir.EnumDecl)
+            required = [str(m.value) for m in decl.members]
+        elif resolved_key != ir.STRING:
+            required = [
+                str(m.value)
+                for m in algebra.members(resolved_key)
+                if isinstance(m, ir.LiteralType)
+            ]
+        if required:
+            self.uses.add("missing_key")
+            keys = self._constant(
+                "_KEYS",
+                required,
+                "(\n" + "".join(f"    {_py(k)},\n" for k in required) + ")",
+            )
+            lines += [
+                f"{i1}if not value.keys() >= set({keys}):",
+                f"{i2}raise missing_key(value, {keys}, path)",
+            ]
+        lines += [
+            f"{i1}result: dict[Any, Any] = {{}}",
+            f"{i1}for key, item in value.items():",
+        ]
+        if required and not self.module.strict_objects:
+            lines += [f"{i2}if key not in {keys}:", f"{i3}continue"]
+        lines.append(f"{i2}where = child(path, str(key))")
+        lines += self.decode(key, "key", "where", i2)
+        lines += self.decode(value, "item", "where", i2)
+        lines += [f"{i2}result[key] = item", f"{i1}return MappingProxyType(result)"]
+        return lines
+
+    # --- object types --------------------------------------------------------------------
+
+    def from_json_body(self, decl: ir.ObjectDecl) -> str:
+        """The body of ``_from_json_at(cls, obj, path)``: check, decode each field, build."""
+        i2, i3 = INDENT * 2, INDENT * 3
+        self.uses.add("expected")
+        lines = [
+            f"{i2}if not isinstance(obj, dict):",
+            f'{i3}raise expected("object", obj, path)',
+        ]
+        if self.module.strict_objects:
+            self.uses.add("unknown_key")
+            lines += [
+                f"{i2}if not cls._KEYS.issuperset(obj):",
+                f"{i3}raise unknown_key(obj, cls._KEYS, path)",
+            ]
+        required = any(not f.optional for f in decl.fields)
+        body = i3 if required else i2
+        fields: list[str] = []
+        for f in decl.fields:
+            var = f"v_{f.py_name}"
+            key = _py(f.name)
+            where = "path + " + _py(
+                f".{f.name}" if f.name.isidentifier() else f"[{f.name!r}]"
+            )
+            if f.optional:
+                fields += [
+                    f"{body}if {key} in obj:",
+                    *self.take(f.type, var, f"obj[{key}]", where, body + INDENT),
+                    f"{body}else:",
+                    f"{body}{INDENT}{var} = {absent_value(f, self.module)}",
+                ]
+                if absent_value(f, self.module) == "ABSENT":
+                    self.uses.update(("ABSENT", "Absent"))
+            else:
+                fields += self.take(f.type, var, f"obj[{key}]", where, body)
+        if required:
+            self.uses.add("missing_key")
+            lines += [
+                f"{i2}try:",
+                *fields,
+                f"{i2}except KeyError as error:",
+                f"{i3}raise missing_key(obj, error, path) from None",
+            ]
+        else:
+            lines += fields
+        arguments = [f"{f.py_name}=v_{f.py_name}" for f in decl.fields]
+        lines += call_lines("return ", "cls", arguments, i2)
+        return "\n".join(lines)
+
+    def to_json_body(self, decl: ir.ObjectDecl) -> str:
+        """The body of ``to_json(self)``: every present field, encoded."""
+        i2, i3 = INDENT * 2, INDENT * 3
+        required = [f for f in decl.fields if not f.optional]
+        optional = [f for f in decl.fields if f.optional]
+        entries = [
+            f"{i3}{_py(f.name)}: {self.encode(f.type, f'self.{f.py_name}')},"
+            for f in required
+        ]
+        opening = "return " if not optional else "result: dict[str, Any] = "
+        self.uses.add("Any")
+        if entries:
+            lines = [f"{i2}{opening}{{", *entries, f"{i2}}}"]
+        else:
+            lines = [f"{i2}{opening}{{}}"]
+        for f in optional:
+            absent = absent_value(f, self.module)
+            lines += [
+                f"{i2}if self.{f.py_name} is not {absent}:",
+                f"{i3}result[{_py(f.name)}] = {self.encode(f.type, f'self.{f.py_name}')}",
+            ]
+        if optional:
+            lines.append(f"{i2}return result")
+        return "\n".join(lines)
+
+    # --- encoding ------------------------------------------------------------------------
+
+    def encode(self, type_: ir.TypeRef, expr: str) -> str:
+        """An expression giving the JSON value of ``expr``, a decoded ``type_``."""
+        if self.check(type_, "x") is not None:
+            return expr
+        type_ = self.resolve(type_)
+        if isinstance(type_, ir.NamedType):
+            decl = self.module.lookup(type_.name)
+            return (
+                f"{expr}.value"
+                if isinstance(decl, ir.EnumDecl)
+                else f"{expr}.to_json()"
+            )
+        if (
+            isinstance(type_, ir.ArrayType)
+            and self.check(type_.element, "x") is not None
+        ):
+            return f"list({expr})"
+        self.uses.add("plain")
+        return f"plain({expr})"
+
+
+def absent_value(f: ir.Field, module: ir.Module) -> str:
+    """What an optional field holds when its key is absent: None, unless its type admits
+    null, where None is an explicit null and the kernel's ``ABSENT`` marks the absent key."""
+    return "ABSENT" if admits_null(f.type, module) else "None"
+
+
+def admits_null(type_: ir.TypeRef, module: ir.Module) -> bool:
+    """Whether ``null`` is a value of ``type_``, seeing through aliases."""
+    for member in algebra.flatten(type_):
+        if member == ir.NULL:
+            return True
+        if isinstance(member, ir.NamedType):
+            decl = module.lookup(member.name)
+            if isinstance(decl, ir.AliasDecl) and admits_null(decl.type, module):
+                return True
+    return False
+
+
+_PRIMITIVE_CHECKS = {
+    "string": "isinstance({v}, str)",
+    "number": "(isinstance({v}, int | float) and not isinstance({v}, bool))",
+    "integer": "(isinstance({v}, int | float) and not isinstance({v}, bool))",
+    "boolean": "isinstance({v}, bool)",
+    "null": "{v} is None",
+    "never": "False",
+}
+
+_EXPECTED = {
+    "string": "string",
+    "number": "number",
+    "integer": "number",
+    "boolean": "boolean",
+    "null": "null",
+    "never": "nothing",
+}
+
+
+def _py(value: str | int | float | bool) -> str:
+    from tsmirror.render import py_scalar
+
+    return py_scalar(value)
+
+
+def _membership(var: str, values: list[str] | list[int | float]) -> str:
+    if len(values) == 1:
+        return f"{var} == {_py(values[0])}"
+    return f"{var} in ({', '.join(_py(v) for v in values)})"
+
+
+def negate(condition: str) -> str:
+    """``not condition``, spelled as ruff would leave it. Conditions are this module's own:
+    a bracketed group, an ``or`` of several, or ``name <operator> ...``."""
+    if len(_split_top(condition, " or ")) > 1:
+        return f"not ({condition})"
+    if condition.startswith("("):
+        return f"not {condition}"
+    head, _, rest = condition.partition(" ")
+    for positive, negative in (("is ", "is not "), ("== ", "!= "), ("in ", "not in ")):
+        if head.isidentifier() and rest.startswith(positive):
+            return f"{head} {negative}{rest[len(positive) :]}"
+    if condition == "False":
+        return "True"
+    return f"not {condition}"
+
+
+def if_lines(condition: str, indent: str) -> list[str]:
+    """``if condition:``, split at its top-level ``or``/``and`` when too long, as ruff
+    splits it."""
+    if _is_group(condition):
+        condition = condition[1:-1]  # ruff drops redundant parentheses
+    line = f"{indent}if {condition}:"
+    if len(line) <= LINE_LENGTH:
+        return [line]
+    prefix = ""
+    body = condition
+    if body.startswith("not ") and _is_group(body[len("not ") :]):
+        prefix, body = "not ", body[len("not (") : -1]
+    elif _is_group(body):
+        body = body[1:-1]
+    inner = indent + INDENT
+    if len(f"{inner}{body}") <= LINE_LENGTH:
+        return [f"{indent}if {prefix}(", f"{inner}{body}", f"{indent}):"]
+    split = _split_condition(body, inner)
+    if split is not None:
+        return [f"{indent}if {prefix}(", *split, f"{indent}):"]
+    return [line]
+
+
+def _split_condition(body: str, indent: str) -> list[str] | None:
+    """``body`` one operand a line at its top-level ``or`` (else ``and``), or None."""
+    for operator in (" or ", " and "):
+        parts = _split_top(body, operator)
+        if len(parts) > 1:
+            lines = _operand_lines(parts[0], "", indent)
+            for part in parts[1:]:
+                lines += _operand_lines(part, operator.strip() + " ", indent)
+            return lines
+    return None
+
+
+def _operand_lines(operand: str, lead: str, indent: str) -> list[str]:
+    """One operand of a split condition; a bracketed one too long for its line is opened
+    and split in turn, as ruff does."""
+    line = f"{indent}{lead}{operand}"
+    if len(line) <= LINE_LENGTH or not _is_group(operand):
+        return [line]
+    body, inner = operand[1:-1], indent + INDENT
+    lines = [f"{inner}{body}"]
+    if len(lines[0]) > LINE_LENGTH:
+        lines = _split_condition(body, inner) or lines
+    return [f"{indent}{lead}(", *lines, f"{indent})"]
+
+
+def _is_group(text: str) -> bool:
+    """Whether ``text`` is one bracketed group: ``(...)`` closed by its last character."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    quote = ""
+    skip = False
+    for index, ch in enumerate(text):
+        if skip:
+            skip = False
+        elif quote:
+            skip = ch == "\\"
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                return index == len(text) - 1
+    return False
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` outside brackets and string literals."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    index = 0
+    quote = ""
+    while index < len(text):
+        ch = text[index]
+        if quote:
+            if ch == "\\":
+                index += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, index):
+            parts.append(text[start:index])
+            index += len(separator)
+            start = index
+            continue
+        index += 1
+    parts.append(text[start:])
+    return parts
+
+
+def raise_lines(expression: str, indent: str) -> list[str]:
+    return call_lines("raise ", expression, None, indent)
+
+
+def call_lines(
+    prefix: str, function: str, args: list[str] | None, indent: str
+) -> list[str]:
+    """``prefix + function(args)`` on one line when it fits, else exploded one argument a
+    line with a trailing comma, which ``ruff format`` keeps as it is. With ``args`` None,
+    ``function`` is already a call."""
+    if args is None:
+        head, _, rest = function.partition("(")
+        args = _split_args(rest[:-1])
+        function = head
+    line = f"{indent}{prefix}{function}({', '.join(args)})"
+    if len(line) <= LINE_LENGTH:
+        return [line]
+    inner = indent + INDENT
+    return [
+        f"{indent}{prefix}{function}(",
+        *(f"{inner}{a}," for a in args),
+        f"{indent})",
+    ]
+
+
+def _split_args(text: str) -> list[str]:
+    """Top-level comma-separated arguments."""
+    return [a.strip() for a in _split_top(text, ",") if a.strip()]
