@@ -77,7 +77,7 @@ class Codec:
                 return (
                     conditions[0] if len(conditions) == 1 else " or ".join(conditions)
                 )
-            case ir.NamedType() | ir.ArrayType() | ir.RecordType():
+            case ir.NamedType() | ir.ArrayType() | ir.TupleType() | ir.RecordType():
                 return None
             case _:
                 assert_never(type_)
@@ -188,6 +188,8 @@ class Codec:
                 return f"{self._slug(self.resolve(element))}_array"
             case ir.RecordType(_, value):
                 return f"record_of_{self._slug(self.resolve(value))}"
+            case ir.TupleType():
+                return "tuple"
             case ir.LiteralType():
                 return "literal"
             case ir.UnionType():
@@ -250,11 +252,24 @@ class Codec:
                         ]
             case ir.RecordType(key, value):
                 lines += self._record_body(key, value)
+            case ir.TupleType():
+                lines += self._tuple_body(type_)
             case ir.UnionType():
                 self.uses.update(("MirrorValidationError", "deepest"))
                 lines.append(f"{i1}errors: list[MirrorValidationError] = []")
-                for member in algebra.flatten(type_):
+                for index, member in enumerate(algebra.flatten(type_)):
                     condition = self.check(member, "value")
+                    if condition is not None and algebra.is_literal_union(
+                        self.resolve(member)
+                    ):
+                        # `value == "a"` does not narrow Any; a typed local does
+                        local = f"{i2}member{index}: {self._type(member)} = value"
+                        lines += [
+                            *if_lines(condition, i1),
+                            local,
+                            f"{i2}return member{index}",
+                        ]
+                        continue
                     if condition is not None:
                         lines += [*if_lines(condition, i1), f"{i2}return value"]
                         continue
@@ -270,6 +285,44 @@ class Codec:
             case _:
                 assert_never(type_)
         return "\n".join(lines)
+
+    def _tuple_body(self, type_: ir.TupleType) -> list[str]:
+        """Length first, then each element at its position, then the rest."""
+        i1, i2 = INDENT, INDENT * 2
+        self.uses.add("expected")
+        count = len(type_.elements)
+        if type_.rest is not None:
+            length = f"len(value) < {type_.required}"
+            what = f"array of at least {type_.required} items"
+        elif type_.required == count:
+            length = f"len(value) != {count}"
+            what = f"array of {count} items"
+        else:
+            length = f"not {type_.required} <= len(value) <= {count}"
+            what = f"array of {type_.required} to {count} items"
+        lines = [
+            f"{i1}if not isinstance(value, list | tuple):",
+            f'{i2}raise expected("array", value, path)',
+            f"{i1}if {length}:",
+            f'{i2}raise expected("{what}", value, path)',
+            f"{i1}items: list[Any] = []",
+        ]
+        for index, element in enumerate(type_.elements):
+            var, path = f"item{index}", f'f"{{path}}[{index}]"'
+            indent = i1
+            if index >= type_.required:
+                lines.append(f"{i1}if len(value) > {index}:")
+                indent = i2
+            lines += self.take(element, var, f"value[{index}]", path, indent)
+            lines.append(f"{indent}items.append({var})")
+        if type_.rest is not None:
+            lines.append(f"{i1}for index in range({count}, len(value)):")
+            lines += self.take(
+                type_.rest, "item", "value[index]", 'f"{path}[{index}]"', i2
+            )
+            lines.append(f"{i2}items.append(item)")
+        lines.append(f"{i1}return tuple(items)")
+        return lines
 
     def _record_body(self, key: ir.TypeRef, value: ir.TypeRef) -> list[str]:
         i1, i2, i3 = INDENT, INDENT * 2, INDENT * 3

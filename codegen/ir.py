@@ -75,6 +75,17 @@ class ArrayType:
 
 
 @dataclass(frozen=True)
+class TupleType:
+    """``[A, B?, ...C[]]`` (names and ``readonly`` dropped): ``elements`` in order, the first
+    ``required`` of them required and the rest optional, then any number of ``rest`` when
+    there is one; a tuple checked element by element in Python."""
+
+    elements: tuple[TypeRef, ...]
+    required: int
+    rest: TypeRef | None = None
+
+
+@dataclass(frozen=True)
 class RecordType:
     """``Record<K, V>``. ``key`` is ``Primitive("string")`` or a union of string literals
     (possibly behind a :class:`NamedType`); with literal keys every key is required."""
@@ -98,7 +109,7 @@ class NamedType:
 
 
 TypeRef: TypeAlias = (
-    Primitive | LiteralType | ArrayType | RecordType | UnionType | NamedType
+    Primitive | LiteralType | ArrayType | TupleType | RecordType | UnionType | NamedType
 )
 
 STRING = Primitive("string")

@@ -222,6 +222,9 @@ def _walk_names(type_: ir.TypeRef, names: set[str]) -> None:
                 names.add("Never")
         case ir.ArrayType(element):
             _walk_names(element, names)
+        case ir.TupleType(elements, _, rest):
+            for element in (*elements, *([rest] if rest is not None else [])):
+                _walk_names(element, names)
         case ir.RecordType(key, value):
             names.add("Mapping")
             _walk_names(key, names)
@@ -361,12 +364,46 @@ def py_type(type_: ir.TypeRef) -> str:
         return f"tuple[{py_type(type_.element)}, ...]"
     if isinstance(type_, ir.RecordType):
         return f"Mapping[{py_type(type_.key)}, {py_type(type_.value)}]"
+    if isinstance(type_, ir.TupleType):
+        return tuple_py_type(type_)
     literals = [
         py_scalar(m.value) for m in type_.members if isinstance(m, ir.LiteralType)
     ]
     others = [py_type(m) for m in type_.members if not isinstance(m, ir.LiteralType)]
+    others.sort(key=lambda text: text == "None")  # ruff wants None last (RUF036)
     parts = ([f"Literal[{', '.join(literals)}]"] if literals else []) + others
     return " | ".join(parts)
+
+
+#: A tuple's exact Python type longer than this is spelled ``tuple[A | B, ...]`` instead
+#: (then ``tuple[object, ...]``): the generated line layout does not break annotations.
+_TUPLE_TYPE_LENGTH = 60
+
+
+def tuple_py_type(type_: ir.TupleType) -> str:
+    """One ``tuple[...]`` per length a tuple with optional elements may have, the last
+    with ``*tuple[R, ...]`` for a rest element; the decoder checks the exact shape either
+    way."""
+    exact = _exact_tuple_type(type_)
+    if len(exact) <= _TUPLE_TYPE_LENGTH:
+        return exact
+    every = [*type_.elements, *([type_.rest] if type_.rest is not None else [])]
+    loose = f"tuple[{py_type(algebra.union(every))}, ...]"
+    return loose if len(loose) <= _TUPLE_TYPE_LENGTH else "tuple[object, ...]"
+
+
+def _exact_tuple_type(type_: ir.TupleType) -> str:
+    items = [py_type(e) for e in type_.elements]
+    rest = py_type(type_.rest) if type_.rest is not None else None
+    if not items and rest is not None:
+        return f"tuple[{rest}, ...]"
+    shapes = []
+    for length in range(type_.required, len(items) + 1):
+        parts = items[:length]
+        if rest is not None and length == len(items):
+            parts = [*parts, f"*tuple[{rest}, ...]"]
+        shapes.append(f"tuple[{', '.join(parts)}]" if parts else "tuple[()]")
+    return " | ".join(shapes)
 
 
 def docstring(text: str | None, indent: str = "") -> str:

@@ -46,7 +46,6 @@ _REFUSED_TYPES = {
     "function_type": "function type",
     "constructor_type": "constructor type",
     "type_predicate": "type predicate",
-    "tuple_type": "tuple type",
     "this_type": "this type",
     "existential_type": "existential type",
     "optional_type": "optional type",
@@ -662,8 +661,6 @@ class MirrorBuilder:
             raise file.error(
                 node, "infer is only allowed in a conditional type's extends clause"
             )
-        if isinstance(type_, ops.Tuple):
-            raise file.error(node, f"tuple type {file.snippet(node)} is not supported")
         if type_ == ops.UNKNOWN and not self._infer_allowed:
             raise file.error(
                 node,
@@ -736,6 +733,8 @@ class MirrorBuilder:
             return self._keyof(file, node, context)
         if kind == "template_literal_type":
             return self._template(file, node, context)
+        if kind == "tuple_type":
+            return self._tuple(file, node, context)
         if kind == "object_type":
             mapped = _mapped_clause(node)
             if mapped is not None:
@@ -765,6 +764,65 @@ class MirrorBuilder:
             node,
             f"type {file.snippet(node)} ({kind.replace('_', ' ')}) is not supported",
         )
+
+    def _tuple(self, file: SourceFile, node: Node, context: str) -> ir.TupleType:
+        """``[A, B?, ...C[]]``, named or not: required elements, then optional ones, then
+        one rest element at the end."""
+        elements: list[ir.TypeRef] = []
+        required = 0
+        rest: ir.TypeRef | None = None
+        for index, part in enumerate(node.named_children):
+            where = f"{context}Item{index}"
+            optional = part.type in ("optional_type", "optional_parameter")
+            is_rest = part.type == "rest_type"
+            inner = (
+                part.named_children[0]
+                if part.type in ("optional_type", "rest_type")
+                else part
+            )
+            if part.type in ("required_parameter", "optional_parameter"):
+                pattern = part.child_by_field_name("pattern")
+                annotation = part.child_by_field_name("type")
+                assert annotation is not None
+                is_rest = pattern is not None and pattern.type == "rest_pattern"
+                inner = annotation.named_children[0]
+            if rest is not None:
+                raise file.error(
+                    part,
+                    f"an element after the rest element of {file.snippet(node)} is not supported",
+                )
+            if is_rest:
+                spread = self.evaluate_type(file, inner, where)
+                resolved = ops.resolve(spread, self.find)
+                if isinstance(resolved, ir.ArrayType):
+                    rest = resolved.element
+                elif isinstance(resolved, ir.TupleType):
+                    if elements and len(elements) > required:
+                        raise file.error(
+                            part,
+                            f"{file.snippet(part)} after optional elements is not supported",
+                        )
+                    elements += resolved.elements
+                    required += resolved.required
+                    rest = resolved.rest
+                else:
+                    raise file.error(
+                        part, f"rest element {file.snippet(part)} is not an array type"
+                    )
+                continue
+            type_ = self.type_of(file, inner, where)
+            if optional:
+                type_ = _split_undefined(type_)[0] or ir.NEVER
+            else:
+                if len(elements) > required:
+                    raise file.error(
+                        part,
+                        f"a required element after an optional one in {file.snippet(node)}",
+                    )
+                type_ = _no_undefined(file, inner, type_)
+                required += 1
+            elements.append(type_)
+        return ir.TupleType(tuple(elements), required, rest)
 
     def _index_signature(
         self, file: SourceFile, body: Node, context: str
@@ -828,8 +886,6 @@ class MirrorBuilder:
             raise file.error(
                 node, "infer is only allowed in a conditional type's extends clause"
             )
-        if isinstance(type_, ops.Tuple):
-            raise file.error(node, f"tuple type {file.snippet(node)} is not supported")
         assert not isinstance(type_, ops.Shape | ops.ShapeUnion)
         return type_
 
@@ -1175,8 +1231,6 @@ class MirrorBuilder:
         obj_node, index_node = node.named_children[0], node.named_children[-1]
         target = self.evaluate_type(file, obj_node, context)
         key = self.evaluate_type(file, index_node, context)
-        if isinstance(target, ops.Tuple):
-            return ops.tuple_index(target, key)
         if isinstance(target, ops.ShapeUnion):
             raise file.error(
                 node,
@@ -1186,7 +1240,7 @@ class MirrorBuilder:
 
     def _keyof(self, file: SourceFile, node: Node, context: str) -> ops.Type:
         target = self.evaluate_type(file, node.named_children[0], context)
-        if isinstance(target, ops.Tuple | ops.ShapeUnion):
+        if isinstance(target, ops.ShapeUnion):
             raise file.error(node, f"{file.snippet(node)} is not supported")
         return ops.keyof(target, self.find)
 
@@ -1388,7 +1442,13 @@ class MirrorBuilder:
                 for v in value
             ]
             if as_const:
-                return ops.Tuple(tuple(elements))
+                return ir.TupleType(
+                    tuple(
+                        self.lower(file, node, e, f"{context}Item{i}")
+                        for i, e in enumerate(elements)
+                    ),
+                    len(elements),
+                )
             if not elements:
                 raise file.error(
                     node,
@@ -1730,6 +1790,11 @@ def _references(decl: ir.Declaration) -> list[str]:
             found.append(type_.name)
         elif isinstance(type_, ir.ArrayType):
             walk(type_.element)
+        elif isinstance(type_, ir.TupleType):
+            for element in type_.elements:
+                walk(element)
+            if type_.rest is not None:
+                walk(type_.rest)
         elif isinstance(type_, ir.RecordType):
             walk(type_.key)
             walk(type_.value)

@@ -43,20 +43,13 @@ class ShapeUnion:
 
 
 @dataclass(frozen=True)
-class Tuple:
-    """A tuple type, as ``typeof`` infers it for an array under ``as const``."""
-
-    elements: tuple[Type, ...]
-
-
-@dataclass(frozen=True)
 class InferVar:
     """``infer U`` inside the ``extends`` clause of a conditional type."""
 
     name: str
 
 
-Type: TypeAlias = "ir.TypeRef | Shape | ShapeUnion | Tuple | InferVar"
+Type: TypeAlias = "ir.TypeRef | Shape | ShapeUnion | InferVar"
 #: How a NamedType is looked up: the declaration of that name in the mirror.
 Finder: TypeAlias = Callable[[str], ir.Declaration | None]
 
@@ -202,6 +195,8 @@ def _index_one(type_: Type, key: Type, find: Finder) -> ir.TypeRef | Shape:
         if any(isinstance(p, Shape) for p in parts):
             raise Undecidable("an indexed access into a union of object types")
         return union([p for p in parts if not isinstance(p, Shape)])
+    if isinstance(resolved, ir.TupleType):
+        return _tuple_index(resolved, key)
     if isinstance(resolved, ir.ArrayType):
         if key in (ir.NUMBER, ir.INTEGER) or (
             isinstance(key, ir.LiteralType)
@@ -275,6 +270,29 @@ def assignable(
         )
     if isinstance(source, ir.Primitive):
         return source == ir.INTEGER and target == ir.NUMBER
+    if isinstance(source, ir.TupleType):
+        every = [*source.elements, *([source.rest] if source.rest is not None else [])]
+        if isinstance(target, ir.ArrayType):
+            return all(assignable(e, target.element, find, bindings) for e in every)
+        if isinstance(target, ir.TupleType):
+            return (
+                len(source.elements) == len(target.elements)
+                and source.required >= target.required
+                and (source.rest is None or target.rest is not None)
+                and all(
+                    assignable(s, t, find, bindings)
+                    for s, t in zip(source.elements, target.elements, strict=True)
+                )
+                and (
+                    source.rest is None
+                    or assignable(
+                        source.rest, cast(ir.TypeRef, target.rest), find, bindings
+                    )
+                )
+            )
+        return False
+    if isinstance(target, ir.TupleType):
+        return False  # an array of unknown length is no tuple
     if isinstance(source, ir.ArrayType):
         return isinstance(target, ir.ArrayType) and assignable(
             source.element, target.element, find, bindings
@@ -349,27 +367,29 @@ def union_of(parts: list[ir.TypeRef | Shape]) -> ir.TypeRef | Shape | ShapeUnion
     return union([p for p in real if not isinstance(p, Shape)])
 
 
-def tuple_index(tuple_: Tuple, key: Type) -> Type:
-    """``T[number]`` or ``T[0]`` of a tuple."""
+def _tuple_index(tuple_: ir.TupleType, key: Type) -> ir.TypeRef:
+    """``T[number]`` or ``T[0]`` of a tuple (an optional element may be undefined)."""
+    every = [*tuple_.elements, *([tuple_.rest] if tuple_.rest is not None else [])]
     if key in (ir.NUMBER, ir.INTEGER):
-        parts = list(tuple_.elements)
-    elif (
+        return union(every)
+    if (
         isinstance(key, ir.LiteralType)
         and isinstance(key.value, int)
         and not isinstance(key.value, bool)
-        and 0 <= key.value < len(tuple_.elements)
+        and 0 <= key.value
     ):
-        return tuple_.elements[key.value]
-    else:
-        raise Undecidable("a tuple indexed by something other than a number")
-    if any(isinstance(p, Tuple | InferVar | ShapeUnion) for p in parts):
-        raise Undecidable("an element type this mirror cannot combine")
-    return union_of([p for p in parts if isinstance(p, ir.TypeRef | Shape)])
+        if key.value < tuple_.required:
+            return tuple_.elements[key.value]
+        if key.value < len(tuple_.elements):
+            return union([tuple_.elements[key.value], UNDEFINED])
+        if tuple_.rest is not None:
+            return union([tuple_.rest, UNDEFINED])
+    raise Undecidable("a tuple indexed by something other than its positions or number")
 
 
 def only(type_: Type) -> ir.TypeRef | Shape:
     """A union member: a plain type or a single shape."""
-    if isinstance(type_, ShapeUnion | Tuple | InferVar):
+    if isinstance(type_, ShapeUnion | InferVar):
         raise Undecidable("a union of types this mirror cannot combine")
     return type_
 
@@ -419,7 +439,7 @@ def _intersect_one(left: Type, right: Type, find: Finder) -> Type:
         return ir.NEVER
     if isinstance(left, ir.ArrayType) and isinstance(right, ir.ArrayType):
         element = intersect(left.element, right.element, find)
-        if isinstance(element, Shape | ShapeUnion | Tuple | InferVar):
+        if isinstance(element, Shape | ShapeUnion | InferVar):
             raise Undecidable("an intersection of arrays of object types")
         return ir.ArrayType(element)
     if isinstance(left, ir.Primitive | ir.ArrayType) and isinstance(
@@ -439,7 +459,7 @@ def _merge(
             merged[field.name] = field
             continue
         type_ = intersect(previous.type, field.type, find)
-        if isinstance(type_, Tuple | InferVar):
+        if isinstance(type_, InferVar):
             raise Undecidable(f"property {field.name!r} cannot be intersected")
         # an intersection of object types stays a shape until the extractor names it
         # (MirrorBuilder.lower), so a field may briefly hold one

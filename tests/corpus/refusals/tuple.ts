@@ -1,2 +1,0 @@
-// expect: T 2:17 tuple type
-export type T = [string, number];
