@@ -6,15 +6,20 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
+# The Hermes agent the provider's tests run inside, pinned. Installed without its ~60
+# dependencies (web server, LLM clients, image libraries): the memory modules need only
+# PyYAML, python-dotenv and rich, which the dev extra lists.
+HERMES_AGENT := hermes-agent==0.19.0
 
 .PHONY: install install-runtime regen check lint typecheck test bench fuzz node postgres clean
 
 install: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml Makefile
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps '$(HERMES_AGENT)'
 	@# bytecode now, in case the environment never writes it (PYTHONDONTWRITEBYTECODE)
 	$(PY) -m compileall -q codegen runtime generated bench > /dev/null
 	@touch $@
@@ -60,10 +65,13 @@ test: install node postgres lint typecheck
 bench: install node postgres
 	$(PY) -m bench
 
-# A long fuzz campaign against the Node oracle; tests/test_fuzz.py runs a short one.
+# Long fuzz campaigns against the Node oracle: mutated substrates, then random constant
+# expressions and derived tables; tests/test_fuzz*.py run short ones.
 FUZZ_COUNT ?= 5000
+FUZZ_VALUES_COUNT ?= 50000
 fuzz: install node
 	$(PY) -m tests.fuzz --count $(FUZZ_COUNT) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+	$(PY) -m tests.fuzz_values --count $(FUZZ_VALUES_COUNT) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -137,6 +137,58 @@ def three_reads(dsn: str, workspace: uuid.UUID, repeat: int) -> dict[str, float]
     return {name: round(seconds * 1e3, 3) for name, seconds in times.items()}
 
 
+def black_hole_turns(dsn: str, workspace: uuid.UUID) -> dict[str, float]:
+    """Issue 15's outage figures, through a proxy that stops answering (accepting and never
+    forwarding, a TCP black hole) from the first turn: ms for turn 1 and for the slowest of
+    turns 2 to 20 (each `on_turn_start` and `system_prompt_block`), and seconds until the
+    block is back once the proxy forwards again. Default settings: a 5 s read timeout."""
+    from runtime.provider import IsoKronMemoryProvider
+    from tests.runtime.pg_substrate import TcpProxy
+
+    def turn(provider: IsoKronMemoryProvider, number: int) -> float:
+        started = time.perf_counter()
+        for call in (
+            lambda: provider.on_turn_start(number, "hi"),
+            provider.system_prompt_block,
+        ):
+            try:
+                call()
+            except Exception:  # the runtime's error: what a failing turn gets
+                pass
+        return time.perf_counter() - started
+
+    with TcpProxy(dsn) as proxy:
+        proxy.stall()
+        provider = IsoKronMemoryProvider(
+            {"isokron_dsn": proxy.dsn, "default_workspace_id": str(workspace)}
+        )
+        try:
+            first = turn(provider, 1)
+            later = max(turn(provider, n) for n in range(2, 21))
+            proxy.resume()
+            back = time.perf_counter()
+            while "## §1" not in _block_or_empty(provider):
+                if time.perf_counter() - back > 60:
+                    raise BenchError("the block did not come back within 60 s")
+                time.sleep(0.01)
+            recovered = time.perf_counter() - back
+        finally:
+            provider.shutdown()
+    return {
+        "turn_1_ms": round(first * 1e3, 1),
+        "turns_2_to_20_slowest_ms": round(later * 1e3, 3),
+        "fresh_after_return_s": round(recovered, 2),
+    }
+
+
+def _block_or_empty(provider: Any) -> str:
+    try:
+        block: str = provider.system_prompt_block()
+    except Exception:
+        return ""
+    return block
+
+
 def runtime(results: Results, repeat: int) -> None:
     from runtime.provider import IsoKronMemoryProvider
 
@@ -156,12 +208,14 @@ def runtime(results: Results, repeat: int) -> None:
         finally:
             warm.shutdown()
 
+        outage = black_hole_turns(dsn, workspace)
         reads = {"localhost": three_reads(dsn, workspace, repeat)}
         with delayed(dsn, ONE_WAY_DELAY) as slow_dsn:
             reads["delay_proxy"] = three_reads(slow_dsn, workspace, repeat)
 
     results.sections["runtime"] = {
         "system_prompt_block_warm_us": round(block * 1e6, 2),
+        "black_hole": outage,
         "reads_ms": reads,
         "proxy_one_way_delay_ms": ONE_WAY_DELAY * 1e3,
     }
@@ -171,6 +225,14 @@ def runtime(results: Results, repeat: int) -> None:
         block * 1e6,
         at_most=50,
         unit="µs",
+    )
+    results.target(
+        "black_hole_turns_2_to_20",
+        "with a black-hole database, the slowest of turns 2 to 20 (issue 15: each under"
+        " 50 ms)",
+        outage["turns_2_to_20_slowest_ms"],
+        at_most=50,
+        unit="ms",
     )
     for network, ms in reads.items():
         results.target(

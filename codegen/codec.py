@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import assert_never
 
 from tsmirror import algebra, ir
+from tsmirror.render import py_scalar, py_type
 
 INDENT = "    "
 LINE_LENGTH = 88
@@ -30,7 +31,6 @@ class Codec:
     """Collects, for one module, the helper functions and constants its decoders use."""
 
     module: ir.Module
-    py_type: object  # render.py_type, passed in to avoid an import cycle
     functions: dict[str, str] = field(default_factory=dict)  # name -> source
     constants: dict[str, str] = field(default_factory=dict)  # name -> source
     uses: set[str] = field(default_factory=set)  # kernel and standard names used
@@ -47,26 +47,20 @@ class Codec:
             type_ = decl.type
         return type_
 
-    def _type(self, type_: ir.TypeRef) -> str:
-        render = self.py_type
-        assert callable(render)
-        text = render(type_)
-        assert isinstance(text, str)
-        return text
-
     def check(self, type_: ir.TypeRef, var: str) -> str | None:
         """A condition true exactly when ``var`` is a JSON value of ``type_`` that decodes to
         itself; None when ``type_`` is not checkable."""
+        alias = self._alias_name(type_)
         type_ = self.resolve(type_)
         match type_:
             case ir.Primitive(name):
                 return _PRIMITIVE_CHECKS[name].format(v=var)
             case ir.LiteralType():
-                return " or ".join(self._literals([type_], var))
+                return " or ".join(self._literals([type_], var, alias))
             case ir.UnionType():
                 resolved = [self.resolve(m) for m in algebra.flatten(type_)]
                 literals = [m for m in resolved if isinstance(m, ir.LiteralType)]
-                conditions = self._literals(literals, var) if literals else []
+                conditions = self._literals(literals, var, alias) if literals else []
                 for member in resolved:
                     if isinstance(member, ir.LiteralType):
                         continue
@@ -82,7 +76,17 @@ class Codec:
             case _:
                 assert_never(type_)
 
-    def _literals(self, literals: list[ir.LiteralType], var: str) -> list[str]:
+    def _alias_name(self, type_: ir.TypeRef) -> str | None:
+        """The alias ``type_`` names, if it names one: constants are named after it."""
+        if isinstance(type_, ir.NamedType):
+            decl = self.module.lookup(type_.name)
+            if isinstance(decl, ir.AliasDecl):
+                return decl.name
+        return None
+
+    def _literals(
+        self, literals: list[ir.LiteralType], var: str, alias: str | None = None
+    ) -> list[str]:
         """The conditions, any of which admits one of ``literals``."""
         strings = [m.value for m in literals if isinstance(m.value, str)]
         booleans = [m.value for m in literals if isinstance(m.value, bool)]
@@ -99,6 +103,7 @@ class Codec:
                 name = self._constant(
                     "_VALUES",
                     strings,
+                    alias,
                     "frozenset(\n    {\n"
                     + "".join(f"        {_py(s)},\n" for s in strings)
                     + "    }\n)",
@@ -114,10 +119,18 @@ class Codec:
             )
         return parts
 
-    def _constant(self, suffix: str, values: list[str], source: str) -> str:
+    def _constant(
+        self, suffix: str, values: list[str], hint: str | None, source: str
+    ) -> str:
+        """A module-level constant holding ``source``, named after ``hint`` (an alias) when
+        there is one, else after a hash of ``values``; one per distinct content."""
         key = hashlib.sha256(json.dumps(values).encode()).hexdigest()[:8]
-        name = f"_{key}{suffix}"
-        self.constants[name] = f"{name}: Final = {source}"
+        name = f"_{hint}{suffix}" if hint else f"_{key}{suffix}"
+        text = f"{name}: Final = {source}"
+        if self.constants.get(name, text) != text:
+            name = f"_{hint}_{key}{suffix}"
+            text = f"{name}: Final = {source}"
+        self.constants[name] = text
         self.uses.add("Final")
         return name
 
@@ -155,7 +168,27 @@ class Codec:
     def take(
         self, type_: ir.TypeRef, var: str, source: str, path: str, indent: str
     ) -> list[str]:
-        """Lines that bind ``var`` to the decoded value of the expression ``source``."""
+        """Lines that bind ``var`` to the decoded value of the expression ``source``. An
+        array of checkable elements is checked in place, the commonest case not worth a
+        call."""
+        resolved = self.resolve(type_)
+        if (
+            isinstance(resolved, ir.ArrayType)
+            and resolved.element != ir.NEVER
+            and self.check(resolved.element, "item") is not None
+        ):
+            self.uses.add("expected")
+            inner = indent + INDENT
+            return [
+                f"{indent}{var} = {source}",
+                f"{indent}if not isinstance({var}, (list, tuple)):",
+                *raise_lines(f'expected("array", {var}, {path})', inner),
+                f"{indent}for index, item in enumerate({var}):",
+                *self.decode(
+                    resolved.element, "item", f'{path} + f"[{{index}}]"', inner
+                ),
+                f"{indent}{var} = tuple({var})",
+            ]
         if self.check(type_, var) is None:
             return call_lines(f"{var} = ", self.function(type_), [source, path], indent)
         return [f"{indent}{var} = {source}", *self.decode(type_, var, path, indent)]
@@ -199,9 +232,9 @@ class Codec:
 
     def _function_source(self, name: str, type_: ir.TypeRef) -> str:
         i1, i2, i3 = INDENT, INDENT * 2, INDENT * 3
-        head = f"def {name}(value: Any, path: str) -> {self._type(type_)}:"
+        head = f"def {name}(value: Any, path: str) -> {py_type(type_)}:"
         if len(head) > LINE_LENGTH:  # as ruff splits it
-            head = f"def {name}(\n{i1}value: Any, path: str\n) -> {self._type(type_)}:"
+            head = f"def {name}(\n{i1}value: Any, path: str\n) -> {py_type(type_)}:"
         lines = [head]
         self.uses.add("Any")
         match type_:
@@ -219,7 +252,7 @@ class Codec:
             case ir.ArrayType(element):
                 self.uses.add("expected")
                 lines += [
-                    f"{i1}if not isinstance(value, list | tuple):",
+                    f"{i1}if not isinstance(value, (list, tuple)):",
                     f'{i2}raise expected("array", value, path)',
                 ]
                 condition = self.check(element, "item")
@@ -263,7 +296,7 @@ class Codec:
                         self.resolve(member)
                     ):
                         # `value == "a"` does not narrow Any; a typed local does
-                        local = f"{i2}member{index}: {self._type(member)} = value"
+                        local = f"{i2}member{index}: {py_type(member)} = value"
                         lines += [
                             *if_lines(condition, i1),
                             local,
@@ -348,6 +381,7 @@ class Codec:
             keys = self._constant(
                 "_KEYS",
                 required,
+                self._alias_name(key),
                 "(\n" + "".join(f"    {_py(k)},\n" for k in required) + ")",
             )
             lines += [
@@ -484,8 +518,8 @@ def admits_null(type_: ir.TypeRef, module: ir.Module) -> bool:
 
 _PRIMITIVE_CHECKS = {
     "string": "isinstance({v}, str)",
-    "number": "(isinstance({v}, int | float) and not isinstance({v}, bool))",
-    "integer": "(isinstance({v}, int | float) and not isinstance({v}, bool))",
+    "number": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
+    "integer": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
     "boolean": "isinstance({v}, bool)",
     "null": "{v} is None",
     "never": "False",
@@ -502,8 +536,6 @@ _EXPECTED = {
 
 
 def _py(value: str | int | float | bool) -> str:
-    from tsmirror.render import py_scalar
-
     return py_scalar(value)
 
 

@@ -11,9 +11,20 @@ from typing import NamedTuple
 from tsmirror.errors import InputError, Location
 from tsmirror.paths import KERNEL_MODULE, RECORD_NAME
 
-_TOP_KEYS = {"source_root", "source_root_env", "output_dir", "strict_objects", "mirror"}
+_TOP_KEYS = {
+    "source_root",
+    "source_root_env",
+    "output_dir",
+    "strict_objects",
+    "trusted_callees",
+    "mirror",
+}
 _MIRROR_KEYS = {"module", "source", "symbols"}
+#: zod's builders (``z.object``, ``z.enum``, ...) keep their arguments as they are. A pattern
+#: only ever trusts a package outside the source tree; code inside it is read instead.
+DEFAULT_TRUSTED_CALLEES = ("z.*",)
 _MODULE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_CALLEE = re.compile(r"[A-Za-z_$][\w$]*(\.([A-Za-z_$][\w$]*|\*))*")
 
 
 class Mirror(NamedTuple):
@@ -31,6 +42,9 @@ class Config(NamedTuple):
     # what set source_root, as a message names it: "--source-root", "$VAR" or "source_root"
     source_root_from: str = "source_root"
     shown: str = ""  # the config path as messages show it
+    # callees, as written at the call (``z.object``, ``z.*``), trusted not to change
+    # their arguments; passing a mirrored value to any other unknown callee refuses it
+    trusted_callees: tuple[str, ...] = DEFAULT_TRUSTED_CALLEES
 
     def locate(
         self, key: str, value: str | None = None, mirror: Mirror | None = None
@@ -139,6 +153,16 @@ def load_config(
     if not isinstance(strict, bool):
         raise InputError("strict_objects must be true or false", path=shown)
 
+    trusted = table.get("trusted_callees", list(DEFAULT_TRUSTED_CALLEES))
+    if not isinstance(trusted, list) or not all(
+        isinstance(t, str) and _CALLEE.fullmatch(t) for t in trusted
+    ):
+        raise InputError(
+            "trusted_callees must be a list of callees as written at the call, "
+            "like 'z.object' or 'z.*'",
+            path=shown,
+        )
+
     raw_mirrors = table.get("mirror", [])
     if not isinstance(raw_mirrors, list) or not raw_mirrors:
         raise InputError(
@@ -203,6 +227,7 @@ def load_config(
         tuple(mirrors),
         root_from,
         shown,
+        tuple(trusted),
     )
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from tsmirror.cache import Dependencies
 from tsmirror.ts.evaluate import Evaluator, to_json
+from tsmirror.ts.graph import prove_constant
 from tsmirror.ts.literals import number_to_string
 from tsmirror.ts.program import Program
 
@@ -46,7 +47,9 @@ def extract_symbol(
             "function",
         )
     ):
-        return to_json(Evaluator(program).evaluate_declaration(binding.file, decl))
+        value = to_json(Evaluator(program).mirrored_value(binding.file, decl))
+        prove_constant(program, source, binding.file, decl)
+        return value
     from tsmirror.ts.extract import MirrorBuilder  # only types need the IR
 
     builder = MirrorBuilder(program)
@@ -58,39 +61,24 @@ def extract_symbol(
 
 
 def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
-    from tsmirror import ir  # here: a const's extract never needs the IR
-
-    if isinstance(decl, ir.ObjectDecl):
-        return {
-            "kind": "object",
-            "name": decl.name,
-            "fields": [
-                {"name": f.name, "type": type_json(f.type), "optional": f.optional}
-                for f in decl.fields
-            ],
-        }
-    if isinstance(decl, ir.AliasDecl):
-        return {"kind": "alias", "name": decl.name, "type": type_json(decl.type)}
-    if isinstance(decl, ir.EnumDecl):
-        return {
-            "kind": "enum",
-            "name": decl.name,
-            "members": [{"name": m.name, "value": m.value} for m in decl.members],
-        }
-    return {
-        "kind": "const",
-        "name": decl.name,
-        "type": type_json(decl.type),
-        "value": decl.value,
-    }
-
-
-def type_json(type_: ir.TypeRef) -> ir.JsonValue:
+    """The declaration as the record holds it (:mod:`tsmirror.record`), without what only
+    the generated Python needs: Python names and doc comments."""
     from tsmirror.record import (
-        type_json,  # one JSON form of types, shared with the record
-    )
+        declaration_json,
+    )  # here: a const's extract never needs it
 
-    return type_json(type_)
+    recorded = declaration_json(decl)
+    assert isinstance(recorded, dict)
+    shape = {k: v for k, v in recorded.items() if k != "doc"}
+    for part in ("fields", "members"):
+        entries = shape.get(part)
+        if isinstance(entries, list):
+            shape[part] = [
+                {k: v for k, v in e.items() if k not in ("doc", "py_name")}
+                for e in entries
+                if isinstance(e, dict)
+            ]
+    return shape
 
 
 _ESCAPES = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tsmirror import ir
 from tsmirror.cache import Dependencies
-from tsmirror.config import Config, Mirror
+from tsmirror.config import DEFAULT_TRUSTED_CALLEES, Config, Mirror
 from tsmirror.errors import InputError, shown
 from tsmirror.package import link
 from tsmirror.paths import KERNEL_MODULE, RECORD_NAME
@@ -23,6 +23,7 @@ from tsmirror.render import (
     render_package_init,
 )
 from tsmirror.ts.extract import MirrorBuilder
+from tsmirror.ts.graph import prove_export
 from tsmirror.ts.program import NotExportedError, Program
 
 
@@ -47,6 +48,7 @@ def build_module(
             mirror.symbols,
             strict_objects=config.strict_objects,
             dependencies=dependencies,
+            trusted_callees=config.trusted_callees,
         )
     except NotExportedError as error:
         raise InputError(
@@ -62,14 +64,17 @@ def build_ir(
     *,
     strict_objects: bool = True,
     dependencies: Dependencies | None = None,
+    trusted_callees: tuple[str, ...] = DEFAULT_TRUSTED_CALLEES,
 ) -> ir.Module:
     """The IR of ``symbols`` exported from ``source``; ``dependencies``, when given, gains
     every file the build read."""
-    program = Program(root, dependencies)
+    program = Program(root, dependencies, trusted_callees)
     entry = program.load(source)
     builder = MirrorBuilder(program)
     for symbol in symbols:
         builder.add_symbol(entry, symbol)
+    for symbol in symbols:  # once every value evaluates; their own errors come first
+        prove_export(program, entry, symbol)
     declarations = builder.finish()
     return ir.Module(
         name=module,

@@ -53,18 +53,28 @@ RESERVED = frozenset(
 
 # Dataclass attributes must not shadow the class's own methods, nor the builtins that
 # annotations use.
+# What a generated class body names in its own annotations and attributes (a field of the
+# same name would shadow it there).
 FIELD_RESERVED = RESERVED | {
     "from_json",
     "to_json",
     "_from_json_at",
-    "_FIELDS",
+    "_KEYS",
     "str",
-    "object",
-    "dict",
     "int",
     "float",
     "bool",
     "tuple",
+    "dict",
+    "frozenset",
+    "object",
+    "Any",
+    "ClassVar",
+    "Self",
+    "Literal",
+    "Mapping",
+    "Never",
+    "Absent",
 }
 
 # Enum members must not shadow what str, int and Enum define (``upper``, ``name``, ``mro``).

@@ -11,8 +11,9 @@ the few statements whose layout depends on the line length are laid out here wit
 from __future__ import annotations
 
 import hashlib
+import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, assert_never
 
@@ -81,7 +82,7 @@ def render_module(module: ir.Module) -> str:
     """The complete text of one generated file, header included."""
     from tsmirror.codec import Codec, absent_value
 
-    codec = Codec(module, py_type)
+    codec = Codec(module)
     classes = {
         decl.name: {
             "from_json": codec.from_json_body(decl),
@@ -94,16 +95,16 @@ def render_module(module: ir.Module) -> str:
         if isinstance(decl, ir.ObjectDecl)
     }
     if classes:
-        codec.uses.update(("dataclass", "classmethod", "Self", "Any"))
-        codec.uses.add("MirrorValidationError")
+        codec.uses.update(("dataclass", "Self", "Any", "MirrorValidationError"))
         if module.strict_objects:
-            codec.uses.update(("ClassVar",))
+            codec.uses.add("ClassVar")
     body = (
         environment()
         .get_template("module.py.j2")
         .render(
             module=module,
             imports=import_lines(module, codec.uses),
+            exported=exported_names(module, codec.uses),
             classes=classes,
             helpers=[*codec.constants.values(), *codec.functions.values()],
         )
@@ -160,31 +161,46 @@ def import_lines(module: ir.Module, uses: set[str]) -> list[str]:
         _from_import(mod, sorted(found)) for mod, found in sorted(standard.items())
     ]
     local: dict[str, list[str]] = {}
-    kernel = sorted(n for n in names if n in _KERNEL_NAMES and n not in _KERNEL_EXPORTS)
-    exported = [n for n in _KERNEL_EXPORTS if n in names]
-    if kernel or exported:
-        local[f".{KERNEL_MODULE}"] = [f"{n} as {n}" for n in exported]
+    kernel = [n for n in names if n in _KERNEL_NAMES]
+    if kernel:
+        local[f".{KERNEL_MODULE}"] = kernel
+    renamed: list[str] = []
     for imported in module.imports:
         alias = imported.declaration.name
-        local.setdefault(f".{imported.module}", []).append(
-            f"{imported.exported} as {alias}"
-        )
-    if local:
+        mod = f".{imported.module}"
+        if alias == imported.exported:
+            local.setdefault(mod, []).append(alias)
+        else:
+            renamed.append(f"from {mod} import {imported.exported} as {alias}")
+    if local or renamed:
         lines.append("")
     for mod in sorted(local):
-        for entry in sorted(local[mod], key=_member_order):
-            lines.append(f"from {mod} import {entry}")
-        if mod == f".{KERNEL_MODULE}" and kernel:
-            lines.append(_from_import(mod, kernel))
+        lines.append(_from_import(mod, sorted(local[mod], key=_member_order)))
+    lines += sorted(renamed)
     return lines
 
 
-def _member_order(entry: str) -> tuple[int, str]:
-    """isort's order by type: CONSTANTS, then Classes, then everything else."""
-    name = entry.split(" ", 1)[0]
+def exported_names(module: ir.Module, uses: set[str]) -> list[str]:
+    """``__all__``: what the mirror offers, its own declarations, those it imports from the
+    package's other mirrors (so ``users.Role is roles.Role``) and the kernel's public names,
+    in the order ruff wants it (RUF022)."""
+    names = [d.name for d in module.declarations]
+    names += [i.declaration.name for i in module.imports]
+    names += [n for n in _KERNEL_EXPORTS if n in uses]
+    return sorted(set(names), key=_member_order)
+
+
+def _member_order(name: str) -> tuple[int, list[str | int]]:
+    """isort's order by type (CONSTANTS, then Classes, then everything else), each in
+    natural order; ruff sorts imported names and ``__all__`` this way."""
     if name.isupper() and len(name) > 1:
-        return (0, name)
-    return (1, name) if name[:1].isupper() else (2, name)
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    else:
+        kind = 2
+    parts = re.split(r"(\d+)", name)
+    return kind, [int(p) if p.isdigit() else p for p in parts]
 
 
 def _from_import(module: str, names: list[str]) -> str:
@@ -221,7 +237,8 @@ def _walk_names(type_: ir.TypeRef, names: set[str]) -> None:
             if name == "never":
                 names.add("Never")
         case ir.ArrayType(element):
-            _walk_names(element, names)
+            if element != ir.NEVER:  # an empty array is tuple[()], no Never
+                _walk_names(element, names)
         case ir.TupleType(elements, _, rest):
             for element in (*elements, *([rest] if rest is not None else [])):
                 _walk_names(element, names)
@@ -282,23 +299,37 @@ def py_scalar(value: ir.JsonValue) -> str:
     return py_string(value)
 
 
-def py_literal(value: ir.JsonValue, indent: str = "") -> str:
+def py_literal(value: ir.JsonValue, indent: str = "", room: int | None = None) -> str:
     """``value`` as a Python expression: tuples for arrays, read-only mappings for objects,
-    exploded one item per line (a magic trailing comma keeps ruff from joining them)."""
+    exploded one item per line (a magic trailing comma keeps ruff from joining them).
+
+    A one-element tuple is the exception: its comma is not magic, so ruff writes ``(x,)``
+    on one line when it fits in ``room`` columns (by default, the rest of the line after
+    ``indent``)."""
+    if room is None:
+        room = LINE_LENGTH - len(indent)
     inner = indent + INDENT
     if isinstance(value, list):
         if not value:
             return "()"
-        items = "".join(f"{inner}{py_literal(v, inner)},\n" for v in value)
+        if len(value) == 1:
+            item = py_literal(value[0], inner, LINE_LENGTH - len(inner) - 1)
+            if "\n" not in item and len(item) + 3 <= room:
+                return f"({item},)"
+        items = "".join(
+            f"{inner}{py_literal(v, inner, LINE_LENGTH - len(inner) - 1)},\n"
+            for v in value
+        )
         return f"(\n{items}{indent})"
     if isinstance(value, dict):
         if not value:
             return "MappingProxyType({})"
         deeper = inner + INDENT
-        items = "".join(
-            f"{deeper}{py_string(k)}: {py_literal(v, deeper)},\n"
-            for k, v in value.items()
-        )
+        items = ""
+        for k, v in value.items():
+            key = py_string(k)
+            room_after_key = LINE_LENGTH - len(deeper) - len(key) - 3
+            items += f"{deeper}{key}: {py_literal(v, deeper, room_after_key)},\n"
         return f"MappingProxyType(\n{inner}{{\n{items}{inner}}},\n{indent})"
     return py_scalar(value)
 
@@ -306,8 +337,8 @@ def py_literal(value: ir.JsonValue, indent: str = "") -> str:
 def const_assignment(decl: ir.ConstDecl) -> str:
     """``NAME: Final[T] = value`` laid out as ruff lays it out."""
     annotation = f"Final[{py_type(decl.type)}]"
-    value = py_literal(decl.value)
     head = f"{decl.name}: {annotation} = "
+    value = py_literal(decl.value, "", LINE_LENGTH - len(head))
     first_line = value.split("\n", 1)[0]
     if len(head) + len(first_line) <= LINE_LENGTH:
         return head + value
@@ -320,7 +351,33 @@ def const_assignment(decl: ir.ConstDecl) -> str:
         return f"{head}(\n{INDENT}{py_literal(decl.value, INDENT)}\n)"
     if first_line == "(" and len(head) + 1 <= LINE_LENGTH:
         return head + value
-    return f"{decl.name}: Final[\n{INDENT}{py_type(decl.type)}\n] = {value}"
+    return f"{decl.name}: Final[\n{INDENT}{layout_type(decl.type, INDENT)}\n] = {value}"
+
+
+def layout_type(type_: ir.TypeRef | str, indent: str, tail: int = 0) -> str:
+    """``py_type(type_)`` at ``indent``, followed by ``tail`` characters on its line; when
+    too long, each subscript is exploded one argument a line, outermost first, as ruff does
+    (with a trailing comma, except in a subscript of one argument, where a comma would make
+    a tuple)."""
+    text = type_ if isinstance(type_, str) else py_type(type_)
+    if len(indent) + len(text) + tail <= LINE_LENGTH or isinstance(type_, str):
+        return text
+    args: Sequence[ir.TypeRef | str]
+    match type_:
+        case ir.ArrayType(element) if element != ir.NEVER:
+            head, args = "tuple", [element, "..."]
+        case ir.RecordType(key, value):
+            head, args = "Mapping", [key, value]
+        case ir.LiteralType() | ir.UnionType() if algebra.is_literal_union(type_):
+            head, args = "Literal", literal_members(type_)
+        case _:
+            return text
+    arguments = list(args)
+    inner = indent + INDENT
+    if len(arguments) == 1:
+        return f"{head}[\n{inner}{layout_type(arguments[0], inner)}\n{indent}]"
+    lines = "".join(f"{inner}{layout_type(a, inner, 1)},\n" for a in arguments)
+    return f"{head}[\n{lines}{indent}]"
 
 
 # --- Python types -----------------------------------------------------------------------------
@@ -352,27 +409,41 @@ def literal_members(type_: ir.TypeRef) -> list[str]:
 
 
 def py_type(type_: ir.TypeRef) -> str:
-    if isinstance(type_, ir.Primitive):
-        return _PRIMITIVE_TYPES[type_.name]
-    if isinstance(type_, ir.LiteralType):
-        return f"Literal[{py_scalar(type_.value)}]"
-    if isinstance(type_, ir.NamedType):
-        return type_.name
-    if isinstance(type_, ir.ArrayType):
-        if type_.element == ir.NEVER:
-            return "tuple[()]"
-        return f"tuple[{py_type(type_.element)}, ...]"
-    if isinstance(type_, ir.RecordType):
-        return f"Mapping[{py_type(type_.key)}, {py_type(type_.value)}]"
-    if isinstance(type_, ir.TupleType):
-        return tuple_py_type(type_)
-    literals = [
-        py_scalar(m.value) for m in type_.members if isinstance(m, ir.LiteralType)
-    ]
-    others = [py_type(m) for m in type_.members if not isinstance(m, ir.LiteralType)]
-    others.sort(key=lambda text: text == "None")  # ruff wants None last (RUF036)
-    parts = ([f"Literal[{', '.join(literals)}]"] if literals else []) + others
-    return " | ".join(parts)
+    match type_:
+        case ir.Primitive(name):
+            return _PRIMITIVE_TYPES[name]
+        case ir.LiteralType(value):
+            return f"Literal[{py_scalar(value)}]"
+        case ir.NamedType(name):
+            return name
+        case ir.ArrayType(element):
+            return (
+                "tuple[()]"
+                if element == ir.NEVER
+                else f"tuple[{py_type(element)}, ...]"
+            )
+        case ir.RecordType(key, value):
+            return f"Mapping[{py_type(key)}, {py_type(value)}]"
+        case ir.TupleType():
+            return tuple_py_type(type_)
+        case ir.UnionType(parts):
+            literals = [
+                py_scalar(m.value) for m in parts if isinstance(m, ir.LiteralType)
+            ]
+            others = [
+                py_type(m)
+                for m in parts
+                if not isinstance(m, ir.LiteralType) and m != ir.NULL
+            ]
+            # None last, as ruff (RUF036) wants it: [null, 1] infers `None | int`
+            nulls = ["None"] if ir.NULL in parts else []
+            return " | ".join(
+                ([f"Literal[{', '.join(literals)}]"] if literals else [])
+                + others
+                + nulls
+            )
+        case _:
+            assert_never(type_)
 
 
 #: A tuple's exact Python type longer than this is spelled ``tuple[A | B, ...]`` instead

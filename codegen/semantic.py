@@ -53,7 +53,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TypeAlias
+from typing import TypeAlias, assert_never
 
 from tsmirror import ir
 from tsmirror.algebra import accepts, canonical, members, same_value, type_key
@@ -99,19 +99,22 @@ def shape_of_module(module: ir.Module) -> MirrorShape:
     """The current side: the IR the source builds now."""
     shapes: list[DeclShape] = []
     for decl in module.declarations:
-        if isinstance(decl, ir.ConstDecl):
-            shapes.append(DeclShape(decl.name, "const", value=decl.value))
-        elif isinstance(decl, ir.AliasDecl):
-            shapes.append(DeclShape(decl.name, "alias", type=canonical(decl.type)))
-        elif isinstance(decl, ir.EnumDecl):
-            members = tuple((m.py_name, m.value) for m in decl.members)
-            shapes.append(DeclShape(decl.name, "enum", members=members))
-        else:
-            fields = tuple(
-                FieldShape(f.name, f.py_name, canonical(f.type), f.optional)
-                for f in decl.fields
-            )
-            shapes.append(DeclShape(decl.name, "object", fields=fields))
+        match decl:
+            case ir.ConstDecl(name, value):
+                shapes.append(DeclShape(name, "const", value=value))
+            case ir.AliasDecl(name, type_):
+                shapes.append(DeclShape(name, "alias", type=canonical(type_)))
+            case ir.EnumDecl(name, members):
+                pairs = tuple((m.py_name, m.value) for m in members)
+                shapes.append(DeclShape(name, "enum", members=pairs))
+            case ir.ObjectDecl(name, fields):
+                found = tuple(
+                    FieldShape(f.name, f.py_name, canonical(f.type), f.optional)
+                    for f in fields
+                )
+                shapes.append(DeclShape(name, "object", fields=found))
+            case _:
+                assert_never(decl)
     return MirrorShape(tuple(shapes), module.strict_objects)
 
 

@@ -8,6 +8,7 @@ needs, nor blocks, the caller's loop; and one loop keeps the pool and the cache 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import threading
 from collections.abc import Coroutine
@@ -16,6 +17,10 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
+
+
+class LoopClosedError(RuntimeError):
+    """The loop was shut down: nothing more runs on it."""
 
 
 class BackgroundLoop:
@@ -34,6 +39,14 @@ class BackgroundLoop:
     def is_running(self) -> bool:
         return self._thread.is_alive() and not self._closed
 
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Start `coro` on the loop; its future, to wait on from another thread (or not)."""
+        with self._lock:
+            if self._closed:
+                coro.close()
+                raise LoopClosedError("the background loop has been shut down")
+            return asyncio.run_coroutine_threadsafe(coro, self._loop)
+
     def submit_and_wait(self, coro: Coroutine[Any, Any, T], timeout: float) -> T:
         """Run `coro` on the loop and wait for its result, at most `timeout` seconds.
 
@@ -44,11 +57,7 @@ class BackgroundLoop:
             raise RuntimeError(
                 "submit_and_wait called from the loop's own thread would deadlock"
             )
-        with self._lock:
-            if self._closed:
-                coro.close()
-                raise RuntimeError("the background loop has been shut down")
-            future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        future = self.submit(coro)
         try:
             return future.result(timeout)
         except TimeoutError:

@@ -4,10 +4,14 @@ session reset on release (see `keep_session`)."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from typing import Any
 
 import asyncpg
+import asyncpg.connect_utils
+
+from runtime.errors import ConfigError
 
 APPLICATION_NAME = "isokron-memory-provider"
 
@@ -41,6 +45,36 @@ async def keep_session(conn: Any) -> None:
     """
 
 
+def validate_dsn(dsn: str) -> None:
+    """Raise `ConfigError` now for a DSN the driver could only refuse at first use.
+
+    The DSN goes through asyncpg's own parser, so what is accepted here is what `connect`
+    accepts; it is asyncpg's private function, called with every parameter but the DSN left
+    unset, which is what `connect(dsn)` does. The parser leaves two things to the socket
+    layer, checked here too: a port outside 1..65535 (`OverflowError` at connect) and a host
+    name IDNA cannot encode (`UnicodeError` at connect). Nothing touches the network.
+    """
+    parse = asyncpg.connect_utils._parse_connect_dsn_and_args
+    unset = {name: None for name in inspect.signature(parse).parameters}
+    try:
+        addresses = parse(**{**unset, "dsn": dsn})[0]
+        for address in addresses:
+            if isinstance(address, str):  # a Unix socket path
+                continue
+            host, port = address
+            host.encode("idna")
+            if not 0 < port <= 65535:
+                raise OverflowError(f"port {port} is outside 1..65535")
+    except (
+        ValueError,
+        OverflowError,
+        TypeError,
+    ) as exc:  # UnicodeError is a ValueError
+        raise ConfigError(
+            f"isokron_dsn: asyncpg cannot use this DSN: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
 class Database:
     """One pool per DSN, opened on first use inside the event loop that uses it.
 
@@ -50,6 +84,7 @@ class Database:
     """
 
     def __init__(self, dsn: str, *, connect_timeout: float, max_size: int = 4) -> None:
+        validate_dsn(dsn)
         self._dsn = dsn
         self._connect_timeout = connect_timeout
         self._max_size = max_size

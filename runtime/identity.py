@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -48,4 +49,8 @@ async def load_identity(
 
 async def _read_capability_row(actor_kind: str) -> CapabilityRow:
     # In memory, from the generated matrix; a coroutine only so it joins the gather.
-    return read_capability_row(actor_kind)
+    return _capability_row(actor_kind)
+
+
+# The matrix is a constant: one row per actor kind, shared by every snapshot.
+_capability_row = functools.lru_cache(maxsize=64)(read_capability_row)

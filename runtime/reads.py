@@ -15,11 +15,13 @@ import asyncio
 import hashlib
 import json
 import logging
+import re
 import uuid
-from collections.abc import AsyncIterator, Collection, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import accumulate
 from types import MappingProxyType
 from typing import Any, TypeAlias
 
@@ -31,15 +33,27 @@ from generated.role_charter import (
     MirrorValidationError,
 )
 from runtime.errors import (
+    DatabaseQueryError,
     DatabaseUnavailableError,
+    LimitExceededError,
     NoActiveRoleCharterError,
     RoleCharterIntegrityError,
     RoleCharterShapeError,
+    WorkspaceBindingError,
+)
+from runtime.limits import (
+    MAX_CHARTER_BYTES,
+    MAX_ITEM_CHARS,
+    MAX_JSON_DEPTH,
+    MAX_POLICIES,
+    MAX_POLICY_VALUE_BYTES,
 )
 
 __all__ = [
     "DEFAULT_READ_TIMEOUT",
+    "DatabaseQueryError",
     "DatabaseUnavailableError",
+    "LimitExceededError",
     "NoActiveRoleCharterError",
     "RoleCharter",
     "RoleCharterIntegrityError",
@@ -60,19 +74,29 @@ _MAX_CLEANUP_SECONDS = 1.0
 
 # Casting jsonb to text means the value arrives as JSON text whether or not the connection has
 # a jsonb codec, and is decoded exactly once here. Selecting the jsonb itself would make a
-# JSON string policy ("elevenlabs") indistinguishable from undecoded JSON text.
+# JSON string policy ("elevenlabs") indistinguishable from undecoded JSON text. A text over
+# its cap (`runtime.limits`, the `$2`) is not sent at all: the row says only how long it is.
 _CHARTER_SQL = """
-SELECT id, workspace_id, charter_version, schema_version, content_md, content_hash,
-       content_jsonb::text AS content_json, created_at
-FROM public.kora_role_charter
+SELECT id, workspace_id, schema_version, content_hash, created_at,
+       CASE WHEN octet_length(charter_version) <= $3 THEN charter_version END
+           AS charter_version,
+       octet_length(charter_version) AS charter_version_bytes,
+       CASE WHEN octet_length(content_md) <= $2 THEN content_md END AS content_md,
+       octet_length(content_md) AS content_md_bytes,
+       CASE WHEN octet_length(j.text) <= $2 THEN j.text END AS content_json,
+       octet_length(j.text) AS content_json_bytes
+FROM public.kora_role_charter c, LATERAL (SELECT c.content_jsonb::text AS text) j
 WHERE workspace_id = $1 AND is_active
 LIMIT 2
 """
 _POLICY_SQL = """
-SELECT policy_path, policy_value::text AS policy_json
-FROM public.kora_policy_registry
+SELECT policy_path,
+       CASE WHEN octet_length(v.text) <= $2 THEN v.text END AS policy_json,
+       octet_length(v.text) AS policy_json_bytes
+FROM public.kora_policy_registry p, LATERAL (SELECT p.policy_value::text AS text) v
 WHERE workspace_id = $1
 ORDER BY policy_path
+LIMIT $3
 """
 _SET_WORKSPACE_SQL = "SELECT set_config('app.current_workspace_id', $1, true)"
 
@@ -94,19 +118,22 @@ _BEGIN_IN_WORKSPACE = (
     " SELECT set_config('app.current_workspace_id', '{workspace}', true)"
 )
 
-# What a lost or unreachable server looks like from asyncpg: refused or reset sockets
-# (OSError), a server starting or shutting down (class 57), a broken connection (class 08).
-_UNREACHABLE = (
+# A lost or unusable connection, an unreachable or starting or stopping server, no connection
+# slot left: the database cannot serve the read now, and the connection is discarded.
+_UNAVAILABLE = (
     OSError,
-    asyncpg.exceptions.ConnectionDoesNotExistError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.InterfaceError,  # the client's view of a closed or broken connection
+    asyncpg.exceptions.InternalClientError,  # a killed idle connection, seen mid-protocol
+    asyncpg.exceptions.PostgresConnectionError,  # class 08
+    asyncpg.exceptions.InsufficientResourcesError,  # class 53: too many connections
+    asyncpg.exceptions.OperatorInterventionError,  # class 57: terminated, shutting down
 )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RoleCharter:
-    """The active `kora_role_charter` row, verified against its hash and its generated type."""
+    """The active `kora_role_charter` row, verified against its hash and its generated type,
+    and its shown sections against the hashed text (`check_sections_against_text`)."""
 
     id: uuid.UUID
     workspace_id: uuid.UUID
@@ -134,11 +161,13 @@ async def read_active_role_charter(
     timeout: float = DEFAULT_READ_TIMEOUT,
 ) -> RoleCharter:
     """The workspace's active role charter; raises rather than return anything unverified."""
-    workspace = _as_workspace(workspace_id)
+    workspace = as_workspace(workspace_id)
     rows = await _fetch_in_workspace(
         conn,
         workspace,
         _CHARTER_SQL,
+        MAX_CHARTER_BYTES,
+        MAX_ITEM_CHARS,
         what="reading the active role charter",
         timeout=timeout,
     )
@@ -162,37 +191,60 @@ async def read_policy_registry(
 ) -> Mapping[str, Any]:
     """`policy_path -> value` for the workspace, values decoded from JSON, in path order.
 
-    When `expected_paths` is given, a difference from it is logged as a warning; it is not an
-    error, because the identity block marks missing entries itself.
+    More than `MAX_POLICIES` rows, or a value over `MAX_POLICY_VALUE_BYTES` or
+    `MAX_JSON_DEPTH`, is a `LimitExceededError`. When `expected_paths` is given, a difference
+    from it is logged as a warning; it is not an error, because the identity block marks
+    missing entries itself.
     """
-    workspace = _as_workspace(workspace_id)
+    workspace = as_workspace(workspace_id)
     rows = await _fetch_in_workspace(
         conn,
         workspace,
         _POLICY_SQL,
+        MAX_POLICY_VALUE_BYTES,
+        MAX_POLICIES + 1,
         what="reading the policy registry",
         timeout=timeout,
     )
-    policies = {row["policy_path"]: json.loads(row["policy_json"]) for row in rows}
+    if len(rows) > MAX_POLICIES:
+        raise LimitExceededError(
+            f"workspace {workspace} has more than {MAX_POLICIES} policies"
+        )
+    policies = {
+        row["policy_path"]: _decoded_json(
+            row["policy_json"],
+            row["policy_json_bytes"],
+            MAX_POLICY_VALUE_BYTES,
+            where=f"policy {row['policy_path']} of workspace {workspace}",
+        )
+        for row in rows
+    }
     if expected_paths is not None:
         _warn_on_path_difference(workspace, policies.keys(), expected_paths)
     return MappingProxyType(policies)
 
 
-def _as_workspace(workspace_id: WorkspaceId) -> uuid.UUID:
+def as_workspace(workspace_id: object) -> uuid.UUID:
+    """A `uuid.UUID`, or its canonical text as a `str`; anything else (a falsy value, an
+    int, a malformed string) is a `WorkspaceBindingError`."""
     if isinstance(workspace_id, uuid.UUID):
         return workspace_id
-    try:
-        return uuid.UUID(workspace_id)
-    except (ValueError, TypeError, AttributeError):
-        raise ValueError(f"workspace id must be a UUID, got {workspace_id!r}") from None
+    if isinstance(workspace_id, str) and workspace_id:
+        try:
+            return uuid.UUID(workspace_id)
+        except ValueError:
+            pass
+    shown = repr(workspace_id)
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    raise WorkspaceBindingError(f"workspace id must be a UUID, got {shown}")
 
 
 async def _fetch_in_workspace(
     source: ConnectionSource,
     workspace: uuid.UUID,
     sql: str,
-    *,
+    *args: object,
     what: str,
     timeout: float,
 ) -> list[Any]:
@@ -202,55 +254,82 @@ async def _fetch_in_workspace(
                 if conn.is_in_transaction():
                     # The caller's own transaction: the setting ends with it instead.
                     await conn.execute(_SET_WORKSPACE_SQL, str(workspace))
-                    return list(await conn.fetch(sql, workspace))
+                    return list(await conn.fetch(sql, workspace, *args))
                 return await _select_in_own_transaction(
-                    conn, workspace, sql, cleanup=min(timeout, _MAX_CLEANUP_SECONDS)
+                    conn,
+                    workspace,
+                    sql,
+                    args,
+                    cleanup=min(timeout, _MAX_CLEANUP_SECONDS),
                 )
     except TimeoutError as exc:
         raise DatabaseUnavailableError(
             f"{what} for workspace {workspace}: no answer from the database within {timeout:g} s"
         ) from exc
-    except _UNREACHABLE as exc:
+    except _UNAVAILABLE as exc:
         raise DatabaseUnavailableError(
-            f"{what} for workspace {workspace}: database unreachable: {exc}"
+            f"{what} for workspace {workspace}: database unavailable:"
+            f" {type(exc).__name__}: {exc}"
+        ) from exc
+    except asyncpg.PostgresError as exc:
+        raise DatabaseQueryError(
+            f"{what} for workspace {workspace}: the database refused the read:"
+            f" {type(exc).__name__}: {exc}"
         ) from exc
 
 
 async def _select_in_own_transaction(
-    conn: Any, workspace: uuid.UUID, sql: str, *, cleanup: float
+    conn: Any,
+    workspace: uuid.UUID,
+    sql: str,
+    args: tuple[object, ...],
+    *,
+    cleanup: float,
 ) -> list[Any]:
     """BEGIN READ ONLY and the setting (one round trip), the SELECT, COMMIT.
 
-    Any failure, a cancellation by the read's timeout included, rolls the transaction back
-    before it propagates. The ROLLBACK gets `cleanup` seconds: after a cancellation asyncpg
-    first waits for the server to acknowledge the cancel, which a server that has stopped
-    answering never does. A connection that cannot roll back in time is closed, so it is
-    never used again with the setting in force, and the read fails within its timeout plus
-    `cleanup` instead of hanging.
+    A failure the server reported on a healthy connection (an error response, a
+    cancellation by the read's timeout) rolls the transaction back before it propagates.
+    The ROLLBACK gets `cleanup` seconds: after a cancellation asyncpg first waits for the
+    server to acknowledge the cancel, which a server that has stopped answering never does.
+    Any other failure (the connection lost, the protocol broken), or a ROLLBACK that does not
+    succeed in time, closes the connection: it is never used again, with or without the
+    setting, so a pool replaces it instead of handing it on.
     """
     # uuid.UUID(int=...) gives the canonical text even for a subclass overriding __str__.
     begin = _BEGIN_IN_WORKSPACE.format(workspace=uuid.UUID(int=workspace.int))
     try:
         await conn.execute(begin)
-        rows = await conn.fetch(sql, workspace)
+        rows = await conn.fetch(sql, workspace, *args)
         await conn.execute("COMMIT")
-    except BaseException:
-        await _roll_back_or_close(conn, cleanup)
+    except BaseException as exc:
+        healthy = isinstance(exc, asyncpg.PostgresError | asyncio.CancelledError)
+        if healthy and not isinstance(exc, _UNAVAILABLE):
+            await _roll_back_or_close(conn, cleanup)
+        else:
+            _discard(conn)
         raise
     return list(rows)
 
 
 async def _roll_back_or_close(conn: Any, cleanup: float) -> None:
-    if conn.is_closed():
-        return
     try:
+        if conn.is_closed():
+            return
         async with asyncio.timeout(cleanup):
             await conn.execute("ROLLBACK")
     except BaseException as exc:
-        conn.terminate()
+        _discard(conn)
         # A second cancellation propagates; a failed ROLLBACK gives way to the read's error.
         if not isinstance(exc, Exception):
             raise
+
+
+def _discard(conn: Any) -> None:
+    """Close the connection at once. A pooled connection's proxy may already be detached
+    (asyncpg then raises InterfaceError): its connection is then already out of our hands."""
+    with suppress(Exception):
+        conn.terminate()
 
 
 @asynccontextmanager
@@ -264,6 +343,15 @@ async def _connection(source: ConnectionSource) -> AsyncIterator[Any]:
 
 def _verified_charter(row: Any) -> RoleCharter:
     where = f"active role charter {row['id']} of workspace {row['workspace_id']}"
+    for column, cap in (
+        ("content_md", MAX_CHARTER_BYTES),
+        ("content_json", MAX_CHARTER_BYTES),
+        ("charter_version", MAX_ITEM_CHARS),
+    ):
+        if row[column] is None and row[f"{column}_bytes"] is not None:
+            raise LimitExceededError(
+                f"{where}: {column} is {row[f'{column}_bytes']} bytes, over the cap of {cap}"
+            )
     content_md, stored_hash = row["content_md"], row["content_hash"]
     if content_md is None or stored_hash is None:
         missing = "content_md" if content_md is None else "content_hash"
@@ -274,7 +362,12 @@ def _verified_charter(row: Any) -> RoleCharter:
             f"{where}: content_hash {stored_hash!r} is not the SHA-256 of content_md"
             f" ({actual_hash!r}); the text was changed without its hash"
         )
-    document = None if row["content_json"] is None else json.loads(row["content_json"])
+    document = _decoded_json(
+        row["content_json"],
+        row["content_json_bytes"],
+        MAX_CHARTER_BYTES,
+        where=f"{where}: content_jsonb",
+    )
     try:
         content = KoraRoleCharterContent.from_json(document)
     except MirrorValidationError as exc:
@@ -286,6 +379,7 @@ def _verified_charter(row: Any) -> RoleCharter:
             f"{where}: schema_version column is {row['schema_version']} but content_jsonb"
             f" says {content.schema_version}"
         )
+    check_sections_against_text(content.sections, content_md, where=where)
     return RoleCharter(
         id=row["id"],
         workspace_id=row["workspace_id"],
@@ -296,6 +390,134 @@ def _verified_charter(row: Any) -> RoleCharter:
         content=content,
         created_at=row["created_at"],
     )
+
+
+# Outside strings, one step per bracket; Postgres prints jsonb canonically, so a string is
+# exactly a double-quoted run with backslash escapes.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _decoded_json(text: str | None, size: int | None, cap: int, *, where: str) -> Any:
+    """JSON text from the database, decoded once its size and nesting are within the caps;
+    None for SQL NULL."""
+    if text is None:
+        if size is not None:
+            raise LimitExceededError(f"{where} is {size} bytes, over the cap of {cap}")
+        return None
+    brackets = (_DEPTH_STEP.get(c, 0) for c in _JSON_STRING.sub("", text))
+    depth = max(accumulate(brackets, initial=0))
+    if depth > MAX_JSON_DEPTH:
+        raise LimitExceededError(
+            f"{where} nests {depth} levels deep, over the cap of {MAX_JSON_DEPTH}"
+        )
+    try:
+        return json.loads(text)
+    except (
+        ValueError,
+        RecursionError,
+    ) as exc:  # not from Postgres' jsonb; still fail closed
+        raise LimitExceededError(f"{where} cannot be decoded: {exc}") from exc
+
+
+# -- the shown sections against the hashed text ----------------------------------------------
+#
+# content_md is what the hash covers; content_jsonb is what the block shows. Each section the
+# block shows must be, exactly, the content of one heading of content_md: the identity its
+# paragraphs, each list field its list items, in order, nothing added, dropped or moved; and
+# the three headings in the order of the fields (identity, can, cannot), so that can and
+# cannot cannot trade places. Whitespace is compared collapsed. What this leaves:
+# the fields the block does not show are checked for shape only; the charter_version column
+# and the policies are not under any hash (they are neutralised and capped when rendered).
+
+_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _HeadingContent:
+    paragraphs: tuple[str, ...]
+    items: tuple[str, ...]
+
+
+def check_sections_against_text(
+    sections: KoraRoleCharterSections, content_md: str, *, where: str
+) -> None:
+    """Raise `RoleCharterIntegrityError` unless every shown section is one heading's content."""
+    headings = _headings(content_md)
+    wanted: dict[str, Callable[[_HeadingContent], bool]] = {
+        "identity": lambda h: h.paragraphs == _paragraphs(sections.identity),
+        "authority_can_do": lambda h: (
+            h.items == tuple(map(_collapsed, sections.authority_can_do))
+        ),
+        "authority_cannot_do": lambda h: (
+            h.items == tuple(map(_collapsed, sections.authority_cannot_do))
+        ),
+    }
+    candidates = {
+        field: [i for i, heading in enumerate(headings) if matches(heading)]
+        for field, matches in wanted.items()
+    }
+    for field, found in candidates.items():
+        if not found:
+            raise RoleCharterIntegrityError(
+                f"{where}: content_jsonb sections.{field} is not the content of any heading"
+                " of content_md, which the hash covers"
+            )
+    previous = -1
+    for field, found in candidates.items():
+        # The earliest heading after the previous field's: a greedy choice finds an
+        # increasing one whenever there is one.
+        later = [i for i in found if i > previous]
+        if not later:
+            raise RoleCharterIntegrityError(
+                f"{where}: content_jsonb sections {', '.join(wanted)} do not match headings"
+                f" of content_md in that order (sections.{field} is out of place)"
+            )
+        previous = later[0]
+
+
+def _headings(markdown: str) -> list[_HeadingContent]:
+    found: list[_HeadingContent] = []
+    paragraphs: list[str] = []
+    items: list[str] = []
+    unit: list[str] = []
+    into = paragraphs
+
+    def flush() -> None:
+        if unit:
+            into.append(_collapsed(" ".join(unit)))
+            unit.clear()
+
+    for line in markdown.splitlines():
+        if _HEADING.match(line):
+            flush()
+            found.append(_HeadingContent(tuple(paragraphs), tuple(items)))
+            paragraphs, items = [], []
+            into = paragraphs
+        elif not line.strip():
+            flush()
+        elif item := _LIST_ITEM.match(line):
+            flush()
+            into = items
+            unit.append(line[item.end() :])
+        else:
+            if not unit:
+                into = paragraphs
+            unit.append(line)
+    flush()
+    found.append(_HeadingContent(tuple(paragraphs), tuple(items)))
+    return found
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    return tuple(
+        _collapsed(part) for part in re.split(r"\n[ \t]*\n", text) if part.strip()
+    )
+
+
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _warn_on_path_difference(

@@ -28,6 +28,7 @@ TARGETS = {
     "system_prompt_block_warm",
     "on_turn_start_concurrent_localhost",
     "on_turn_start_concurrent_delay_proxy",
+    "black_hole_turns_2_to_20",
 }
 
 

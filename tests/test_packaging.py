@@ -4,6 +4,7 @@ committed bytes. The runtime installs separately (`make install-runtime`)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -94,6 +95,23 @@ def test_installed_wheel_regenerates_a_copied_project(tmp_path: Path) -> None:
     assert snapshot(project / "generated") == snapshot(GENERATED)
     check = run_tsmirror("check", cwd=project, executable=tsmirror, env=isolated_env())
     assert check.returncode == 0, check.stdout + check.stderr
+
+    # An upgrade that changes a template (here the header's, edited in the install) is a
+    # generator change for every file it renders, never a traceback or a hand edit.
+    [template] = venv.glob("lib/python*/site-packages/tsmirror/templates/header.py.j2")
+    template.write_text(template.read_text().replace("DO NOT EDIT.", "Do not edit."))
+    changed = run_tsmirror(
+        "check",
+        "--format",
+        "json",
+        cwd=project,
+        executable=tsmirror,
+        env=isolated_env(),
+    )
+    assert changed.returncode == 1, changed.stderr
+    assert "Traceback" not in changed.stderr
+    states = {p["state"] for p in json.loads(changed.stdout)["problems"]}
+    assert states == {"generator changed"}
 
 
 def test_install_runtime_installs_the_runtime_and_its_mirrors(tmp_path: Path) -> None:

@@ -564,13 +564,6 @@ def test_a_circular_definition_is_a_located_error(
 
 
 @pytest.mark.node
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="known gap: evaluation is lazy, so a value Node reads before its module has "
-    "run (TDZ) across an import cycle is still mirrored; refusing it needs Node's module "
-    "evaluation order in evaluate.py",
-)
 def test_a_value_read_across_a_cycle_before_node_initializes_it_is_refused(
     tmp_path: Path,
 ) -> None:
@@ -584,8 +577,12 @@ def test_a_value_read_across_a_cycle_before_node_initializes_it_is_refused(
     )
     with pytest.raises(OracleError, match="before initialization"):
         node_evaluate(tmp_path / "entry.ts", "Z")
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as caught:
         extract_symbol(tmp_path, tmp_path / "entry.ts", "Z")
+    # b.ts runs first (entry.ts imports it before its own body runs) and reads X
+    assert str(caught.value).startswith(f"{tmp_path / 'b.ts'}:2:19: error: reads X "), (
+        str(caught.value)
+    )
 
 
 def test_a_circular_definition_through_the_cli_is_exit_2(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from tree_sitter import Node
 
 from tsmirror import ir
 from tsmirror.algebra import union
+from tsmirror.const_types import infer_type, name_literals
 from tsmirror.errors import InputError
 from tsmirror.naming import (
     ENUM_RESERVED,
@@ -32,7 +33,14 @@ from tsmirror.naming import (
     python_identifier,
 )
 from tsmirror.ts import typeops as ops
-from tsmirror.ts.evaluate import MAX_DEPTH, UNDEFINED, Evaluator, describe, to_json
+from tsmirror.ts.evaluate import (
+    MAX_DEPTH,
+    UNDEFINED,
+    Evaluator,
+    describe,
+    non_finite,
+    to_json,
+)
 from tsmirror.ts.literals import decode_string, number_to_string, parse_number
 from tsmirror.ts.program import Binding, Program
 from tsmirror.ts.source import Declaration, SourceFile
@@ -80,6 +88,7 @@ class MirrorBuilder:
         self._instances: dict[tuple[Path, str, tuple[ops.Type, ...]], str] = {}
         self._expanding: set[tuple[Path, str, tuple[ops.Type, ...]]] = set()
         self._infer_allowed = False
+        self._inferred: dict[str, bool] = {}  # unannotated consts -> under `as const`
 
     # --- mirrored symbols -----------------------------------------------------------------
 
@@ -174,8 +183,12 @@ class MirrorBuilder:
         otherwise read the annotation ``str`` after a field named ``str`` as that field."""
         kept = _ordered(_reachable(self.declarations, self.listed))
         module_names = frozenset(d.name for d in kept) | FIELD_RESERVED
+        aliases = [d for d in kept if isinstance(d, ir.AliasDecl)]
         result: list[ir.Declaration] = []
         for decl in kept:
+            if isinstance(decl, ir.ConstDecl) and decl.name in self._inferred:
+                as_const = self._inferred[decl.name]
+                decl = replace(decl, type=name_literals(decl.type, aliases, as_const))
             if isinstance(decl, ir.ObjectDecl):
                 fields = tuple(
                     replace(
@@ -198,15 +211,24 @@ class MirrorBuilder:
         doc = file.jsdoc(decl.statement)
         kind = decl.kind
         if kind == "const":
-            value = self.evaluator.evaluate_declaration(file, decl)
+            value = self.evaluator.mirrored_value(file, decl)
             annotation = decl.node.child_by_field_name("type")
+            if self.evaluator.needs_json:
+                if annotation is not None and non_finite(value):
+                    # JSON (and the mirror) holds null, which `number` does not admit
+                    raise file.error(
+                        decl.node,
+                        f"{decl.name!r} holds NaN or Infinity, which JSON turns into "
+                        "null; its declared type does not admit null",
+                    )
+                value = to_json(value)
             if annotation is not None:
                 type_ = self.type_of(file, annotation.named_children[0], name)
                 type_ = _no_undefined(file, annotation, type_)
             else:
-                type_ = infer_type(value)
-            if self.evaluator.saw_undefined:
-                value = to_json(value)
+                as_const = _is_as_const(decl.node.child_by_field_name("value"))
+                type_ = infer_type(value, as_const)
+                self._inferred[name] = as_const
             return ir.ConstDecl(name, value, type_, doc)
         if kind == "enum":
             members = tuple(
@@ -1765,23 +1787,6 @@ def _member_key(evaluator: Evaluator, file: SourceFile, node: Node) -> str:
     raise file.error(index, f"index {file.snippet(index)} is not a property name")
 
 
-def _is_as_const(node: Node) -> bool:
-    while node.type in ("parenthesized_expression", "satisfies_expression"):
-        node = node.named_children[0]
-    if (
-        node.type == "call_expression"
-    ):  # Object.freeze(x) keeps x's literal types readonly
-        args = node.child_by_field_name("arguments")
-        return (
-            args is not None
-            and bool(args.named_children)
-            and _is_as_const(args.named_children[0])
-        )
-    return node.type == "as_expression" and any(
-        c.type == "const" for c in node.children
-    )
-
-
 def _references(decl: ir.Declaration) -> list[str]:
     found: list[str] = []
 
@@ -1922,32 +1927,19 @@ def _check_unique(
         seen[py_name] = name
 
 
-def infer_type(value: object) -> ir.TypeRef:
-    """The type of a const without an annotation, from its value."""
-    if value is UNDEFINED or value is None:
-        return ir.NULL
-    if isinstance(value, bool):
-        return ir.BOOLEAN
-    if isinstance(value, int):
-        return ir.INTEGER
-    if isinstance(value, float):
-        return ir.NUMBER
-    if isinstance(value, str):
-        return ir.STRING
-    if isinstance(value, list):
-        return ir.ArrayType(_infer_union(value))
-    assert isinstance(value, dict)
-    return ir.RecordType(
-        ir.STRING, _infer_union([v for v in value.values() if v is not UNDEFINED])
-    )
-
-
-def _infer_union(values: list[object]) -> ir.TypeRef:
-    types = union([infer_type(v) for v in values]) if values else ir.NEVER
-    if (
-        isinstance(types, ir.UnionType)
-        and ir.INTEGER in types.members
-        and ir.NUMBER in types.members
+def _is_as_const(node: Node | None) -> bool:
+    """Whether a const's initializer ends in ``as const`` (through parentheses and
+    ``satisfies``), which keeps the literal types of what it holds."""
+    while node is not None and node.type in (
+        "parenthesized_expression",
+        "satisfies_expression",
     ):
-        types = union([m for m in types.members if m != ir.INTEGER])
-    return types
+        node = node.named_children[0] if node.named_children else None
+    if node is not None and node.type == "call_expression":  # Object.freeze(x as const)
+        args = node.child_by_field_name("arguments")
+        return args is not None and _is_as_const(next(iter(args.named_children), None))
+    return (
+        node is not None
+        and node.type == "as_expression"
+        and node.children[-1].type == "const"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -59,8 +60,19 @@ def decode_string(
             continue
         else:  # pragma: no cover - the grammar has no other children of a string
             raise source.error(child, f"unexpected {kind} in a string literal")
-    text = "".join(units)
     # Join surrogate pairs written as two escapes; keep lone surrogates as they are.
+    return join_surrogates("".join(units))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def join_surrogates(text: str) -> str:
+    """JavaScript's strings are UTF-16: a high surrogate followed by a low one is one code
+    point, however the two came together (escapes, concatenation, slicing); a lone
+    surrogate stays as it is."""
+    if not _SURROGATE.search(text):
+        return text
     return text.encode("utf-16-le", "surrogatepass").decode(
         "utf-16-le", "surrogatepass"
     )
@@ -116,13 +128,17 @@ def parse_number(source: SourceFile, node: Node) -> int | float:
 
 def normalize_number(value: int | float) -> int | float:
     """A JS number as Python holds it: ``int`` when integral and exactly representable
-    (|x| <= 2**53), ``float`` otherwise. ``-0`` becomes ``0`` (``JSON.stringify(-0)`` is
-    ``"0"``); the caller refuses non-finite values."""
+    (|x| <= 2**53), ``float`` otherwise, including ``-0.0`` (``1 / -0`` is ``-Infinity``),
+    NaN and the infinities. JSON turns those into ``0`` and ``null`` (see ``to_json``)."""
     if isinstance(value, int):
         if abs(value) <= 2**53:
             return value
         value = float(value)
-    if math.isfinite(value) and value.is_integer() and abs(value) <= 2**53:
+    if (
+        value.is_integer()
+        and abs(value) <= 2**53
+        and (value or math.copysign(1, value) > 0)
+    ):
         return int(value)
     return value
 

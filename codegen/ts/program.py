@@ -17,6 +17,7 @@ from pathlib import Path
 from tree_sitter import Node
 
 from tsmirror.cache import Dependencies, package_manifests
+from tsmirror.config import DEFAULT_TRUSTED_CALLEES
 from tsmirror.errors import InputError, shown
 from tsmirror.ts.source import Declaration, SourceFile, parse_source
 
@@ -89,8 +90,17 @@ class _Step:
 
 
 class Program:
-    def __init__(self, root: Path, dependencies: Dependencies | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        dependencies: Dependencies | None = None,
+        trusted_callees: tuple[str, ...] = DEFAULT_TRUSTED_CALLEES,
+    ) -> None:
         self.root = root.resolve()
+        # callees the configuration trusts not to change their arguments (graph.py)
+        self.trusted_callees = trusted_callees
+        # entry file -> its tsmirror.ts.graph.ModuleGraph, built on the first proof
+        self.graphs: dict[Path, object] = {}
         self._files: dict[Path, SourceFile] = {}
         self._packages: dict[str, Path] | None = None
         # every file read and path probed, so a cached verdict can tell it still holds

@@ -39,12 +39,8 @@ def typescript_parser() -> Parser:
 
 @cache
 def file_checks_query() -> Query:
-    """One query, one pass over the tree, for every whole-file check in queries/."""
-    folder = Path(__file__).parent / "queries"
-    text = "\n".join(
-        (folder / name).read_text()
-        for name in ("lenient-syntax.scm", "import-time-effects.scm")
-    )
+    """The whole-file syntax checks of queries/lenient-syntax.scm, in one pass."""
+    text = (Path(__file__).parent / "queries" / "lenient-syntax.scm").read_text()
     return Query(typescript_language(), text)
 
 
@@ -194,72 +190,21 @@ def parse_source(path: Path, display: str, shown: str, data: bytes) -> SourceFil
     return source
 
 
-# Functions and methods run later, if ever; so do instance field initializers.
-_DEFERRED = frozenset(
-    {
-        "function_declaration",
-        "function_expression",
-        "generator_function_declaration",
-        "generator_function",
-        "arrow_function",
-        "method_definition",
-    }
-)
-# Top-level statements that declare, import or export; anything else runs at import time.
-_DECLARATIVE_STATEMENTS = frozenset(
-    {
-        "comment",
-        "empty_statement",
-        "hash_bang_line",
-        "import_statement",
-        "export_statement",
-        "lexical_declaration",
-        "variable_declaration",
-        "function_declaration",
-        "generator_function_declaration",
-        "function_signature",
-        "class_declaration",
-        "abstract_class_declaration",
-        "interface_declaration",
-        "type_alias_declaration",
-        "enum_declaration",
-        "ambient_declaration",
-        "module",
-        "internal_module",
-    }
-)
 _NON_IDENTIFIER = re.compile(rb"[^\x00-\x7e]|\x7f|\\u")
 
 
 def check_whole_file(source: SourceFile) -> None:
-    """Refuse what would make a static reading of the file wrong, wherever it is:
-    syntax the grammar tolerates but TypeScript rejects, identifiers JavaScript would not
-    accept, and code that runs at import time and could change a value."""
+    """Refuse syntax that would make a static reading of the file wrong, wherever it is:
+    what the grammar tolerates but TypeScript rejects, and identifiers JavaScript would
+    not accept. (What code may do to values is tsmirror.ts.graph's proof.)"""
     root = source.tree.root_node
-    for statement in root.named_children:
-        if statement.type not in _DECLARATIVE_STATEMENTS and not _harmless(
-            source, statement
-        ):
-            raise source.error(
-                statement,
-                f"top-level statement {source.snippet(statement)} runs at import time; "
-                "a mirrored file may only declare, import and export",
-            )
     findings: list[tuple[Node, str]] = []
     for name, nodes in QueryCursor(file_checks_query()).captures(root).items():
-        for node in nodes:
-            if name != "effect":
-                if not _ambient(node):
-                    findings.append((node, f"syntax error: {name.replace('-', ' ')}"))
-            elif not _deferred(node) and not _is_object_freeze(source, node):
-                findings.append(
-                    (
-                        node,
-                        f"{node.type.replace('_', ' ')} {source.snippet(node)} is not "
-                        "statically evaluable: it runs at import time and could change "
-                        "a mirrored value",
-                    )
-                )
+        findings += [
+            (node, f"syntax error: {name.replace('-', ' ')}")
+            for node in nodes
+            if not _ambient(node)
+        ]
     if _NON_IDENTIFIER.search(source.data):
         findings += _bad_identifiers(source)
     if b"\r" in source.data:
@@ -267,18 +212,6 @@ def check_whole_file(source: SourceFile) -> None:
     if findings:
         node, message = min(findings, key=lambda finding: finding[0].start_byte)
         raise source.error(node, message)
-
-
-def _harmless(source: SourceFile, statement: Node) -> bool:
-    """``'use strict';`` and ``Object.freeze(X);`` at the top level change nothing; a
-    ``namespace`` (which the grammar wraps in an expression statement) only declares, and
-    its body is checked like the rest of the file."""
-    if statement.type != "expression_statement" or statement.named_child_count != 1:
-        return False
-    expression = statement.named_children[0]
-    return expression.type in ("string", "internal_module") or _is_object_freeze(
-        source, expression
-    )
 
 
 def _ambient(node: Node) -> bool:
@@ -289,31 +222,6 @@ def _ambient(node: Node) -> bool:
             return True
         parent = parent.parent
     return False
-
-
-def _deferred(node: Node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.type in _DEFERRED:
-            return True
-        if parent.type == "public_field_definition" and not any(
-            child.type == "static" for child in parent.children
-        ):
-            return True
-        parent = parent.parent
-    return False
-
-
-def _is_object_freeze(source: SourceFile, node: Node) -> bool:
-    callee = (
-        node.child_by_field_name("function") if node.type == "call_expression" else None
-    )
-    return (
-        callee is not None
-        and source.text(callee).replace(" ", "") == "Object.freeze"
-        and "Object" not in source.values
-        and "Object" not in source.imports
-    )
 
 
 def _bad_identifiers(source: SourceFile) -> list[tuple[Node, str]]:

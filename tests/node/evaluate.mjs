@@ -32,6 +32,11 @@ async function evaluate(file, symbols) {
   });
 }
 
+// What the evaluated modules print (console.log and friends) goes to stderr, so that
+// stdout carries only the answers.
+const answer = process.stdout.write.bind(process.stdout);
+process.stdout.write = process.stderr.write.bind(process.stderr);
+
 const args = process.argv.slice(2);
 if (args[0] === '--batch') {
   const results = [];
@@ -42,7 +47,7 @@ if (args[0] === '--batch') {
       results.push({ error: String(error && error.message ? error.message : error) });
     }
   }
-  process.stdout.write(JSON.stringify(results) + '\n');
+  answer(JSON.stringify(results) + '\n');
 } else {
   const [file, ...symbols] = args;
   if (file === undefined || symbols.length === 0) {
@@ -50,7 +55,7 @@ if (args[0] === '--batch') {
     process.exit(2);
   }
   try {
-    process.stdout.write((await evaluate(file, symbols)).join('\n') + '\n');
+    answer((await evaluate(file, symbols)).join('\n') + '\n');
   } catch (error) {
     console.error(error.message);
     process.exit(1);

@@ -76,12 +76,6 @@ GRANT USAGE ON SCHEMA public TO kora_reader;
 GRANT SELECT ON public.kora_role_charter, public.kora_policy_registry TO kora_reader;
 """
 
-# Non-ASCII on purpose: the Python hash must equal pgcrypto's digest of the UTF-8 bytes.
-CHARTER_MD = (
-    "# Kora — Role Charter\n\n"
-    "Kora coordinates the substrate\u2019s agents: « naïve » shortcuts are refused. "
-    "調整役 🚦\n"
-)
 CHARTER_CONTENT: dict[str, Any] = {
     "schema_version": 1,
     "sections": {
@@ -102,6 +96,29 @@ CHARTER_CONTENT: dict[str, Any] = {
         "per_session_discipline": ["Re-read the charter at session start"],
     },
 }
+
+
+def charter_markdown(content: Mapping[str, Any]) -> str:
+    """The human-readable charter that `content_md` holds: one heading per section, its
+    text as a paragraph or its entries as a list, as the substrate's shapes describe it."""
+    parts = [
+        "# Kora — Role Charter\n\n"
+        "Kora coordinates the substrate\u2019s agents: « naïve » shortcuts are refused. "
+        "調整役 🚦\n"
+    ]
+    for name, value in content["sections"].items():
+        title = name.replace("_", " ").capitalize()
+        body = (
+            "\n".join(f"- {item}" for item in value)
+            if isinstance(value, list)
+            else value
+        )
+        parts.append(f"## {title}\n\n{body}\n")
+    return "\n".join(parts)
+
+
+# Non-ASCII on purpose: the Python hash must equal pgcrypto's digest of the UTF-8 bytes.
+CHARTER_MD = charter_markdown(CHARTER_CONTENT)
 POLICIES: dict[str, Any] = {
     "policy.voice.provider": "elevenlabs",
     "policy.escalation.max_open": 3,
@@ -427,6 +444,11 @@ class TcpProxy:
         connection, new ones included."""
         with self._lock:
             self._stall_after = self._flights + after
+
+    def resume(self) -> None:
+        """Forward again, on new connections; those held by `stall` stay held."""
+        with self._lock:
+            self._stall_after = None
 
     def _stalled(self) -> bool:
         with self._lock:

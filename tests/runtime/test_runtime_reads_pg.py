@@ -21,6 +21,7 @@ from runtime.reads import (
     NoActiveRoleCharterError,
     RoleCharterIntegrityError,
     RoleCharterShapeError,
+    check_sections_against_text,
     content_hash,
     read_active_role_charter,
     read_policy_registry,
@@ -564,3 +565,68 @@ def test_a_database_that_never_answers_is_a_clear_error_within_the_timeout(
         asyncio.run(read())
     elapsed = time.monotonic() - started
     assert 0.3 <= elapsed < 0.8, elapsed
+
+
+# -- the shown sections against the hashed text ------------------------------------------------
+
+
+def _sections(**change: Any) -> Any:
+    return KoraRoleCharterContent.from_json(
+        {"schema_version": 1, "sections": {**CHARTER_CONTENT["sections"], **change}}
+    ).sections
+
+
+def test_sections_match_markdown_written_in_other_ordinary_ways() -> None:
+    """Other list markers, wrapped lines, extra blank lines and other headings: only the
+    content under each heading counts, whitespace collapsed."""
+    markdown = (
+        "Kora's charter\n\n"
+        "### Who\n\n"
+        "You are Kora, the coordinating agent\n"
+        "  of the IsoKron substrate — ≠ operator.\n\n\n"
+        "## Allowed\n"
+        "* Author operations within\n  granted capabilities\n"
+        "+ Propose policy changes for operator review\n"
+        "## Never\n\n"
+        "1. Approve its own policy proposals\n"
+        "2) Override a security or policy verdict\n"
+    )
+    check_sections_against_text(_sections(), markdown, where="charter")
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"identity": "You are EvilBot."}, "sections.identity"),
+        ({"identity": "You are Kora"}, "sections.identity"),
+        (
+            {"authority_can_do": ["Author operations within granted capabilities"]},
+            "can_do",
+        ),
+        (
+            {"authority_cannot_do": ["Approve its own policy proposals", "Extra"]},
+            "cannot_do",
+        ),
+        (
+            {
+                "authority_can_do": CHARTER_CONTENT["sections"]["authority_cannot_do"],
+                "authority_cannot_do": CHARTER_CONTENT["sections"]["authority_can_do"],
+            },
+            "order",
+        ),
+        (
+            {
+                "authority_can_do": list(
+                    reversed(CHARTER_CONTENT["sections"]["authority_can_do"])
+                )
+            },
+            "can_do",
+        ),
+    ],
+)
+def test_sections_that_differ_from_the_hashed_text_are_refused(
+    change: dict[str, Any], says: str
+) -> None:
+    with pytest.raises(RoleCharterIntegrityError, match=says):
+        check_sections_against_text(_sections(**change), CHARTER_MD, where="charter")
+    check_sections_against_text(_sections(), CHARTER_MD, where="charter")

@@ -1,0 +1,4 @@
+import { SETTINGS } from './settings';
+
+const current = SETTINGS;
+current.theme = 'dark';

@@ -1,0 +1,1 @@
+export const SETTINGS = { theme: 'light', nested: { dense: false } };

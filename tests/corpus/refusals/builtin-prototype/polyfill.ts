@@ -1,0 +1,1 @@
+(Object.prototype as any).toJSON = function () { return 'patched'; };

@@ -1,0 +1,1 @@
+export { FLAGS as DEFAULTS } from './flags';

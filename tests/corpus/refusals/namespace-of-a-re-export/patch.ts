@@ -1,0 +1,3 @@
+import * as ns from './index';
+
+ns.DEFAULTS.beta = true;

@@ -1,0 +1,3 @@
+export function register(target: Record<string, unknown>): void {
+  target.registered = true;
+}

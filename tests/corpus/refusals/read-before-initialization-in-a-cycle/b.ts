@@ -1,0 +1,3 @@
+import { BASE } from './main';
+
+export const DERIVED = [BASE];

@@ -1,0 +1,1 @@
+initTelemetry({ service: 'api' });

@@ -1,0 +1,1 @@
+export const FLAGS = { beta: false, gamma: true };

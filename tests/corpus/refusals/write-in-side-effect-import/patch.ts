@@ -1,0 +1,3 @@
+import { FLAGS } from './flags';
+
+FLAGS.beta = true;

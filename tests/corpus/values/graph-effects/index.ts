@@ -1,0 +1,2 @@
+export * from './flags';
+export { FLAGS as DEFAULT_FLAGS } from './flags';
