@@ -113,7 +113,7 @@ def accepts(old: ir.TypeRef, new: ir.TypeRef) -> bool:
 
     Conservative: False whenever it cannot be sure. Named types compare by name.
     """
-    if type_key(old) == type_key(new):
+    if type_key(old) == type_key(new) or old == ir.UNKNOWN:
         return True
     if isinstance(new, ir.UnionType):
         return all(accepts(old, member) for member in new.members)

@@ -158,6 +158,8 @@ class Codec:
     def decode(self, type_: ir.TypeRef, var: str, path: str, indent: str) -> list[str]:
         """Lines that check ``var`` against ``type_`` and rebind it to the decoded value."""
         condition = self.check(type_, var)
+        if condition == "True":
+            return []  # unknown and any: every JSON value is one
         if condition is not None:
             return [
                 *if_lines(negate(condition), indent),
@@ -179,14 +181,17 @@ class Codec:
         ):
             self.uses.add("expected")
             inner = indent + INDENT
+            each = self.decode(
+                resolved.element, "item", f'{path} + f"[{{index}}]"', inner
+            )
+            loop = (
+                [f"{indent}for index, item in enumerate({var}):", *each] if each else []
+            )
             return [
                 f"{indent}{var} = {source}",
                 f"{indent}if not isinstance({var}, (list, tuple)):",
                 *raise_lines(f'expected("array", {var}, {path})', inner),
-                f"{indent}for index, item in enumerate({var}):",
-                *self.decode(
-                    resolved.element, "item", f'{path} + f"[{{index}}]"', inner
-                ),
+                *loop,
                 f"{indent}{var} = tuple({var})",
             ]
         if self.check(type_, var) is None:
@@ -257,11 +262,10 @@ class Codec:
                 ]
                 condition = self.check(element, "item")
                 if condition is not None:
-                    lines += [
-                        f"{i1}for index, item in enumerate(value):",
-                        *self.decode(element, "item", 'f"{path}[{index}]"', i2),
-                        f"{i1}return tuple(value)",
-                    ]
+                    each = self.decode(element, "item", 'f"{path}[{index}]"', i2)
+                    if each:
+                        lines += [f"{i1}for index, item in enumerate(value):", *each]
+                    lines.append(f"{i1}return tuple(value)")
                 else:
                     call = f'{self.function(element)}(item, f"{{path}}[{{index}}]")'
                     loop = "for index, item in enumerate(value)"
@@ -523,6 +527,7 @@ _PRIMITIVE_CHECKS = {
     "boolean": "isinstance({v}, bool)",
     "null": "{v} is None",
     "never": "False",
+    "unknown": "True",
 }
 
 _EXPECTED = {
@@ -532,6 +537,7 @@ _EXPECTED = {
     "boolean": "boolean",
     "null": "null",
     "never": "nothing",
+    "unknown": "any JSON value",
 }
 
 

@@ -44,9 +44,11 @@ class Primitive:
 
     Two more names appear only in types inferred for consts without an annotation:
     ``integer`` (a number whose values are all integral; ``int`` in Python) and ``never``
-    (the element type of an empty array or object)."""
+    (the element type of an empty array or object, or TypeScript's ``never``: no value).
+    ``unknown`` is TypeScript's ``unknown`` and ``any``: any JSON value (``object`` in
+    Python), decoded as it is."""
 
-    name: str  # "string", "number", "boolean", "null", "integer" or "never"
+    name: str  # "string", "number", "boolean", "null", "integer", "never" or "unknown"
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,6 +120,7 @@ BOOLEAN = Primitive("boolean")
 NULL = Primitive("null")
 INTEGER = Primitive("integer")
 NEVER = Primitive("never")
+UNKNOWN = Primitive("unknown")
 
 
 # --- declarations -------------------------------------------------------------------------

@@ -389,6 +389,7 @@ _PRIMITIVE_TYPES = {
     "boolean": "bool",
     "null": "None",
     "never": "Never",
+    "unknown": "object",  # any JSON value, as parsed
 }
 
 

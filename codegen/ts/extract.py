@@ -339,7 +339,7 @@ class MirrorBuilder:
         """A type argument: object shapes are named, anything else is kept as is (an
         ``unknown`` argument is refused only where it would reach the mirror)."""
         value = self.evaluate_type(file, node, context)
-        if isinstance(value, ops.Shape | ops.ShapeUnion) or value == ops.UNKNOWN:
+        if isinstance(value, ops.Shape | ops.ShapeUnion):
             return self.lower(file, node, value, context)
         return value
 
@@ -682,12 +682,6 @@ class MirrorBuilder:
                 return cast(ir.TypeRef, type_)
             raise file.error(
                 node, "infer is only allowed in a conditional type's extends clause"
-            )
-        if type_ == ops.UNKNOWN and not self._infer_allowed:
-            raise file.error(
-                node,
-                f"type {file.snippet(node)!r} is any or unknown: it has no exact JSON "
-                "mirror and is refused",
             )
         return type_
 
