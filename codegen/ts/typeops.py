@@ -264,6 +264,8 @@ def assignable(
         return all(assignable(m, target, find, bindings) for m in source_enum)
     if enum_literals(target, find) is not None:
         return False  # only the enum's own members are assignable to it
+    if fields_of(target, find) == () and source not in (ir.NULL, UNDEFINED):
+        return True  # every value but null and undefined is a {}
     if isinstance(source, ir.LiteralType):
         return target == primitive_of(source) or (
             isinstance(target, ir.LiteralType) and source == target
