@@ -150,7 +150,8 @@ def import_lines(module: ir.Module, uses: set[str]) -> list[str]:
                 names.add("StrEnum" if decl.is_string else "IntEnum")
             case ir.ObjectDecl():
                 for f in decl.fields:
-                    _walk_names(f.type, names)
+                    if not (f.optional and f.type == ir.NEVER):  # annotated None
+                        _walk_names(f.type, names)
             case _:
                 assert_never(decl)
     standard: dict[str, set[str]] = {}
@@ -401,6 +402,8 @@ def field_annotation(field: ir.Field, absent: str) -> str:
         return annotation
     if absent == "ABSENT":
         return f"Absent | {annotation} = ABSENT"  # None stays last, where ruff wants it
+    if field.type == ir.NEVER:
+        return "None = None"  # only ever absent; `Never | None` is `None` (RUF020)
     return f"{annotation} | None = None"
 
 

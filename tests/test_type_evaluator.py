@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mirrors import render_mirror
+from tests.mirrors import lint_generated, render_mirror
 from tests.oracle import typescript_accepts
 
 SOURCE = """\
@@ -58,3 +58,14 @@ def test_reductions_agree_with_tsc(
     except ValueError:
         ours = False
     assert ours == expected, why
+
+
+def test_an_optional_never_property_is_lint_clean(tmp_path: Path) -> None:
+    """``impossible?: Circle & Square`` is only ever absent: annotated ``None``, with no
+    ``Never | None`` (RUF020) nor an unused ``Never`` import."""
+    source = tmp_path / "main.ts"
+    source.write_text(SOURCE, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    render_mirror(tmp_path, source, ["Reduced"], out / "reduced.py")
+    lint_generated(out)
