@@ -10,6 +10,10 @@ export interface Chain {
 }
 export type ChainLink = Chain;
 
+/** An empty interface, documented. */
+export interface Nothing {}
+export type Only = 'only';
+
 export interface Defects {
   perColour: Record<Warm | Cool, number>;
   perAlias: Record<Colour, boolean>;
@@ -17,4 +21,6 @@ export interface Defects {
   link: ChainLink;
   object: string;
   dict: number;
+  nothing: Nothing;
+  only: Only;
 }
