@@ -511,7 +511,7 @@ def absent_value(f: ir.Field, module: ir.Module) -> str:
 def admits_null(type_: ir.TypeRef, module: ir.Module) -> bool:
     """Whether ``null`` is a value of ``type_``, seeing through aliases."""
     for member in algebra.flatten(type_):
-        if member == ir.NULL:
+        if member in (ir.NULL, ir.UNKNOWN):  # any JSON value includes null
             return True
         if isinstance(member, ir.NamedType):
             decl = module.lookup(member.name)
