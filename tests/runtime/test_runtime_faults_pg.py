@@ -54,6 +54,9 @@ pytestmark = pytest.mark.postgres
 
 # Short periods, so that recovery is seen within a test: a retry at most every 0.4 s.
 FAST = CachePolicy(ttl=0.2, max_stale=60, backoff_base=0.1, backoff_max=0.4)
+# One retry period with a 1 s read timeout: the failing read and its cleanup (1 s + 1 s)
+# and the backoff; the tests allow four, for a loaded machine.
+RECOVERY = 4 * (1 + 1 + 0.4)
 MakeProvider = Callable[..., IsoKronMemoryProvider]
 
 
@@ -62,14 +65,19 @@ def make_provider(substrate: Substrate) -> Iterator[MakeProvider]:
     made: list[IsoKronMemoryProvider] = []
 
     def make(
-        dsn: str | None = None, policy: CachePolicy = FAST, **config: Any
+        dsn: str | None = None,
+        policy: CachePolicy = FAST,
+        turn_deadline: float | None = None,
+        **config: Any,
     ) -> IsoKronMemoryProvider:
         raw = {
             "isokron_dsn": dsn or substrate.reader_dsn,
             "read_timeout_seconds": 1,
             **config,
         }
-        provider = IsoKronMemoryProvider(raw, cache_policy=policy)
+        provider = IsoKronMemoryProvider(
+            raw, cache_policy=policy, turn_deadline=turn_deadline
+        )
         made.append(provider)
         return provider
 
@@ -86,6 +94,20 @@ def timed(call: Callable[[], object]) -> tuple[float, object]:
     except Exception as exc:
         result = exc
     return time.monotonic() - started, result
+
+
+def settled(call: Callable[[], object], seconds: float = 20) -> object:
+    """The call's outcome once it is not the turn deadline's: on a loaded machine a first
+    read may miss it, and these tests are about what the read finds, not about time."""
+    started = time.monotonic()
+    while True:
+        _, outcome = timed(call)
+        missed = isinstance(
+            outcome, DatabaseUnavailableError
+        ) and "turn deadline" in str(outcome)
+        if not missed or time.monotonic() - started > seconds:
+            return outcome
+        time.sleep(0.05)
 
 
 def set_voice(substrate: Substrate, workspace: uuid.UUID, value: str) -> None:
@@ -120,7 +142,7 @@ def test_black_hole_costs_one_turn_deadline_then_nothing_and_recovers(
 ) -> None:
     """A proxy that accepts and never answers, from the first turn (no good block yet).
 
-    Turn 1 fails by the turn deadline (0.5 s: min(1 s, half the 1 s read timeout)), and so
+    Turn 1 fails by the turn deadline (0.5 s: min(0.75 s, half the 1 s read timeout)), and so
     does another workspace's first turn; turns 2 to 20 answer from the cached failure
     without waiting. Once the proxy forwards again, a background retry makes the block fresh within one
     retry period: the hung read's timeout and cleanup (1 s + 1 s) plus the backoff (0.4 s).
@@ -150,7 +172,7 @@ def test_black_hole_costs_one_turn_deadline_then_nothing_and_recovers(
             assert isinstance(error, DatabaseUnavailableError), error
         assert max(later) < 0.25, later
         proxy.resume()
-        recovered = fresh_within(provider, "## §1 Identity", 2 * (1 + 1 + 0.4))
+        recovered = fresh_within(provider, "## §1 Identity", RECOVERY)
     print(
         f"\nblack hole: turn 1 {first:.3f} s, another workspace's first {other:.3f} s,"
         f" turns 2-20 at most {max(later) * 1e3:.2f} ms,"
@@ -163,7 +185,7 @@ def test_black_hole_after_a_good_read_serves_the_last_good_block(
 ) -> None:
     with TcpProxy(substrate.reader_dsn) as proxy:
         provider = make_provider(proxy.dsn, default_workspace_id=str(workspace_id))
-        good = provider.system_prompt_block()
+        good = settled(provider.system_prompt_block)
         proxy.stall()
         time.sleep(FAST.ttl)  # expired: the next turn reads, and the read hangs
         first, block = timed(provider.system_prompt_block)
@@ -174,7 +196,7 @@ def test_black_hole_after_a_good_read_serves_the_last_good_block(
         assert max(seconds for seconds, _ in later) < 0.25
         set_voice(substrate, workspace_id, "after-the-outage")
         proxy.resume()
-        fresh_within(provider, "after-the-outage", 2 * (1 + 1 + 0.4))
+        fresh_within(provider, "after-the-outage", RECOVERY)
 
 
 def test_a_block_older_than_ttl_plus_max_stale_is_never_served(
@@ -185,8 +207,8 @@ def test_a_block_older_than_ttl_plus_max_stale_is_never_served(
         provider = make_provider(
             proxy.dsn, policy, default_workspace_id=str(workspace_id)
         )
+        assert isinstance(settled(provider.system_prompt_block), str)
         loaded = time.monotonic()
-        provider.system_prompt_block()
         proxy.stall()
         while time.monotonic() - loaded < 1.5:
             _, outcome = timed(provider.system_prompt_block)
@@ -210,7 +232,7 @@ def test_immediate_stop_and_restart(
 ) -> None:
     provider = make_provider(default_workspace_id=str(workspace_id))
     cold = make_provider(default_workspace_id=str(workspace_id))
-    good = provider.system_prompt_block()  # its pool holds a connection now
+    good = settled(provider.system_prompt_block)  # its pool holds a connection now
     # The throwaway server runs with synchronous_commit off: make the seed survive a crash.
     substrate.execute("CHECKPOINT")
     pg_cluster.stop(mode="immediate")
@@ -225,8 +247,8 @@ def test_immediate_stop_and_restart(
     finally:
         pg_cluster.start()
     set_voice(substrate, workspace_id, "restarted")
-    fresh_within(provider, "restarted", 2 * (1 + 1 + 0.4))
-    fresh_within(cold, "restarted", 2 * (1 + 1 + 0.4))
+    fresh_within(provider, "restarted", RECOVERY)
+    fresh_within(cold, "restarted", RECOVERY)
 
 
 def _provider_backends(substrate: Substrate) -> list[int]:
@@ -245,7 +267,7 @@ def test_terminated_pooled_connections_are_discarded_not_handed_on(
     # Every turn reads, and no older block hides a failure.
     policy = CachePolicy(ttl=0, max_stale=0, backoff_base=0.05, backoff_max=0.1)
     provider = make_provider(
-        None, policy, default_workspace_id=str(workspace_id), pool_max_size=4
+        None, policy, 10, default_workspace_id=str(workspace_id), pool_max_size=4
     )
     for _ in range(5):
         provider.system_prompt_block()
@@ -338,7 +360,7 @@ def test_a_held_access_exclusive_lock(
     make_provider: MakeProvider, substrate: Substrate, workspace_id: uuid.UUID
 ) -> None:
     provider = make_provider(default_workspace_id=str(workspace_id))
-    good = provider.system_prompt_block()
+    good = settled(provider.system_prompt_block)
     with psycopg.connect(substrate.cluster.dsn(SUPERUSER)) as locker:
         locker.execute(
             "LOCK TABLE kora_role_charter, kora_policy_registry IN ACCESS EXCLUSIVE MODE"
@@ -353,7 +375,7 @@ def test_a_held_access_exclusive_lock(
         assert timed(provider.system_prompt_block)[1] == good
         locker.rollback()
     set_voice(substrate, workspace_id, "unlocked")
-    fresh_within(provider, "unlocked", 2 * (1 + 1 + 0.4))
+    fresh_within(provider, "unlocked", RECOVERY)
 
 
 def test_no_connection_slot_left(
@@ -375,7 +397,7 @@ def test_no_connection_slot_left(
         assert isinstance(again, DatabaseUnavailableError) and second < 0.25
     finally:
         substrate.execute(f"ALTER ROLE {READER} CONNECTION LIMIT -1")
-    fresh_within(provider, "## §1 Identity", 2 * (1 + 1 + 0.4))
+    fresh_within(provider, "## §1 Identity", RECOVERY)
 
 
 # -- the DSN ---------------------------------------------------------------------------------
@@ -439,7 +461,7 @@ def test_tampered_json_never_reaches_the_prompt(
         workspace = uuid.uuid4()
         substrate.add_charter(workspace, content=_charter(change))
         provider = make_provider(default_workspace_id=str(workspace))
-        _, error = timed(provider.system_prompt_block)
+        error = settled(provider.system_prompt_block)
         assert isinstance(error, RoleCharterIntegrityError), (name, error)
         assert "content_md" in str(error)
 
@@ -468,7 +490,8 @@ def test_injected_headings_in_a_hash_valid_charter_and_in_policies(
         },
     )
     provider = make_provider(default_workspace_id=str(workspace))
-    block = provider.system_prompt_block()
+    block = settled(provider.system_prompt_block)
+    assert isinstance(block, str), block
     headings = [line for line in block.splitlines() if line.lstrip().startswith("#")]
     assert [h.split(" ", 2)[1] for h in headings] == ["§1", "§2", "§3", "§4", "§5"]
     assert block.count("## §") == 5
@@ -484,7 +507,9 @@ def test_a_10_mb_policy_value_fails_closed_without_being_sent(
     substrate.add_policies(workspace_id, {"policy.huge": "x" * 10_000_000})
     with TcpProxy(substrate.reader_dsn) as proxy:
         provider = make_provider(proxy.dsn, default_workspace_id=str(workspace_id))
-        seconds, error = timed(provider.system_prompt_block)
+        started = time.monotonic()
+        error = settled(provider.system_prompt_block)
+        seconds = time.monotonic() - started
     assert isinstance(error, LimitExceededError), error
     assert f"over the cap of {MAX_POLICY_VALUE_BYTES}" in str(error)
     assert "policy.huge" in str(error)
@@ -497,7 +522,7 @@ def test_a_10_mb_charter_fails_closed(
     workspace = uuid.uuid4()
     substrate.add_charter(workspace, content_md="# Kora\n\n" + "y" * 10_000_000)
     provider = make_provider(default_workspace_id=str(workspace))
-    _, error = timed(provider.system_prompt_block)
+    error = settled(provider.system_prompt_block)
     assert isinstance(error, LimitExceededError), error
     assert f"over the cap of {MAX_CHARTER_BYTES}" in str(error)
 
@@ -572,7 +597,7 @@ def test_unknown_workspaces_are_cached_as_negative_results(
     substrate.reset_statement_counts()
     for _ in range(10):
         for workspace in unknown:
-            _, error = timed(
+            error = settled(
                 lambda w=workspace: provider.system_prompt_block(workspace_id=w)  # type: ignore[misc]
             )
             assert isinstance(error, NoActiveRoleCharterError), error

@@ -52,7 +52,9 @@ def make_provider(substrate: Substrate) -> Iterator[MakeProvider]:
         clock: Callable[[], float] = time.monotonic, **config: Any
     ) -> IsoKronMemoryProvider:
         raw = {"isokron_dsn": substrate.reader_dsn, "read_timeout_seconds": 2, **config}
-        provider = IsoKronMemoryProvider(raw, clock=clock)
+        # Not about the turn deadline (test_runtime_faults_pg.py is): a loaded machine's
+        # slow first read must not fail these.
+        provider = IsoKronMemoryProvider(raw, clock=clock, turn_deadline=10)
         made.append(provider)
         return provider
 
@@ -309,7 +311,8 @@ def test_on_turn_start_costs_six_round_trips(
                 "default_workspace_id": str(workspace_id),
                 "cache_ttl_seconds": 0,  # every turn reads
                 "pool_max_size": 1,
-            }
+            },
+            turn_deadline=10,
         )
         try:
             provider.on_turn_start(1, "hello")  # connect, prepare the cached statements

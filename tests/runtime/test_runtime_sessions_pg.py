@@ -35,7 +35,8 @@ def tenants(substrate: Substrate) -> dict[uuid.UUID, str]:
 @pytest.fixture
 def provider(substrate: Substrate) -> Iterator[IsoKronMemoryProvider]:
     made = IsoKronMemoryProvider(
-        {"isokron_dsn": substrate.reader_dsn, "read_timeout_seconds": 5}
+        {"isokron_dsn": substrate.reader_dsn, "read_timeout_seconds": 5},
+        turn_deadline=10,  # a loaded machine's slow first read is not what this is about
     )
     yield made
     made.shutdown()
@@ -134,7 +135,9 @@ def test_one_session_per_provider_needs_no_session_id(
     providers = []
     try:
         for n, workspace in enumerate(tenants):
-            made = IsoKronMemoryProvider({"isokron_dsn": substrate.reader_dsn})
+            made = IsoKronMemoryProvider(
+                {"isokron_dsn": substrate.reader_dsn}, turn_deadline=10
+            )
             providers.append(made)
             made.initialize(f"agent-{n}", workspace_id=str(workspace))
         for made, version in zip(providers, tenants.values(), strict=True):
@@ -149,9 +152,12 @@ def test_a_session_initialised_without_a_workspace_gets_the_default_or_nothing(
 ) -> None:
     default = next(iter(tenants))
     configured = IsoKronMemoryProvider(
-        {"isokron_dsn": substrate.reader_dsn, "default_workspace_id": str(default)}
+        {"isokron_dsn": substrate.reader_dsn, "default_workspace_id": str(default)},
+        turn_deadline=10,
     )
-    bare = IsoKronMemoryProvider({"isokron_dsn": substrate.reader_dsn})
+    bare = IsoKronMemoryProvider(
+        {"isokron_dsn": substrate.reader_dsn}, turn_deadline=10
+    )
     try:
         configured.initialize("s")
         assert version_of(configured.system_prompt_block()) == tenants[default]
