@@ -17,7 +17,6 @@ from tsmirror.package import link
 from tsmirror.paths import KERNEL_MODULE, RECORD_NAME
 from tsmirror.record import render_record
 from tsmirror.render import (
-    needs_kernel,
     render_kernel,
     render_module,
     render_package_init,
@@ -95,11 +94,10 @@ def build_package(
 
 
 def render_package(modules: list[ir.Module], strict_objects: bool) -> dict[str, str]:
-    """Every file of the output package by name: the mirrors, the kernel when a mirror
-    validates JSON, ``__init__.py``, and the record of the IR they were rendered from."""
+    """Every file of the output package by name: the mirrors, the kernel (its error class
+    is every mirror's), ``__init__.py``, and the record of the IR they were rendered from."""
     files = {f"{m.name}.py": render_module(m) for m in modules}
-    if any(needs_kernel(m) for m in modules):
-        files[f"{KERNEL_MODULE}.py"] = render_kernel()
+    files[f"{KERNEL_MODULE}.py"] = render_kernel()
     files["__init__.py"] = render_package_init(m.name for m in modules)
     files[RECORD_NAME] = render_record(modules, files, strict_objects)
     return files
