@@ -19,6 +19,7 @@ import difflib
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 from tsmirror.errors import InputError, shown
@@ -158,15 +159,24 @@ def find_problems(outputs: dict[Path, str], output_dir: Path) -> list[Problem]:
     Raises :class:`InputError` when a path cannot be read."""
     record_path = output_dir / RECORD_NAME
     on_disk = read_text(record_path)
-    recorded = parse_record(on_disk) if on_disk is not None else None
-    current = parse_record(outputs[record_path]) if record_path in outputs else None
-    problems = [
-        problem
-        for path, expected in sorted(outputs.items())
-        if path != record_path
-        if (problem := classify(path, expected, read_text(path), recorded, current))
-        is not None
-    ]
+
+    @cache
+    def records() -> tuple[Record | None, Record | None]:
+        """The record on disk and the one the source renders, parsed on first need: a run
+        whose files are all in sync (or all missing) needs neither."""
+        recorded = parse_record(on_disk) if on_disk is not None else None
+        current = parse_record(outputs[record_path]) if record_path in outputs else None
+        return recorded, current
+
+    problems: list[Problem] = []
+    for path, expected in sorted(outputs.items()):
+        if path == record_path:
+            continue
+        actual = read_text(path)
+        differs = actual is not None and actual != expected
+        problem = classify(path, expected, actual, *(records() if differs else ()))
+        if problem is not None:
+            problems.append(problem)
     if output_dir.is_dir():
         for path in sorted(output_dir.glob("*.py")):
             if path in outputs:
@@ -174,13 +184,14 @@ def find_problems(outputs: dict[Path, str], output_dir: Path) -> list[Problem]:
             text = read_text(path)
             if text is not None and (
                 parse_header(text) is not None
-                or path.name in (recorded.files if recorded else {})
+                or (
+                    (recorded := records()[0]) is not None
+                    and path.name in recorded.files
+                )
             ):
                 problems.append(Problem(path, State.ORPHANED, None, text))
-    if not problems and record_path in outputs:
-        problem = classify(
-            record_path, outputs[record_path], on_disk, recorded, current
-        )
+    if not problems and record_path in outputs and on_disk != outputs[record_path]:
+        problem = classify(record_path, outputs[record_path], on_disk, *records())
         if problem is not None:
             problems.append(problem)
     return problems

@@ -153,6 +153,22 @@ def _self_digest(text_without_digest: str) -> str:
     return hashlib.sha256(text_without_digest.encode("utf-8")).hexdigest()
 
 
+#: How :func:`render_record` ends the text: the digest, 64 hex digits, as the last key.
+_DIGEST_HEAD, _DIGEST_END = ',\n  "sha256": "', '"\n}\n'
+_DIGEST_TAIL = len(_DIGEST_HEAD) + 64 + len(_DIGEST_END)
+
+
+def _written_digest(text: str) -> str | None:
+    """What the ``sha256`` of ``text`` must be: the digest :func:`render_record` took of the
+    text before that key was appended, hashed from the text as written rather than from a
+    re-serialisation, so any edit (whitespace and key order too) shows; None when the text
+    does not end as a record does."""
+    tail = text[-_DIGEST_TAIL:]
+    if not (tail.startswith(_DIGEST_HEAD) and tail.endswith(_DIGEST_END)):
+        return None
+    return _self_digest(text[:-_DIGEST_TAIL] + "\n}\n")
+
+
 # --- reading --------------------------------------------------------------------------------
 
 
@@ -167,8 +183,8 @@ def parse_record(text: str) -> Record | None:
         data = json.loads(text)
         if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
             return None
-        digest = data.pop("sha256", None)
-        if digest != _self_digest(_dumps(data)):
+        expected = _written_digest(text)
+        if expected is None or data.pop("sha256", None) != expected:
             return None
         return _record(data)
     except (ValueError, _Malformed, KeyError, TypeError):

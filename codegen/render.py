@@ -59,6 +59,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(
         py_string=py_string,
@@ -76,6 +77,42 @@ def environment() -> jinja2.Environment:
         literal_union=algebra.is_literal_union,
     )
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """The templates compiled once, kept in ``jinja-<generator fingerprint>`` in the verdict
+    cache's folder; None when the cache is off (``TSMIRROR_NO_CACHE``) or the folder cannot
+    be made. Jinja keys its entries on the template's name, path and source only, not on the
+    environment's options or its own version, which the fingerprint covers. It only saves
+    compiling: the output is the same bytes. Failing to read or write an entry (an
+    unwritable folder, a corrupt or truncated file) silently compiles afresh."""
+    import jinja2
+
+    from tsmirror.cache import cache_dir, generator_fingerprint
+
+    base = cache_dir()
+    if base is None:
+        return None
+    folder = base / f"jinja-{generator_fingerprint()[:32]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+
+    class _Quiet(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # any unreadable entry is a miss
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    return _Quiet(str(folder), "%s.cache")
 
 
 def render_module(module: ir.Module) -> str:

@@ -173,3 +173,103 @@ def test_no_cache_and_an_unusable_cache_dir_only_cost_speed(
     for entry in Path(env["TSMIRROR_CACHE_DIR"]).glob("*.json"):
         entry.write_text("{corrupt")
     assert check(project, env).returncode == 0
+
+
+def _jinja_folders(cache: Path) -> dict[str, set[str]]:
+    """Each compiled-template folder in ``cache``, with the entries it holds."""
+    return {
+        folder.name: {entry.name for entry in folder.iterdir()}
+        for folder in cache.glob("jinja-*")
+    }
+
+
+def test_compiled_templates_are_keyed_on_the_generator(tmp_path: Path) -> None:
+    """Jinja keys its bytecode on a template's path and source only; the folder is named
+    after the generator fingerprint, so a template edit (or anything else that changes the
+    generator) compiles into a folder of its own and is seen on the very next run."""
+    copy = tmp_path / "repo"
+    shutil.copytree(REPO_ROOT / "codegen", copy / "codegen", ignore=_pycache)
+    shutil.copytree(REPO_ROOT / "templates", copy / "templates")
+    (copy / "tsmirror").symlink_to("codegen")
+    project = copy_project(tmp_path / "project")
+    cache = tmp_path / "cache"
+    env = clean_env(TSMIRROR_CACHE_DIR=str(cache), PYTHONPATH=str(copy))
+    env.pop("TSMIRROR_NO_CACHE", None)
+
+    def check_from_copy() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tsmirror", "check", "--quiet"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    assert check_from_copy().returncode == 0
+    (before,) = _jinja_folders(cache).items()
+    assert len(before[1]) >= 3, before  # module, header, kernel, package __init__
+    template = copy / "templates" / "module.py.j2"
+    template.write_text(
+        template.read_text().replace("Regenerate with", "Rebuild with", 1)
+    )
+
+    result = check_from_copy()
+
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.count("generator changed") == 2, result.stdout
+    folders = _jinja_folders(cache)
+    assert len(folders) == 2 and folders[before[0]] == before[1]
+
+
+def test_no_cache_leaves_no_compiled_templates(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    cache = tmp_path / "cache"
+    env = clean_env(TSMIRROR_CACHE_DIR=str(cache), TSMIRROR_NO_CACHE="1")
+    # rendered and compared in full: the templates are needed
+    flip_kora_cell(project / MATRIX_TS, DENIED_TO_KORA)
+
+    result = check(project, env)
+
+    assert result.returncode == 1 and "source changed" in result.stdout
+    assert not cache.exists()
+    del env["TSMIRROR_NO_CACHE"]
+    assert check(project, env).returncode == 1
+    assert _jinja_folders(cache), "with the cache on, the templates are kept compiled"
+
+
+def test_a_corrupt_or_unwritable_template_cache_only_costs_speed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = copy_project(tmp_path / "project")
+    cache = tmp_path / "cache"
+    env = clean_env(TSMIRROR_CACHE_DIR=str(cache))
+    env.pop("TSMIRROR_NO_CACHE", None)
+    assert check(project, env).returncode == 0
+    (folder,) = cache.glob("jinja-*")
+    for entry in folder.iterdir():
+        entry.write_bytes(entry.read_bytes()[:40])  # truncated mid-entry
+    for verdict in cache.glob("check-*.json"):
+        verdict.unlink()
+    result = run_tsmirror("regen", cwd=project, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "0 written" in result.stderr
+
+    # a folder that cannot take an entry (here it became a file) is not an error either
+    from tsmirror import render
+
+    monkeypatch.setenv("TSMIRROR_CACHE_DIR", str(tmp_path / "in-process"))
+    monkeypatch.delenv("TSMIRROR_NO_CACHE", raising=False)
+    bytecode_cache = render._bytecode_cache()
+    assert bytecode_cache is not None
+    (blocked,) = (tmp_path / "in-process").glob("jinja-*")
+    blocked.rmdir()
+    blocked.write_text("not a folder")
+    import jinja2
+
+    bucket = bytecode_cache.get_bucket(jinja2.Environment(), "kernel.py.j2", None, "x")
+    bucket.code = compile("", "kernel.py.j2", "exec")
+    bytecode_cache.set_bucket(bucket)  # reading and writing it: silently nothing
+    assert blocked.read_text() == "not a folder"

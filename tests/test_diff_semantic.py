@@ -467,8 +467,10 @@ def test_the_record_of_the_type_corpus(tmp_path: Path) -> None:
         lambda t: t.replace('"optional": false', '"optional": true', 1),
         lambda t: t.replace('"format": 2', '"format": 1', 1),
         lambda t: t[:-5],
+        lambda t: t.replace('"format": 2', '"format":  2', 1),
+        lambda t: t.replace(',\n  "sha256"', ',\n   "sha256"', 1),
     ],
-    ids=["edited", "older format", "truncated"],
+    ids=["edited", "older format", "truncated", "respaced", "digest respaced"],
 )
 def test_diff_refuses_a_record_it_cannot_trust(edit: object) -> None:
     config = load_config(config_files()[0], cwd=REPO_ROOT, environ={})
