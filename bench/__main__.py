@@ -10,11 +10,13 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench import report, suites
-from bench.process import REPO_ROOT, BenchError
+from bench.decoding import decoding
+from bench.process import REPO_ROOT, BenchError, load_average
 from bench.results import Results
 
 SIZES = (1000, 5000, 20000)
@@ -34,32 +36,46 @@ def run_benchmarks(
         machine=report.machine(),
         settings={"repeat": repeat, "warmup": warmup, "sizes": list(sizes)},
     )
+    loads: dict[str, list[list[float]]] = {}
+    results.machine["load_average_by_section"] = loads
+
+    @contextmanager
+    def section(name: str, what: str) -> Iterator[None]:
+        """Says what runs, and keeps the load average at its start and end: the machine
+        is shared, and a reader should know what else ran."""
+        print(f"{what} ...", file=sys.stderr)
+        start = load_average()
+        yield
+        loads[name] = [start, load_average()]
+
     with tempfile.TemporaryDirectory(prefix="tsmirror-bench-") as tmp:
         work = Path(tmp)
-        print("check latency ...", file=sys.stderr)
-        example = suites.check_latency(results, work, repeat, warmup)
+        with section("check_latency", "check latency"):
+            example = suites.check_latency(results, work, repeat, warmup)
         if "node" in skip:
             results.skipped["alternatives"] = "--skip node"
         else:
-            print("alternatives (node) ...", file=sys.stderr)
-            suites.alternatives(results, repeat, warmup)
-        print(f"scale {list(sizes)} ...", file=sys.stderr)
-        modules = suites.scale(results, work, list(sizes), repeat, warmup)
-        print("generated code ...", file=sys.stderr)
-        largest = max(modules)
-        suites.generated_code(
-            results,
-            work,
-            {MATRIX_CAPABILITIES: example, largest: modules[largest]},
-            repeat,
-        )
+            with section("alternatives", "alternatives (node)"):
+                suites.alternatives(results, repeat, warmup)
+        with section("scale", f"scale {list(sizes)}"):
+            modules = suites.scale(results, work, list(sizes), repeat, warmup)
+        with section("generated_code", "generated code"):
+            largest = max(modules)
+            suites.generated_code(
+                results,
+                work,
+                {MATRIX_CAPABILITIES: example, largest: modules[largest]},
+                repeat,
+            )
+        with section("decoding", "from_json against pydantic and msgspec"):
+            decoding(results, work, repeat)
     if "postgres" in skip:
         results.skipped["runtime"] = "--skip postgres"
     else:
-        print("runtime (postgres) ...", file=sys.stderr)
-        from bench.runtime_pg import runtime
+        with section("runtime", "runtime (postgres)"):
+            from bench.runtime_pg import runtime
 
-        runtime(results, repeat)
+            runtime(results, repeat)
     report.write(results, out)
     return results
 

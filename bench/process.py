@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,6 +39,7 @@ class BenchError(RuntimeError):
 
 # The benchmark's own verdict cache, so that warm runs never depend on the user's.
 CACHE_DIR = tempfile.mkdtemp(prefix="tsmirror-bench-cache-")
+atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -74,6 +78,10 @@ class Stats:
     @property
     def median(self) -> float:
         return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(s.cpu_seconds for s in self.samples)
 
     def to_json(self) -> dict[str, float | int]:
         seconds = [s.seconds for s in self.samples]
@@ -119,16 +127,25 @@ def run(command: Command, *, capture: bool = False) -> Sample:
         return Sample(float(seconds), float(cpu_seconds), int(max_rss_kib), out.read())
 
 
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def compare(
     commands: Mapping[str, Command], repeat: int, *, warmup: int = 1
 ) -> dict[str, Stats]:
     """Runs every command `repeat` times, round-robin, so that drift in the machine's load
-    falls on all of them alike. Warm-up runs (caches, bytecode) are discarded."""
+    falls on all of them alike; each round in a fresh random order (seeded, so a rerun is
+    the same), so that no command always follows the same neighbour. Warm-up runs (page
+    cache, bytecode) are discarded."""
     for _ in range(warmup):
         for command in commands.values():
             run(command)
+    order = random.Random(len(commands) * 1000 + repeat)
+    names = list(commands)
     samples: dict[str, list[Sample]] = {name: [] for name in commands}
     for _ in range(repeat):
-        for name, command in commands.items():
-            samples[name].append(run(command))
-    return {name: Stats(tuple(found)) for name, found in samples.items()}
+        order.shuffle(names)
+        for name in names:
+            samples[name].append(run(commands[name]))
+    return {name: Stats(tuple(samples[name])) for name in commands}

@@ -95,23 +95,32 @@ def folder_digest(folder: Path) -> dict[str, str]:
 
 @cache
 def generator_fingerprint() -> str:
-    """Changes whenever the code or the templates that render the output could."""
+    """Changes whenever the code or the templates that render the output could: the bytes
+    of this package's code and queries and of every template, and the size and mtime of
+    every file of the installed tree-sitter, tree-sitter-typescript and jinja2. Listed with
+    os.scandir, not pathlib's globs: a reused verdict computes this on every call."""
     digest = hashlib.sha256(f"{_FORMAT} {sys.version_info[:2]}".encode())
-    package = Path(__file__).parent
-    for path in sorted(
-        [*package.rglob("*.py"), *package.rglob("*.scm"), *template_dir().glob("*")]
-    ):
-        if path.is_file():
-            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    own: list[str] = []
+    for folder, folders, names in os.walk(os.path.dirname(__file__)):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        own += [os.path.join(folder, n) for n in names if n.endswith((".py", ".scm"))]
+    with os.scandir(template_dir()) as entries:
+        own += [entry.path for entry in entries if entry.is_file()]
+    for path in sorted(own):
+        with open(path, "rb") as handle:
+            digest.update(path.encode() + b"\0" + handle.read())
     for name in ("tree_sitter", "tree_sitter_typescript", "jinja2"):
         spec = PathFinder.find_spec(name, sys.path)
         if spec is None or spec.origin is None:
             digest.update(f"{name} missing".encode())
             continue
-        for path in sorted(Path(spec.origin).parent.iterdir()):
-            if path.is_file():
-                stat = path.stat()
-                digest.update(f"{path} {stat.st_size} {stat.st_mtime_ns}".encode())
+        with os.scandir(os.path.dirname(spec.origin)) as entries:
+            for entry in sorted(entries, key=lambda entry: entry.name):
+                if entry.is_file():
+                    stat = entry.stat()
+                    digest.update(
+                        f"{entry.path} {stat.st_size} {stat.st_mtime_ns}".encode()
+                    )
     return digest.hexdigest()
 
 

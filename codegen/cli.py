@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -17,6 +16,8 @@ from tsmirror import __version__, cache
 from tsmirror.config import Config, load_config
 from tsmirror.drift import State, find_problems, read_text
 from tsmirror.entry import (
+    check_report,
+    checked,
     extract_text,
     reused_check,
     unchanged_report,
@@ -221,56 +222,16 @@ def check(
     """
     try:
         config = _load(config_path, source_root)
+        count, problems = checked(config)
     except InputError as error:
         fail(error)
-    key = verdict_key(config)
-    reused = reused_check(config)
-    if reused is not None:
-        outputs_count = len(reused)
-        problems = []
-    else:
-        from tsmirror.generate import render_all
-
-        dependencies = cache.Dependencies()
-        try:
-            outputs = render_all(config, dependencies)
-            problems = find_problems(outputs, config.output_dir)
-        except InputError as error:
-            fail(error)
-        outputs_count = len(outputs)
-        if not problems:
-            cache.store("check", key, verdict(outputs), dependencies, config.output_dir)
-    if output_format == "json":
-        document = {
-            "in_sync": not problems,
-            "checked": outputs_count,
-            "problems": [
-                {
-                    "file": shown(problem.path),
-                    "state": str(problem.state),
-                    "explanation": problem.explanation,
-                    "fix": problem.fix,
-                    "diff": problem.unified_diff(shown(problem.path)),
-                }
-                for problem in problems
-            ],
-        }
-        click.echo(json.dumps(document, indent=2))
-    else:
-        for problem in problems:
-            name = shown(problem.path)
-            if quiet:
-                click.echo(f"{name}: {problem.state}")
-                continue
-            click.echo(f"{name}: {problem.state} ({problem.explanation})")
-            click.echo(problem.unified_diff(name), nl=False)
-            click.echo(f"fix: {problem.fix}")
-    if problems:
-        if not quiet:
-            click.echo(f"{len(problems)} generated file(s) out of date", err=True)
-        sys.exit(EXIT_DRIFT)
-    if not quiet:
-        click.echo(f"{outputs_count} generated file(s) in sync", err=True)
+    out, err, code = check_report(
+        count, problems, output_format=output_format, quiet=quiet
+    )
+    click.echo(out, nl=False)
+    click.echo(err, err=True, nl=False)
+    if code != EXIT_OK:
+        sys.exit(code)
 
 
 @main.command()

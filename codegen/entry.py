@@ -1,14 +1,14 @@
 """The ``tsmirror`` entry point: the commonest calls are answered before click loads.
 
-A pre-commit hook runs ``tsmirror check`` on every commit, nearly always with nothing
-changed, and scripts run ``tsmirror extract`` in loops. Importing the CLI framework costs
-more than everything else either does then, so :func:`answer` takes their plain forms:
+A pre-commit hook runs ``tsmirror check`` on every commit, and scripts run ``tsmirror
+extract`` in loops. Importing the CLI framework costs more than either does when its result
+is reused, and a tenth of a check that renders, so :func:`answer` takes their plain forms:
 
-    tsmirror check [--config P] [--source-root D] [--quiet | -q]   (a reused verdict only)
+    tsmirror check [--config P] [--source-root D] [--quiet | -q] [--format text|json]
     tsmirror regen [--config P] [--source-root D] [--prune]        (a reused verdict only)
     tsmirror extract FILE SYMBOL [--root D]
 
-Anything else (another command or option, ``--help``, a check that has work to do) returns
+Anything else (another command or option, ``--help``, a regen that has work to do) returns
 None and ``tsmirror.cli.main`` handles it. The click commands call the same functions below,
 so the two paths cannot answer differently.
 """
@@ -25,6 +25,7 @@ from tsmirror.errors import InputError, shown
 
 if TYPE_CHECKING:
     from tsmirror.config import Config
+    from tsmirror.drift import Problem
 
 EXIT_OK, EXIT_DRIFT, EXIT_INPUT = 0, 1, 2
 
@@ -55,6 +56,64 @@ def reused_check(config: Config) -> list[str] | None:
 def verdict(outputs: Iterable[Path]) -> str:
     """What a verdict stores: the name of every file the output dir holds in sync."""
     return "\n".join(sorted(path.name for path in outputs))
+
+
+def checked(config: Config) -> tuple[int, list[Problem]]:
+    """How many files the output dir should hold, and every one that differs: from a
+    reused verdict when one holds, else by rendering (storing the verdict when in sync).
+    Raises InputError."""
+    key = verdict_key(config)  # before rendering: the config's bytes as they were read
+    names = reused_check(config)
+    if names is not None:
+        return len(names), []
+    from tsmirror.drift import find_problems
+    from tsmirror.generate import render_all
+
+    dependencies = cache.Dependencies()
+    outputs = render_all(config, dependencies)
+    problems = find_problems(outputs, config.output_dir)
+    if not problems:
+        cache.store("check", key, verdict(outputs), dependencies, config.output_dir)
+    return len(outputs), problems
+
+
+def check_report(
+    count: int, problems: list[Problem], *, output_format: str, quiet: bool
+) -> tuple[str, str, int]:
+    """What ``check`` prints on stdout and on stderr, and its exit code."""
+    out: list[str] = []
+    if output_format == "json":
+        import json
+
+        document = {
+            "in_sync": not problems,
+            "checked": count,
+            "problems": [
+                {
+                    "file": shown(problem.path),
+                    "state": str(problem.state),
+                    "explanation": problem.explanation,
+                    "fix": problem.fix,
+                    "diff": problem.unified_diff(shown(problem.path)),
+                }
+                for problem in problems
+            ],
+        }
+        out.append(json.dumps(document, indent=2) + "\n")
+    else:
+        for problem in problems:
+            name = shown(problem.path)
+            if quiet:
+                out.append(f"{name}: {problem.state}\n")
+                continue
+            out.append(f"{name}: {problem.state} ({problem.explanation})\n")
+            out.append(problem.unified_diff(name))
+            out.append(f"fix: {problem.fix}\n")
+    if problems:
+        err = "" if quiet else f"{len(problems)} generated file(s) out of date\n"
+        return "".join(out), err, EXIT_DRIFT
+    err = "" if quiet else f"{count} generated file(s) in sync\n"
+    return "".join(out), err, EXIT_OK
 
 
 def unchanged_report(config: Config, names: list[str]) -> str:
@@ -118,12 +177,17 @@ def answer(argv: Sequence[str]) -> int | None:
     command, args = argv[0], list(argv[1:])
     try:
         if command in ("check", "regen"):
-            flags = {"--quiet", "-q"} if command == "check" else {"--prune"}
-            options = _options(args, flags, {"--config", "--source-root"})
+            check = command == "check"
+            options = _options(
+                args,
+                {"--quiet", "-q"} if check else {"--prune"},
+                {"--config", "--source-root", *(["--format"] if check else [])},
+            )
             if (
                 options is None
-                or Path(options.get("--config", "")).is_dir()
+                or ("--config" in options and Path(options["--config"]).is_dir())
                 or Path(options.get("--source-root", ".")).is_file()
+                or options.get("--format", "text") not in ("text", "json")
             ):
                 return None  # click's own checks say what is wrong with these
             from tsmirror.config import load_config  # extract has no use for it
@@ -136,13 +200,20 @@ def answer(argv: Sequence[str]) -> int | None:
                     else None
                 ),
             )
+            if check:
+                out, err, code = check_report(
+                    *checked(config),
+                    output_format=options.get("--format", "text"),
+                    quiet="--quiet" in options or "-q" in options,
+                )
+                sys.stdout.write(out)
+                sys.stdout.flush()  # the summary on stderr comes after the report
+                sys.stderr.write(err)
+                return code
             names = reused_check(config)
             if names is None:
                 return None
-            if command == "regen":
-                sys.stderr.write(unchanged_report(config, names))
-            elif "--quiet" not in options and "-q" not in options:
-                sys.stderr.write(f"{len(names)} generated file(s) in sync\n")
+            sys.stderr.write(unchanged_report(config, names))
             return EXIT_OK
         if command == "extract":
             options = _options(args, set(), {"--root"}, positional=2)

@@ -45,7 +45,7 @@ from runtime.sessions import SessionBindings
 logger = logging.getLogger(__name__)
 
 # The turn deadline: at most this, and at most half the read timeout.
-MAX_TURN_DEADLINE = 1.0
+MAX_TURN_DEADLINE = 0.75  # Hermes builds its first system prompt within a second
 # How long closing the pool may take at shutdown before its connections are terminated.
 _CLOSE_SECONDS = 2.0
 

@@ -18,6 +18,11 @@ from bench.__main__ import main
 
 TARGETS = {
     "check_vs_floor",
+    "check_cold_vs_floor",
+    "extract_vs_parse_at_largest",
+    "from_json_charter",
+    "from_json_wide",
+    "from_json_deep",
     "faster_than_schema_generator",
     "faster_than_schema_generator_no_type_check",
     "faster_than_tsx",

@@ -46,6 +46,7 @@ def through_entry(project: Path, *args: str) -> tuple[int, str, str]:
         ("extract", "examples/missing.ts", "X"),
         ("check",),
         ("check", "--quiet"),
+        ("check", "--format", "json"),
         ("check", "--config", "pyproject.toml", "-q"),
         ("check", "--config", "missing.toml"),
         ("check", "--config", "examples"),
@@ -62,14 +63,44 @@ def test_both_paths_answer_alike(
     assert through_entry(project, *args) == through_click(*args)
 
 
-def test_a_check_with_work_to_do_falls_through(
+@pytest.mark.parametrize(
+    "argv", [["check"], ["check", "-q"], ["regen"], ["regen", "--prune"]]
+)
+def test_plain_calls_with_a_stored_verdict_are_answered_here(
+    project: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    """Without --config (as a pre-commit hook runs it), not only with it: the config is the
+    nearest pyproject.toml, and click need not load."""
+    assert run_tsmirror("regen", cwd=project).returncode == 0  # stores a verdict
+    monkeypatch.chdir(project)
+    assert answer(argv) == 0
+
+
+@pytest.mark.parametrize(
+    "args", [("check",), ("check", "-q"), ("check", "--format", "json")]
+)
+def test_a_check_with_work_to_do_is_answered_alike(
+    project: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """The hook's case after a change: rendered, compared and reported without click, in
+    the very words, streams and exit code of the click command."""
+    monkeypatch.chdir(project)
+    flip_kora_cell(project / MATRIX_TS, DENIED_TO_KORA)
+    code, stdout, stderr = through_entry(project, *args)
+    assert code == 1 and "source changed" in stdout
+    assert (code, stdout, stderr) == through_click(*args)
+    assert answer(list(args)) == 1  # answered here, not left to click
+
+
+def test_a_check_that_cannot_render_is_answered_alike(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(project)
-    flip_kora_cell(project / MATRIX_TS, DENIED_TO_KORA)
-    assert answer(["check"]) is None
-    code, stdout, _ = through_entry(project, "check")
-    assert code == 1 and "source changed" in stdout
+    source = project / MATRIX_TS
+    source.write_text(source.read_text() + "\nexport const BROKEN = ;\n")
+    code, stdout, stderr = through_entry(project, "check")
+    assert code == 2 and ": error: " in stderr and "Traceback" not in stderr
+    assert (code, stdout, stderr) == through_click("check")
 
 
 @pytest.mark.parametrize(
@@ -78,7 +109,7 @@ def test_a_check_with_work_to_do_falls_through(
         [],
         ["--help"],
         ["check", "--help"],
-        ["check", "--format", "json"],
+        ["check", "--format", "yaml"],
         ["check", "--config"],
         ["regen", "--format", "json"],
         ["extract", "--root"],

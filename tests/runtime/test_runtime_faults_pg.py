@@ -142,7 +142,7 @@ def test_black_hole_costs_one_turn_deadline_then_nothing_and_recovers(
 ) -> None:
     """A proxy that accepts and never answers, from the first turn (no good block yet).
 
-    Turn 1 fails by the turn deadline (0.5 s: min(1 s, half the 1 s read timeout)), and so
+    Turn 1 fails by the turn deadline (0.5 s: min(0.75 s, half the 1 s read timeout)), and so
     does another workspace's first turn; turns 2 to 20 answer from the cached failure
     without waiting. Once the proxy forwards again, a background retry makes the block fresh within one
     retry period: the hung read's timeout and cleanup (1 s + 1 s) plus the backoff (0.4 s).
