@@ -340,3 +340,20 @@ def test_writes_beside_fresh_copies_are_still_refused(
     write(tmp_path, {"main.ts": source})
     assert node_evaluate(tmp_path / "main.ts", symbol) == [node_json]
     assert where in refusal(tmp_path, "main.ts", symbol)
+
+
+@pytest.mark.node
+def test_a_function_in_a_literal_sees_the_literal_as_this(tmp_path: Path) -> None:
+    # A[0]() runs with `this` = A: what the function does through `this` is done to A.
+    source = (
+        "let seen: any;\n"
+        "const A = [function (this: any) { seen = this; }, { x: 1 }];\n"
+        "export const PART = A[1];\n"
+        "A[0]();\n"
+        "seen[1].x = 2;\n"
+    )
+    write(tmp_path, {"main.ts": source})
+    assert node_evaluate(tmp_path / "main.ts", "PART") == ['{"x":2}']
+    assert "5:1: error: assigns seen[1].x, so PART" in refusal(
+        tmp_path, "main.ts", "PART"
+    )

@@ -359,10 +359,12 @@ class _Walker:
             self.classes.hold(root, inner)
         return [inner]
 
-    def holder(self, parts: list[str], *, fresh: bool = True) -> list[str]:
-        """A new object (an object or array literal, a copy) that holds ``parts``; it is
-        fresh (see :meth:`write`) unless ``fresh`` is False."""
-        atom = self.fresh()
+    def holder(
+        self, parts: list[str], *, fresh: bool = True, atom: str | None = None
+    ) -> list[str]:
+        """A new object (an object or array literal, a copy; ``atom`` if given) that holds
+        ``parts``; it is fresh (see :meth:`write`) unless ``fresh`` is False."""
+        atom = atom or self.fresh()
         if parts:
             self.unify([*self.held_by([atom]), *parts])
         if fresh:
@@ -1074,8 +1076,11 @@ class _Walker:
 
     def literal(self, scope: _Scope, node: Node, depth: int) -> list[str]:
         """An object or array literal: a new object holding its values and the parts of
-        what it spreads (a shallow copy). With a function in it, it is not fresh: called
-        as its method, the function sees the object as ``this``, which is not followed."""
+        what it spreads (a shallow copy). A function in it sees the object as ``this``
+        when called as its method (``O.m()``, ``A[0]()``); then it is not fresh either."""
+        atom = self.fresh()
+        inner = self.new_scope(scope, scope.fn)
+        inner.names["this"] = atom
         parts: list[str] = []
         methods = False
         for member in node.named_children:
@@ -1088,14 +1093,15 @@ class _Walker:
                 value = member.child_by_field_name("value")
             if member.type == "method_definition":
                 methods = True
-                parts.append(self.function(scope, member, None, depth + 1))
+                parts.append(self.function(inner, member, None, depth + 1))
             elif member.type == "spread_element":  # a shallow copy of its parts
                 spread = member.named_children[0]
                 parts += self.held_by(self.expression(scope, spread, depth + 1))
             elif value is not None:
-                methods = methods or _unwrap(value).type in _FUNCTIONS
-                parts += self.expression(scope, value, depth + 1)
-        return self.holder(parts, fresh=not methods)
+                method = _unwrap(value).type in _FUNCTIONS - {"arrow_function"}
+                methods = methods or method
+                parts += self.expression(inner if method else scope, value, depth + 1)
+        return self.holder(parts, fresh=not methods, atom=atom)
 
     def member(self, scope: _Scope, node: Node, depth: int) -> list[str]:
         """``X.part`` and ``X[i]``: what X holds."""
