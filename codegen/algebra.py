@@ -54,6 +54,10 @@ def type_key(type_: ir.TypeRef) -> str:
             return f"ref:{name}"
         case ir.ArrayType(element):
             return f"array<{type_key(element)}>"
+        case ir.TupleType(elements, required, rest):
+            items = ",".join(type_key(e) for e in elements)
+            tail = type_key(rest) if rest is not None else ""
+            return f"tuple<{items};{required};{tail}>"
         case ir.RecordType(key, value):
             return f"record<{type_key(key)},{type_key(value)}>"
         case ir.UnionType(parts):
@@ -77,6 +81,12 @@ def canonical(type_: ir.TypeRef) -> ir.TypeRef:
     match type_:
         case ir.ArrayType(element):
             return ir.ArrayType(canonical(element))
+        case ir.TupleType(elements, required, rest):
+            return ir.TupleType(
+                tuple(canonical(e) for e in elements),
+                required,
+                canonical(rest) if rest is not None else None,
+            )
         case ir.RecordType(key, value):
             return ir.RecordType(canonical(key), canonical(value))
         case ir.UnionType():
@@ -103,7 +113,7 @@ def accepts(old: ir.TypeRef, new: ir.TypeRef) -> bool:
 
     Conservative: False whenever it cannot be sure. Named types compare by name.
     """
-    if type_key(old) == type_key(new):
+    if type_key(old) == type_key(new) or old == ir.UNKNOWN:
         return True
     if isinstance(new, ir.UnionType):
         return all(accepts(old, member) for member in new.members)
@@ -123,6 +133,8 @@ def accepts(old: ir.TypeRef, new: ir.TypeRef) -> bool:
             return new == ir.INTEGER and old == ir.NUMBER
         case ir.ArrayType(element):
             return isinstance(old, ir.ArrayType) and accepts(old.element, element)
+        case ir.TupleType():
+            return False  # conservative: only an identical tuple (above) is accepted
         case ir.RecordType(key, value):
             if not isinstance(old, ir.RecordType):
                 return False

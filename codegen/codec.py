@@ -71,7 +71,7 @@ class Codec:
                 return (
                     conditions[0] if len(conditions) == 1 else " or ".join(conditions)
                 )
-            case ir.NamedType() | ir.ArrayType() | ir.RecordType():
+            case ir.NamedType() | ir.ArrayType() | ir.TupleType() | ir.RecordType():
                 return None
             case _:
                 assert_never(type_)
@@ -158,6 +158,8 @@ class Codec:
     def decode(self, type_: ir.TypeRef, var: str, path: str, indent: str) -> list[str]:
         """Lines that check ``var`` against ``type_`` and rebind it to the decoded value."""
         condition = self.check(type_, var)
+        if condition == "True":
+            return []  # unknown and any: every JSON value is one
         if condition is not None:
             return [
                 *if_lines(negate(condition), indent),
@@ -179,14 +181,17 @@ class Codec:
         ):
             self.uses.add("expected")
             inner = indent + INDENT
+            each = self.decode(
+                resolved.element, "item", f'{path} + f"[{{index}}]"', inner
+            )
+            loop = (
+                [f"{indent}for index, item in enumerate({var}):", *each] if each else []
+            )
             return [
                 f"{indent}{var} = {source}",
                 f"{indent}if not isinstance({var}, (list, tuple)):",
                 *raise_lines(f'expected("array", {var}, {path})', inner),
-                f"{indent}for index, item in enumerate({var}):",
-                *self.decode(
-                    resolved.element, "item", f'{path} + f"[{{index}}]"', inner
-                ),
+                *loop,
                 f"{indent}{var} = tuple({var})",
             ]
         if self.check(type_, var) is None:
@@ -221,6 +226,8 @@ class Codec:
                 return f"{self._slug(self.resolve(element))}_array"
             case ir.RecordType(_, value):
                 return f"record_of_{self._slug(self.resolve(value))}"
+            case ir.TupleType():
+                return "tuple"
             case ir.LiteralType():
                 return "literal"
             case ir.UnionType():
@@ -255,11 +262,10 @@ class Codec:
                 ]
                 condition = self.check(element, "item")
                 if condition is not None:
-                    lines += [
-                        f"{i1}for index, item in enumerate(value):",
-                        *self.decode(element, "item", 'f"{path}[{index}]"', i2),
-                        f"{i1}return tuple(value)",
-                    ]
+                    each = self.decode(element, "item", 'f"{path}[{index}]"', i2)
+                    if each:
+                        lines += [f"{i1}for index, item in enumerate(value):", *each]
+                    lines.append(f"{i1}return tuple(value)")
                 else:
                     call = f'{self.function(element)}(item, f"{{path}}[{{index}}]")'
                     loop = "for index, item in enumerate(value)"
@@ -283,11 +289,24 @@ class Codec:
                         ]
             case ir.RecordType(key, value):
                 lines += self._record_body(key, value)
+            case ir.TupleType():
+                lines += self._tuple_body(type_)
             case ir.UnionType():
                 self.uses.update(("MirrorValidationError", "deepest"))
                 lines.append(f"{i1}errors: list[MirrorValidationError] = []")
-                for member in algebra.flatten(type_):
+                for index, member in enumerate(algebra.flatten(type_)):
                     condition = self.check(member, "value")
+                    if condition is not None and algebra.is_literal_union(
+                        self.resolve(member)
+                    ):
+                        # `value == "a"` does not narrow Any; a typed local does
+                        local = f"{i2}member{index}: {py_type(member)} = value"
+                        lines += [
+                            *if_lines(condition, i1),
+                            local,
+                            f"{i2}return member{index}",
+                        ]
+                        continue
                     if condition is not None:
                         lines += [*if_lines(condition, i1), f"{i2}return value"]
                         continue
@@ -303,6 +322,44 @@ class Codec:
             case _:
                 assert_never(type_)
         return "\n".join(lines)
+
+    def _tuple_body(self, type_: ir.TupleType) -> list[str]:
+        """Length first, then each element at its position, then the rest."""
+        i1, i2 = INDENT, INDENT * 2
+        self.uses.add("expected")
+        count = len(type_.elements)
+        if type_.rest is not None:
+            length = f"len(value) < {type_.required}"
+            what = f"array of at least {type_.required} items"
+        elif type_.required == count:
+            length = f"len(value) != {count}"
+            what = f"array of {count} items"
+        else:
+            length = f"not {type_.required} <= len(value) <= {count}"
+            what = f"array of {type_.required} to {count} items"
+        lines = [
+            f"{i1}if not isinstance(value, list | tuple):",
+            f'{i2}raise expected("array", value, path)',
+            f"{i1}if {length}:",
+            f'{i2}raise expected("{what}", value, path)',
+            f"{i1}items: list[Any] = []",
+        ]
+        for index, element in enumerate(type_.elements):
+            var, path = f"item{index}", f'f"{{path}}[{index}]"'
+            indent = i1
+            if index >= type_.required:
+                lines.append(f"{i1}if len(value) > {index}:")
+                indent = i2
+            lines += self.take(element, var, f"value[{index}]", path, indent)
+            lines.append(f"{indent}items.append({var})")
+        if type_.rest is not None:
+            lines.append(f"{i1}for index in range({count}, len(value)):")
+            lines += self.take(
+                type_.rest, "item", "value[index]", 'f"{path}[{index}]"', i2
+            )
+            lines.append(f"{i2}items.append(item)")
+        lines.append(f"{i1}return tuple(items)")
+        return lines
 
     def _record_body(self, key: ir.TypeRef, value: ir.TypeRef) -> list[str]:
         i1, i2, i3 = INDENT, INDENT * 2, INDENT * 3
@@ -454,7 +511,7 @@ def absent_value(f: ir.Field, module: ir.Module) -> str:
 def admits_null(type_: ir.TypeRef, module: ir.Module) -> bool:
     """Whether ``null`` is a value of ``type_``, seeing through aliases."""
     for member in algebra.flatten(type_):
-        if member == ir.NULL:
+        if member in (ir.NULL, ir.UNKNOWN):  # any JSON value includes null
             return True
         if isinstance(member, ir.NamedType):
             decl = module.lookup(member.name)
@@ -470,6 +527,7 @@ _PRIMITIVE_CHECKS = {
     "boolean": "isinstance({v}, bool)",
     "null": "{v} is None",
     "never": "False",
+    "unknown": "True",
 }
 
 _EXPECTED = {
@@ -479,6 +537,7 @@ _EXPECTED = {
     "boolean": "boolean",
     "null": "null",
     "never": "nothing",
+    "unknown": "any JSON value",
 }
 
 
@@ -525,12 +584,35 @@ def if_lines(condition: str, indent: str) -> list[str]:
     inner = indent + INDENT
     if len(f"{inner}{body}") <= LINE_LENGTH:
         return [f"{indent}if {prefix}(", f"{inner}{body}", f"{indent}):"]
+    split = _split_condition(body, inner)
+    if split is not None:
+        return [f"{indent}if {prefix}(", *split, f"{indent}):"]
+    return [line]
+
+
+def _split_condition(body: str, indent: str) -> list[str] | None:
+    """``body`` one operand a line at its top-level ``or`` (else ``and``), or None."""
     for operator in (" or ", " and "):
         parts = _split_top(body, operator)
         if len(parts) > 1:
-            rest = [f"{inner}{operator.strip()} {p}" for p in parts[1:]]
-            return [f"{indent}if {prefix}(", f"{inner}{parts[0]}", *rest, f"{indent}):"]
-    return [line]
+            lines = _operand_lines(parts[0], "", indent)
+            for part in parts[1:]:
+                lines += _operand_lines(part, operator.strip() + " ", indent)
+            return lines
+    return None
+
+
+def _operand_lines(operand: str, lead: str, indent: str) -> list[str]:
+    """One operand of a split condition; a bracketed one too long for its line is opened
+    and split in turn, as ruff does."""
+    line = f"{indent}{lead}{operand}"
+    if len(line) <= LINE_LENGTH or not _is_group(operand):
+        return [line]
+    body, inner = operand[1:-1], indent + INDENT
+    lines = [f"{inner}{body}"]
+    if len(lines[0]) > LINE_LENGTH:
+        lines = _split_condition(body, inner) or lines
+    return [f"{indent}{lead}(", *lines, f"{indent})"]
 
 
 def _is_group(text: str) -> bool:

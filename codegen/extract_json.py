@@ -32,15 +32,20 @@ def extract_symbol(
 ) -> ir.JsonValue:
     program = Program(root, dependencies)
     source = program.load(file)
-    binding = program.resolve_export(source, symbol, None)
-    decl = binding.declaration
-    if decl is not None and decl.kind in (
-        "const",
-        "default",
-        "let",
-        "var",
-        "function",
-        "class",
+    qualified = "." in symbol and symbol not in source.exports  # a namespace member
+    binding = None if qualified else program.resolve_export(source, symbol, None)
+    decl = binding.declaration if binding is not None else None
+    if (
+        binding is not None
+        and decl is not None
+        and decl.kind
+        in (
+            "const",
+            "default",
+            "let",
+            "var",
+            "function",
+        )
     ):
         value = to_json(Evaluator(program).mirrored_value(binding.file, decl))
         prove_constant(program, source, binding.file, decl)
@@ -51,7 +56,7 @@ def extract_symbol(
     builder.add_symbol(source, symbol)
     return {
         "symbol": symbol,
-        "declarations": [declaration_json(d) for d in builder.declarations],
+        "declarations": [declaration_json(d) for d in builder.finish()],
     }
 
 

@@ -44,9 +44,11 @@ class Primitive:
 
     Two more names appear only in types inferred for consts without an annotation:
     ``integer`` (a number whose values are all integral; ``int`` in Python) and ``never``
-    (the element type of an empty array or object)."""
+    (the element type of an empty array or object, or TypeScript's ``never``: no value).
+    ``unknown`` is TypeScript's ``unknown`` and ``any``: any JSON value (``object`` in
+    Python), decoded as it is."""
 
-    name: str  # "string", "number", "boolean", "null", "integer" or "never"
+    name: str  # "string", "number", "boolean", "null", "integer", "never" or "unknown"
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +77,17 @@ class ArrayType:
 
 
 @dataclass(frozen=True)
+class TupleType:
+    """``[A, B?, ...C[]]`` (names and ``readonly`` dropped): ``elements`` in order, the first
+    ``required`` of them required and the rest optional, then any number of ``rest`` when
+    there is one; a tuple checked element by element in Python."""
+
+    elements: tuple[TypeRef, ...]
+    required: int
+    rest: TypeRef | None = None
+
+
+@dataclass(frozen=True)
 class RecordType:
     """``Record<K, V>``. ``key`` is ``Primitive("string")`` or a union of string literals
     (possibly behind a :class:`NamedType`); with literal keys every key is required."""
@@ -98,7 +111,7 @@ class NamedType:
 
 
 TypeRef: TypeAlias = (
-    Primitive | LiteralType | ArrayType | RecordType | UnionType | NamedType
+    Primitive | LiteralType | ArrayType | TupleType | RecordType | UnionType | NamedType
 )
 
 STRING = Primitive("string")
@@ -107,6 +120,7 @@ BOOLEAN = Primitive("boolean")
 NULL = Primitive("null")
 INTEGER = Primitive("integer")
 NEVER = Primitive("never")
+UNKNOWN = Primitive("unknown")
 
 
 # --- declarations -------------------------------------------------------------------------

@@ -51,6 +51,13 @@ def type_json(type_: ir.TypeRef) -> ir.JsonValue:
             return {"kind": "literal", "value": value}
         case ir.ArrayType(element):
             return {"kind": "array", "element": type_json(element)}
+        case ir.TupleType(elements, required, rest):
+            return {
+                "kind": "tuple",
+                "elements": [type_json(e) for e in elements],
+                "required": required,
+                "rest": type_json(rest) if rest is not None else None,
+            }
         case ir.RecordType(key, value):
             return {"kind": "record", "key": type_json(key), "value": type_json(value)}
         case ir.UnionType(parts):
@@ -252,6 +259,13 @@ def type_from_json(data: Any) -> ir.TypeRef:
         return ir.ArrayType(type_from_json(data["element"]))
     if kind == "record":
         return ir.RecordType(type_from_json(data["key"]), type_from_json(data["value"]))
+    if kind == "tuple":
+        rest = data["rest"]
+        return ir.TupleType(
+            tuple(type_from_json(e) for e in data["elements"]),
+            int(data["required"]),
+            type_from_json(rest) if rest is not None else None,
+        )
     if kind == "union":
         return ir.UnionType(tuple(type_from_json(m) for m in data["members"]))
     if kind == "ref":

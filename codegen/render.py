@@ -150,7 +150,8 @@ def import_lines(module: ir.Module, uses: set[str]) -> list[str]:
                 names.add("StrEnum" if decl.is_string else "IntEnum")
             case ir.ObjectDecl():
                 for f in decl.fields:
-                    _walk_names(f.type, names)
+                    if not (f.optional and f.type == ir.NEVER):  # annotated None
+                        _walk_names(f.type, names)
             case _:
                 assert_never(decl)
     standard: dict[str, set[str]] = {}
@@ -238,6 +239,9 @@ def _walk_names(type_: ir.TypeRef, names: set[str]) -> None:
                 names.add("Never")
         case ir.ArrayType(element):
             if element != ir.NEVER:  # an empty array is tuple[()], no Never
+                _walk_names(element, names)
+        case ir.TupleType(elements, _, rest):
+            for element in (*elements, *([rest] if rest is not None else [])):
                 _walk_names(element, names)
         case ir.RecordType(key, value):
             names.add("Mapping")
@@ -386,6 +390,7 @@ _PRIMITIVE_TYPES = {
     "boolean": "bool",
     "null": "None",
     "never": "Never",
+    "unknown": "object",  # any JSON value, as parsed
 }
 
 
@@ -397,6 +402,8 @@ def field_annotation(field: ir.Field, absent: str) -> str:
         return annotation
     if absent == "ABSENT":
         return f"Absent | {annotation} = ABSENT"  # None stays last, where ruff wants it
+    if field.type == ir.NEVER:
+        return "None = None"  # only ever absent; `Never | None` is `None` (RUF020)
     return f"{annotation} | None = None"
 
 
@@ -421,6 +428,8 @@ def py_type(type_: ir.TypeRef) -> str:
             )
         case ir.RecordType(key, value):
             return f"Mapping[{py_type(key)}, {py_type(value)}]"
+        case ir.TupleType():
+            return tuple_py_type(type_)
         case ir.UnionType(parts):
             literals = [
                 py_scalar(m.value) for m in parts if isinstance(m, ir.LiteralType)
@@ -439,6 +448,37 @@ def py_type(type_: ir.TypeRef) -> str:
             )
         case _:
             assert_never(type_)
+
+
+#: A tuple's exact Python type longer than this is spelled ``tuple[A | B, ...]`` instead
+#: (then ``tuple[object, ...]``): the generated line layout does not break annotations.
+_TUPLE_TYPE_LENGTH = 60
+
+
+def tuple_py_type(type_: ir.TupleType) -> str:
+    """One ``tuple[...]`` per length a tuple with optional elements may have, the last
+    with ``*tuple[R, ...]`` for a rest element; the decoder checks the exact shape either
+    way."""
+    exact = _exact_tuple_type(type_)
+    if len(exact) <= _TUPLE_TYPE_LENGTH:
+        return exact
+    every = [*type_.elements, *([type_.rest] if type_.rest is not None else [])]
+    loose = f"tuple[{py_type(algebra.union(every))}, ...]"
+    return loose if len(loose) <= _TUPLE_TYPE_LENGTH else "tuple[object, ...]"
+
+
+def _exact_tuple_type(type_: ir.TupleType) -> str:
+    items = [py_type(e) for e in type_.elements]
+    rest = py_type(type_.rest) if type_.rest is not None else None
+    if not items and rest is not None:
+        return f"tuple[{rest}, ...]"
+    shapes = []
+    for length in range(type_.required, len(items) + 1):
+        parts = items[:length]
+        if rest is not None and length == len(items):
+            parts = [*parts, f"*tuple[{rest}, ...]"]
+        shapes.append(f"tuple[{', '.join(parts)}]" if parts else "tuple[()]")
+    return " | ".join(shapes)
 
 
 def docstring(text: str | None, indent: str = "") -> str:

@@ -73,6 +73,54 @@ def ajv_verdicts(file: Path, type_name: str, documents: list[object]) -> list[bo
     return verdicts
 
 
+def ajv_verdicts_many(
+    file: Path, jobs: list[tuple[str, list[object]]]
+) -> list[list[bool] | str]:
+    """``ajv_verdicts`` for many types of one file, in one Node process; for a type the
+    generator cannot handle, its error message instead."""
+    stdin = json.dumps([{"type": t, "documents": d} for t, d in jobs], allow_nan=False)
+    out = _run_node([str(VALIDATE), str(Path(file).resolve()), "--batch"], stdin=stdin)
+    verdicts = json.loads(out)
+    if len(verdicts) != len(jobs) or any(
+        isinstance(v, list) and len(v) != len(d)
+        for v, (_, d) in zip(verdicts, jobs, strict=False)
+    ):
+        raise OracleError("validate.mjs --batch answered a different shape")
+    return [v if isinstance(v, str) else list(map(bool, v)) for v in verdicts]
+
+
+def typescript_accepts(file: Path, type_name: str, document: object) -> bool:
+    """Whether TypeScript itself (tsc --strict) accepts ``document``, written as a literal,
+    as a ``type_name``: the judge where ts-json-schema-generator departs from TypeScript."""
+    file = Path(file).resolve()
+    probe = file.with_name(f"__probe_{type_name}.ts")
+    literal = json.dumps(document, allow_nan=False)
+    probe.write_text(
+        f"import type {{ {type_name} }} from './{file.stem}';\n"
+        f"export const probe: {type_name} = {literal};\n",
+        encoding="utf-8",
+    )
+    try:
+        result = tsc(
+            "--strict",
+            "--noEmit",
+            "--skipLibCheck",
+            "--target",
+            "es2022",
+            "--moduleResolution",
+            "bundler",
+            "--module",
+            "esnext",
+            str(probe),
+        )
+    finally:
+        probe.unlink()
+    errors = [line for line in result.stdout.splitlines() if "error TS" in line]
+    if any(probe.name not in line for line in errors):
+        raise OracleError(f"tsc rejects the case itself:\n{result.stdout}")
+    return not errors
+
+
 def nearest_tsconfig(file: Path) -> Path | None:
     """The tsconfig.json TypeScript would use for `file`: the first one found upward."""
     for folder in file.parents:

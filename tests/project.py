@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlparse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GENERATED = REPO_ROOT / "generated"
@@ -109,3 +111,15 @@ def flip_kora_cell(ts_file: Path, capability: str) -> None:
         text[:cell] + "kora: true" + text[cell + len("kora: false") :],
         encoding="utf-8",
     )
+
+
+def index_reachable() -> bool:
+    """Whether pip's package index answers (tests that install from it need it)."""
+    url = os.environ.get("PIP_INDEX_URL") or "https://pypi.org/simple"
+    host = urlparse(url).hostname or "pypi.org"
+    port = urlparse(url).port or (443 if url.startswith("https") else 80)
+    try:
+        socket.create_connection((host, port), timeout=3).close()
+    except OSError:
+        return False
+    return os.environ.get("TSMIRROR_TEST_OFFLINE") != "1"

@@ -180,8 +180,12 @@ def test_let_binding_cannot_be_mirrored(tmp_path: Path) -> None:
     assert "let binding" in error.message
 
 
-def test_any_is_refused_not_degraded(tmp_path: Path) -> None:
-    error = refusal(tmp_path, "export interface I {\n  payload: any;\n}\n", "I")
+def test_any_is_any_json_value_and_object_is_refused(tmp_path: Path) -> None:
+    decls = extract(tmp_path, "export interface I {\n  payload: any;\n}\n", "I")
+    decl = decls["I"]
+    assert isinstance(decl, ir.ObjectDecl)
+    assert decl.fields[0].type == ir.UNKNOWN and not decl.fields[0].optional
+    error = refusal(tmp_path, "export interface O {\n  payload: object;\n}\n", "O")
     assert error.location is not None
     assert (error.location.line, error.location.col) == (2, 12)
 

@@ -17,19 +17,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 import yaml
 
-from tests.project import REPO_ROOT
+from tests.project import REPO_ROOT, index_reachable
 from tsmirror.config import load_config
 
 BIN = Path(sys.executable).parent
@@ -94,17 +92,6 @@ def test_own_config_uses_the_published_hooks_plus_ruff() -> None:
 
 
 # --- the real framework in a real repository ------------------------------------------------
-
-
-def index_reachable() -> bool:
-    url = os.environ.get("PIP_INDEX_URL") or "https://pypi.org/simple"
-    host = urlparse(url).hostname or "pypi.org"
-    port = urlparse(url).port or (443 if url.startswith("https") else 80)
-    try:
-        socket.create_connection((host, port), timeout=3).close()
-    except OSError:
-        return False
-    return os.environ.get("TSMIRROR_TEST_OFFLINE") != "1"
 
 
 @pytest.fixture(scope="module")

@@ -170,17 +170,23 @@ class Program:
     # --- names ----------------------------------------------------------------------------
 
     def resolve_value(self, file: SourceFile, name: str, node: Node) -> Binding:
-        """The value a bare identifier denotes in ``file``."""
-        decl = file.values.get(name)
-        if decl is not None:
-            return Binding(file, decl)
-        return self._resolve_import(file, name, node, want="value")
+        """The value a bare identifier denotes in ``file`` (or a namespace in it)."""
+        return self._resolve_in_scopes(file, name, node, "value")
 
     def resolve_type(self, file: SourceFile, name: str, node: Node) -> Binding:
-        decl = file.types.get(name)
-        if decl is not None:
-            return Binding(file, decl)
-        return self._resolve_import(file, name, node, want="type")
+        return self._resolve_in_scopes(file, name, node, "type")
+
+    def _resolve_in_scopes(
+        self, file: SourceFile, name: str, node: Node, want: str
+    ) -> Binding:
+        """Innermost scope first: a namespace's own declarations, then those around it."""
+        for scope in file.scopes():
+            decl = (scope.values if want == "value" else scope.types).get(name)
+            if decl is not None:
+                return Binding(scope, decl)
+            if name in scope.imports:
+                return self._resolve_import(scope, name, node, want=want)
+        return self._resolve_import(file, name, node, want=want)
 
     def _resolve_import(
         self, file: SourceFile, name: str, node: Node, want: str

@@ -97,6 +97,29 @@ class SourceFile:
     exports: dict[str, ExportEntry] = field(default_factory=dict)
     star_exports: list[tuple[str, Node]] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
+    # A namespace is read as a file of its own inside its file: ``parent`` is the scope
+    # around it, and ``qualifier`` (``"NS_"``) prefixes the Python names of its members.
+    namespaces: dict[str, SourceFile] = field(default_factory=dict)
+    aliases: dict[str, Node] = field(default_factory=dict)  # import X = A.B
+    parent: SourceFile | None = None
+    qualifier: str = ""
+    scope_path: str = ""  # "A.B." inside namespace A.B, for declarations' origins
+
+    def scopes(self) -> list[SourceFile]:
+        """This scope and those around it, innermost first."""
+        found: list[SourceFile] = []
+        scope: SourceFile | None = self
+        while scope is not None:
+            found.append(scope)
+            scope = scope.parent
+        return found
+
+    def declares_type(self, name: str) -> bool:
+        """Whether ``name`` is a type declared, aliased or imported in an enclosing scope."""
+        return any(
+            name in s.types or name in s.imports or name in s.aliases
+            for s in self.scopes()
+        )
 
     # --- locations ------------------------------------------------------------------------
 
@@ -261,12 +284,51 @@ def first_syntax_error(root: Node) -> Node:
 
 def _index_statement(source: SourceFile, statement: Node) -> None:
     kind = statement.type
+    if kind == "expression_statement" and statement.named_child_count == 1:
+        inner = statement.named_children[0]
+        if inner.type == "internal_module":
+            _index_namespace(source, inner)
+        return
     if kind == "export_statement":
         _index_export(source, statement)
     elif kind == "import_statement":
         _index_import(source, statement)
     elif kind not in _IGNORED_STATEMENTS:
         _index_declaration(source, statement, statement)
+
+
+def _index_namespace(source: SourceFile, node: Node) -> list[str]:
+    """``namespace A.B { ... }``: its members are indexed in a scope of their own (merged
+    with an earlier namespace of the same name, as TypeScript merges them)."""
+    name_node = node.child_by_field_name("name")
+    body = node.child_by_field_name("body")
+    if name_node is None or body is None or name_node.type == "string":
+        return []  # `declare module "x"` declares nothing a mirror reads
+    path = source.text(name_node).replace(" ", "").split(".")
+    scope = source
+    for part in path:
+        child = scope.namespaces.get(part)
+        if child is None:
+            child = SourceFile(
+                path=scope.path.with_name(f"{scope.path.name}#{part}"),
+                display=scope.display,
+                shown=scope.shown,
+                data=scope.data,
+                tree=scope.tree,
+                parent=scope,
+                qualifier=f"{scope.qualifier}{part}_",
+                scope_path=f"{scope.scope_path}{part}.",
+            )
+            scope.namespaces[part] = child
+        scope = child
+    for statement in body.named_children:
+        if statement.type == "import_alias":
+            scope.aliases[source.text(statement.named_children[0])] = (
+                statement.named_children[-1]
+            )
+        else:
+            _index_statement(scope, statement)
+    return [path[0]]
 
 
 def _declare(
@@ -321,6 +383,8 @@ def _index_declaration(source: SourceFile, node: Node, statement: Node) -> list[
         _declare(source.types, source, Declaration(name, "interface", node, statement))
     elif kind == "type_alias_declaration":
         _declare(source.types, source, Declaration(name, "type", node, statement))
+    elif kind == "internal_module":
+        return _index_namespace(source, node)
     else:
         return names
     names.append(name)

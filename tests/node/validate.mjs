@@ -4,6 +4,8 @@
 //
 // Usage: node tests/node/validate.mjs FILE.ts TYPE_NAME < documents.json
 // stdin is a JSON array of documents; stdout is a JSON array of booleans.
+//        node tests/node/validate.mjs FILE.ts --batch < [{"type", "documents"}, ...]
+// judges many types of one file with one program; stdout is an array of boolean arrays.
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -15,15 +17,15 @@ if (file === undefined || typeName === undefined) {
   console.error('usage: node validate.mjs FILE.ts TYPE_NAME < documents.json');
   process.exit(2);
 }
-const documents = JSON.parse(fs.readFileSync(0, 'utf8'));
-if (!Array.isArray(documents)) {
+const input = JSON.parse(fs.readFileSync(0, 'utf8'));
+const jobs = typeName === '--batch' ? input : [{ type: typeName, documents: input }];
+if (!Array.isArray(jobs) || !jobs.every((job) => Array.isArray(job.documents))) {
   console.error('stdin must be a JSON array of documents');
   process.exit(2);
 }
 
 const config = {
   path: path.resolve(file),
-  type: typeName,
   // TypeScript does not check these at runtime, so tsmirror does not either.
   // "basic" and "extended" would turn tags such as @pattern into constraints.
   jsDoc: 'none',
@@ -54,10 +56,16 @@ function compilerOptions(start) {
 }
 
 const program = ts.createProgram([config.path], compilerOptions(config.path));
-const generator = new SchemaGenerator(program, createParser(program, config),
-  createFormatter(config), config);
-const schema = generator.createSchema(typeName);
-
-// strict: false because the generated schema may carry keywords ajv does not know.
-const validate = new Ajv({ strict: false }).compile(schema);
-process.stdout.write(JSON.stringify(documents.map((document) => validate(document) === true)) + '\n');
+function judge({ type, documents }) {
+  const typed = { ...config, type };
+  const generator = new SchemaGenerator(program, createParser(program, typed),
+    createFormatter(typed), typed);
+  // strict: false because the generated schema may carry keywords ajv does not know.
+  const validate = new Ajv({ strict: false }).compile(generator.createSchema(type));
+  return documents.map((document) => validate(document) === true);
+}
+// In a batch, a type the generator cannot handle is answered with its error message.
+const verdicts = typeName === '--batch'
+  ? jobs.map((job) => { try { return judge(job); } catch (error) { return String(error.message).split('\n')[0]; } })
+  : jobs.map(judge);
+process.stdout.write(JSON.stringify(typeName === '--batch' ? verdicts : verdicts[0]) + '\n');

@@ -25,10 +25,9 @@ import yaml
 from runtime import hermes_plugin
 from runtime.config import PROVIDER_NAME, hermes_config_schema
 from runtime.provider import IsoKronMemoryProvider
-from tests.project import REPO_ROOT, clean_env, run_command
+from tests.project import REPO_ROOT, clean_env, index_reachable, run_command
 from tests.runtime.pg_substrate import Substrate
 from tests.runtime.test_runtime_capabilities import KORA_GRANTED
-from tests.test_precommit_hook import index_reachable
 
 SESSION_SCRIPT = Path(__file__).with_name("hermes_session.py")
 CHARTER_SELECT = "%FROM public.kora_role_charter%"
