@@ -104,6 +104,16 @@ def _writes(rng: random.Random, n: int) -> list[str]:
             [
                 f"for (const {v} of Object.values({_MATRIX}) as any[]) {{ {v}.kora = true; }}"
             ],
+            # a fresh copy shares its parts: writing one of them is a write
+            [f"([...Object.values({_MATRIX})].sort() as any[])[0].kora = 'sorted';"],
+            [
+                f"const {v}: any = Object.assign({{}}, {_MATRIX});",
+                f"{v}.{row}.kora = 1;",
+            ],
+            [
+                f"Object.values({_MATRIX}).sort((x: any) => {{ x.kora = 1; return 0; }});"
+            ],
+            [f"const {v}: any = {a};", f"{v}.filter(Boolean);", f"{v}.reverse();"],
         ]
     )
 
@@ -119,6 +129,10 @@ def _reads(rng: random.Random, n: int) -> list[str]:
             [f"const {v} = Object.values({_MATRIX}).filter((row) => row.kora);"],
             [f"const {v} = {a}.map((cap) => cap.toUpperCase());", f"{v}.push('X');"],
             [f"const {v} = [...{a}].sort();"],
+            [f"const {v} = {a}.filter(Boolean).map(String).reverse();"],
+            [f"const {v} = {a}.slice().sort((x, y) => y.length - x.length);"],
+            [f"const {v} = Object.assign({{}}, {o}, {{ kora: 'copy' }});"],
+            [f"const {v} = Object.values({_MATRIX}).concat([]).reverse();"],
             [f"const {v} = {{ ...{o} }} as any;", f"{v}.kora = 'copy';"],
             [
                 f"const {v} = {a}.reduce((acc: Record<string, number>, cap, i) => {{",

@@ -278,3 +278,82 @@ def test_eval_however_it_is_reached_refuses_every_value(
 ) -> None:
     write(tmp_path, {"main.ts": f"export const X = {{ a: 1 }};\n{call};\n"})
     assert "eval" in refusal(tmp_path, "main.ts", "X")
+
+
+TABLES = (
+    "export const ROLES = ['admin', 'editor', 'viewer', ''];\n"
+    "export const OBJS = [{ n: 2 }, { n: 1 }];\n"
+    "export const X = { a: 1 };\n"
+)
+
+
+# A write to an existing value, an alias of it, or a part a fresh copy shares with it, is
+# still a write: Node's value differs from the literal, and tsmirror refuses at the write.
+@pytest.mark.node
+@pytest.mark.parametrize(
+    ("code", "symbol", "node_json", "where"),
+    [
+        (
+            "function order() { ROLES.sort(); }\norder();\n",
+            "ROLES",
+            '["","admin","editor","viewer"]',
+            "4:20: error: calls ROLES.sort, so ROLES",
+        ),
+        (
+            "const a = ROLES;\na.reverse();\n",
+            "ROLES",
+            '["","viewer","editor","admin"]',
+            "5:1: error: calls a.reverse, so ROLES",
+        ),
+        (
+            "Object.assign(X, { b: 2 });\n",
+            "X",
+            '{"a":1,"b":2}',
+            "4:1: error: calls Object.assign on X, so X",
+        ),
+        (
+            "const byN = [...OBJS].sort((a, b) => a.n - b.n);\nbyN[0].n = 9;\n",
+            "OBJS",
+            '[{"n":2},{"n":9}]',
+            "5:1: error: assigns byN[0].n, so OBJS",
+        ),
+        (  # a comparator sees the elements themselves
+            "const s = OBJS.toSorted((a, b) => { a.n = 5; return 0; });\n",
+            "OBJS",
+            '[{"n":2},{"n":5}]',
+            "4:37: error: assigns a.n, so OBJS",
+        ),
+        (  # once a fresh copy has a name, writing it is a write to what it is part of
+            "const copy = Object.assign({}, X);\nObject.assign(copy, { b: 2 });\n",
+            "LISTS",
+            '{"copy":{"a":1,"b":2}}',
+            "5:1: error: calls Object.assign on copy, so LISTS",
+        ),
+    ],
+)
+def test_writes_beside_fresh_copies_are_still_refused(
+    tmp_path: Path, code: str, symbol: str, node_json: str, where: str
+) -> None:
+    source = TABLES + code
+    if symbol == "LISTS":
+        source += "export const LISTS = { copy };\n"
+    write(tmp_path, {"main.ts": source})
+    assert node_evaluate(tmp_path / "main.ts", symbol) == [node_json]
+    assert where in refusal(tmp_path, "main.ts", symbol)
+
+
+@pytest.mark.node
+def test_a_function_in_a_literal_sees_the_literal_as_this(tmp_path: Path) -> None:
+    # A[0]() runs with `this` = A: what the function does through `this` is done to A.
+    source = (
+        "let seen: any;\n"
+        "const A = [function (this: any) { seen = this; }, { x: 1 }];\n"
+        "export const PART = A[1];\n"
+        "A[0]();\n"
+        "seen[1].x = 2;\n"
+    )
+    write(tmp_path, {"main.ts": source})
+    assert node_evaluate(tmp_path / "main.ts", "PART") == ['{"x":2}']
+    assert "5:1: error: assigns seen[1].x, so PART" in refusal(
+        tmp_path, "main.ts", "PART"
+    )

@@ -14,7 +14,11 @@ plain data (no tree nodes, so a summary can be cached by the file's bytes):
   points-to analysis, :class:`AliasClasses`. A write (assignment, compound assignment,
   ``++``/``--``, ``delete``, a mutating method, ``Object.assign`` and friends) marks the class
   of the object it changes; passing a value to a callee not known to leave its arguments
-  alone marks it *deeply* (everything it holds, too). The summary numbers the classes other
+  alone marks it *deeply* (everything it holds, too). An object that an expression has just
+  created and that nothing refers to yet (``[...X]``, ``{}``, the result of ``X.slice()``)
+  is *fresh*: a write to it there (``[...X].sort()``, ``Object.assign({}, A)``) changes no
+  other value, so it is not kept; the fresh object's parts are those of X, and a write to
+  them still counts. The summary numbers the classes other
   files can reach and keeps each one's first write; :mod:`tsmirror.ts.graph` joins the
   classes of all files.
 - **Reads**: the top-level names each top-level declaration refers to (its dependencies).
@@ -94,6 +98,8 @@ _COPYING_METHODS = frozenset(
 )
 #: Reading methods whose result is one of the receiver's parts.
 _ELEMENT_METHODS = frozenset("at find findLast get".split())
+#: Methods that call their first argument (a comparator) with two of the receiver's parts.
+_COMPARATOR_METHODS = frozenset({"sort", "toSorted"})
 #: Reading methods that call their first argument with the receiver's parts.
 _CALLBACK_METHODS = frozenset(
     """
@@ -323,6 +329,8 @@ class _Walker:
         self._code = self.load  # where refs go
         self._later = _CodeBuilder()  # code that runs later, if ever (not followed)
         self.local_fns: dict[str, str] = {}  # atom of a function's name -> its key
+        # atoms of objects an expression has just created, that nothing refers to yet
+        self._fresh: set[str] = set()
 
     # --- atoms ----------------------------------------------------------------------------
 
@@ -334,6 +342,8 @@ class _Walker:
         result."""
         if not atoms:
             return self.fresh()
+        if len(atoms) > 1:
+            self._fresh.difference_update(atoms)  # now something else refers to it
         for other in atoms[1:]:
             self.classes.union(atoms[0], other)
         return self.find(atoms[0])
@@ -349,11 +359,16 @@ class _Walker:
             self.classes.hold(root, inner)
         return [inner]
 
-    def holder(self, parts: list[str]) -> list[str]:
-        """A new object (an object or array literal, a copy) that holds ``parts``."""
-        atom = self.fresh()
+    def holder(
+        self, parts: list[str], *, fresh: bool = True, atom: str | None = None
+    ) -> list[str]:
+        """A new object (an object or array literal, a copy; ``atom`` if given) that holds
+        ``parts``; it is fresh (see :meth:`write`) unless ``fresh`` is False."""
+        atom = atom or self.fresh()
         if parts:
             self.unify([*self.held_by([atom]), *parts])
+        if fresh:
+            self._fresh.add(atom)
         return [atom]
 
     def fresh(self) -> str:
@@ -369,7 +384,14 @@ class _Walker:
     def write(
         self, atoms: list[str], node: Node, message: str, *, deep: bool = False
     ) -> None:
+        """A write to the objects of ``atoms`` (``deep``: and to everything they reach).
+        A shallow write to a fresh object (just created by the expression written to, and
+        referred to by nothing yet) changes no other value: it is not kept. Each
+        evaluation of that expression creates a new object, so this holds in loops and
+        functions too; what the object holds is another class, which stays writable."""
         for atom in atoms:
+            if not deep and atom in self._fresh:
+                continue
             self.find(atom)  # known to the summary even when nothing else joins it
             self.writes.append((atom, self.place(node, message), deep))
 
@@ -1005,36 +1027,8 @@ class _Walker:
             return [self.function(scope, node, None, depth + 1)]
         if kind in ("class", "class_declaration"):
             return self.class_(scope, node, depth + 1)
-        if kind == "object":
-            parts: list[str] = []
-            for member in node.named_children:
-                if member.type == "pair":
-                    key = member.child_by_field_name("key")
-                    if key is not None and key.type == "computed_property_name":
-                        self.expression(scope, key.named_children[0], depth + 1)
-                    value = member.child_by_field_name("value")
-                    if value is not None:
-                        parts += self.expression(scope, value, depth + 1)
-                elif member.type == "method_definition":
-                    key = member.child_by_field_name("name")
-                    if key is not None and key.type == "computed_property_name":
-                        self.expression(scope, key.named_children[0], depth + 1)
-                    parts.append(self.function(scope, member, None, depth + 1))
-                elif member.type == "spread_element":  # a shallow copy of its parts
-                    spread = member.named_children[0]
-                    parts += self.held_by(self.expression(scope, spread, depth + 1))
-                else:
-                    parts += self.expression(scope, member, depth + 1)
-            return self.holder(parts)
-        if kind == "array":
-            parts = []
-            for element in node.named_children:
-                if element.type == "spread_element":
-                    spread = element.named_children[0]
-                    parts += self.held_by(self.expression(scope, spread, depth + 1))
-                else:
-                    parts += self.expression(scope, element, depth + 1)
-            return self.holder(parts)
+        if kind in ("object", "array"):
+            return self.literal(scope, node, depth)
         if kind == "ternary_expression":
             condition = node.child_by_field_name("condition")
             if condition is not None:
@@ -1079,6 +1073,35 @@ class _Walker:
         if kind == "sequence_expression" and atoms:
             return atoms[-1:]
         return atoms
+
+    def literal(self, scope: _Scope, node: Node, depth: int) -> list[str]:
+        """An object or array literal: a new object holding its values and the parts of
+        what it spreads (a shallow copy). A function in it sees the object as ``this``
+        when called as its method (``O.m()``, ``A[0]()``); then it is not fresh either."""
+        atom = self.fresh()
+        inner = self.new_scope(scope, scope.fn)
+        inner.names["this"] = atom
+        parts: list[str] = []
+        methods = False
+        for member in node.named_children:
+            value: Node | None = member
+            if member.type in ("pair", "method_definition"):
+                field = "key" if member.type == "pair" else "name"
+                key = member.child_by_field_name(field)
+                if key is not None and key.type == "computed_property_name":
+                    self.expression(scope, key.named_children[0], depth + 1)
+                value = member.child_by_field_name("value")
+            if member.type == "method_definition":
+                methods = True
+                parts.append(self.function(inner, member, None, depth + 1))
+            elif member.type == "spread_element":  # a shallow copy of its parts
+                spread = member.named_children[0]
+                parts += self.held_by(self.expression(scope, spread, depth + 1))
+            elif value is not None:
+                method = _unwrap(value).type in _FUNCTIONS - {"arrow_function"}
+                methods = methods or method
+                parts += self.expression(inner if method else scope, value, depth + 1)
+        return self.holder(parts, fresh=not methods, atom=atom)
 
     def member(self, scope: _Scope, node: Node, depth: int) -> list[str]:
         """``X.part`` and ``X[i]``: what X holds."""
@@ -1303,8 +1326,11 @@ class _Walker:
         own, so a method that changes it is one of the built-ins named here)."""
         args_node = node.child_by_field_name("arguments")
         args = self.arguments(scope, args_node, depth)
-        flat = [a for arg in args for a in arg]
         element = self.held_by(receiver)
+        if method in _COMPARATOR_METHODS:  # the comparator sees two parts at a time
+            self.callback(scope, args_node, 0, {0: element, 1: element})
+            args = []
+        flat = [a for arg in args for a in arg]
         if method in MUTATING_METHODS:
             self.write(receiver, node, f"calls {self.source.snippet(callee)}")
             if flat and receiver:
@@ -1379,23 +1405,29 @@ class _Walker:
             if first and rest:
                 self.unify([*self.held_by(first), *rest])
             return first
-        if dotted in _READERS or dotted.startswith(("console.", "Math.")):
+        if _reads_only(dotted):
             data = [a for arg in args for a in self.held_by(arg)]
             if dotted == "JSON.stringify":  # a replacer sees the value itself first
                 data += first
             if dotted in ("Array.from", "JSON.stringify"):
                 self.callback(scope, args_node, 1, dict.fromkeys(range(3), data))
-            if dotted == "Object.freeze":
-                return first
-            if dotted == "Object.entries":
-                return self.holder(self.holder(self.held_by(first)))
-            if dotted == "Object.fromEntries":
-                return self.holder(self.held_by(self.held_by(first)))
-            if dotted == "Array.of":
-                return self.holder([a for arg in args for a in arg])
-            return self.holder(self.held_by(first)) if _READERS.get(dotted) else []
+            return self.read_result(dotted, args)
         self.write_arguments(args, args_node, node)
         return []
+
+    def read_result(self, dotted: str, args: list[list[str]]) -> list[str]:
+        """What a built-in that leaves its arguments alone (:func:`_reads_only`) returns:
+        nothing they hold, or a new object holding their parts."""
+        first = args[0] if args else []
+        if dotted == "Object.freeze":
+            return first
+        if dotted == "Object.entries":
+            return self.holder(self.holder(self.held_by(first)))
+        if dotted == "Object.fromEntries":
+            return self.holder(self.held_by(self.held_by(first)))
+        if dotted == "Array.of":
+            return self.holder([a for arg in args for a in arg])
+        return self.holder(self.held_by(first)) if _READERS.get(dotted) else []
 
     def new(self, scope: _Scope, node: Node, depth: int) -> list[str]:
         constructor = node.child_by_field_name("constructor")
@@ -1480,6 +1512,14 @@ class _Walker:
                         return [f"x:{name}"]
                 if key is not None:
                     self._code.calls.append((key, self.place(arg, key)))
+        if key is None and arg.type in ("identifier", "member_expression"):
+            named = self.callee_name(scope, arg)
+            if named is not None and named[0] == "global" and _reads_only(named[1]):
+                # a built-in such as Boolean or String: it reads what it receives
+                count = max(params, default=-1) + 1
+                return self.read_result(
+                    named[1], [params.get(index, []) for index in range(count)]
+                )
         if key is None:  # some other function value: it may change what it receives
             given = [a for atoms in params.values() for a in atoms]
             if given:
@@ -1556,6 +1596,11 @@ class _Walker:
             hazard=self.hazard,
             requests=requests,
         )
+
+
+def _reads_only(dotted: str) -> bool:
+    """Whether the built-in callee ``dotted`` leaves its arguments unmodified."""
+    return dotted in _READERS or dotted.startswith(("console.", "Math."))
 
 
 def _argument_nodes(args_node: Node | None) -> list[Node]:
