@@ -975,6 +975,11 @@ class _Walker:
             return self.reference(scope, node, self.source.text(node))
         if kind == "this":
             atom = self.resolve(scope, "this")
+            if atom is None and scope.fn is not None:
+                # A function written outside a class or literal gets `this` from how it
+                # is called (`holder.m = f; holder.m()`): it may be any object, so a write
+                # through it counts as a write to the objects every module shares.
+                return ["g:globalThis"]
             return [atom] if atom is not None else []
         if kind in _TRANSPARENT or kind in ("non_null_expression", "type_assertion"):
             inner = node.named_children[-1 if kind == "type_assertion" else 0]
