@@ -10,12 +10,12 @@ Import cycles whose values are not themselves circular must evaluate as Node eva
 from __future__ import annotations
 
 import os
-import runpy
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.mirrors import import_mirror
 from tests.oracle import OracleError, node_evaluate
 from tests.project import run_tsmirror
 from tsmirror.errors import InputError
@@ -82,7 +82,7 @@ def assert_refused(project: Path, where: str, message: str) -> str:
 
 def mirrored(project: Path, name: str) -> object:
     """`name` as the generated module defines it."""
-    return runpy.run_path(str(project / "generated" / "m.py"))[name]
+    return getattr(import_mirror(project / "generated", "m"), name)
 
 
 def import_x(specifier: str) -> str:
