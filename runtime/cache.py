@@ -98,6 +98,13 @@ class Entry(Generic[V]):
         return max(self.fresh_until, self.servable_until, self.retry_at)
 
 
+class _Unseen:
+    """The type of `UNSEEN`: a `load` caller that did not look the key up first."""
+
+
+UNSEEN = _Unseen()
+
+
 class FailureCache(Generic[K, V]):
     """Values and failures per key, loaded by `loader(key)`; see the module docstring."""
 
@@ -142,13 +149,23 @@ class FailureCache(Generic[K, V]):
                 self._wanted[key] = now
         return entry
 
-    async def load(self, key: K) -> Entry[V]:
+    async def load(self, key: K, seen: Entry[V] | _Unseen | None = UNSEEN) -> Entry[V]:
         """Load the key (or join the load in flight) and return the entry it leaves.
+
+        `seen` is the entry the caller found by `lookup` before asking (None: none). If a
+        load has stored another since, that entry is the answer and nothing is read: a miss
+        that reaches the loop just after the load it would have joined has ended is still
+        served by that load. Without `seen`, a load always runs or is joined.
 
         A failure is not raised: it is in the returned entry, with the last good value when
         the failure is an outage. One waiter giving up does not cancel the shared load.
         """
         task = self._loading.get(key)
+        if task is None and not isinstance(seen, _Unseen):
+            with self._lock:
+                current = self._entries.get(key)
+            if current is not None and current is not seen:
+                return current
         if task is None:
             task = asyncio.get_running_loop().create_task(self._load(key, asked=True))
             self._loading[key] = task

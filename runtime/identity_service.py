@@ -143,7 +143,7 @@ class IdentityService:
                 return _value(entry)
             if entry.in_backoff(now):
                 return self._stale_or_raise(entry, now)
-        future = self._start_load(workspace)
+        future = self._start_load(workspace, entry)
         if entry is not None and isinstance(entry.error, DatabaseError):
             # An outage past its backoff: retried in the background, never waited for;
             # until that load ends, later turns do not even start one.
@@ -166,11 +166,12 @@ class IdentityService:
         return self._stale_or_raise(entry, self._clock())
 
     def _start_load(
-        self, workspace: uuid.UUID
+        self, workspace: uuid.UUID, seen: Entry[RenderedIdentity] | None
     ) -> concurrent.futures.Future[Entry[RenderedIdentity]]:
-        """The load of `workspace` on the loop: joins the one in flight, if any."""
+        """The load of `workspace` on the loop: joins the one in flight, if any, or
+        answers with what a load stored after `seen` was looked up."""
         try:
-            return self.running_loop().submit(self._cache.load(workspace))
+            return self.running_loop().submit(self._cache.load(workspace, seen))
         except LoopClosedError as exc:
             raise DatabaseUnavailableError(
                 "isokron: the provider was shut down"

@@ -85,6 +85,27 @@ def test_concurrent_loads_share_one() -> None:
     asyncio.run(main())
 
 
+def test_a_miss_reaching_the_loop_after_the_shared_load_ended_is_served_by_it() -> None:
+    """Two turns miss together; the second's request reaches the loop only once the
+    first's load has stored its entry. It gets that entry: one read, not two."""
+
+    async def main() -> None:
+        clock, load = FakeClock(), CountingLoader()
+        cache = make(load, clock, ttl=60)
+        first_seen, second_seen = cache.lookup("ws"), cache.lookup("ws")
+        assert first_seen is None and second_seen is None
+        first = await cache.load("ws", first_seen)
+        second = await cache.load("ws", second_seen)
+        assert second is first and second.value == "ws-1" and load.calls == 1
+        # What the caller saw itself is no answer: an expired entry is loaded again.
+        clock.now += 60
+        expired = cache.lookup("ws")
+        assert expired is first
+        assert (await cache.load("ws", expired)).value == "ws-2" and load.calls == 2
+
+    asyncio.run(main())
+
+
 def test_one_cancelled_waiter_does_not_cancel_the_shared_load() -> None:
     async def main() -> None:
         load = CountingLoader()
