@@ -54,7 +54,7 @@ class Codec:
         type_ = self.resolve(type_)
         match type_:
             case ir.Primitive(name):
-                return _PRIMITIVE_CHECKS[name].format(v=var)
+                return _primitive_check(name)[0].format(v=var)
             case ir.LiteralType():
                 return " or ".join(self._literals([type_], var, alias))
             case ir.UnionType():
@@ -139,7 +139,7 @@ class Codec:
         type_ = self.resolve(type_)
         if isinstance(type_, ir.Primitive):
             self.uses.add("expected")
-            return f'expected("{_EXPECTED[type_.name]}", {var}, {path})'
+            return f'expected("{_primitive_check(type_.name)[1]}", {var}, {path})'
         if algebra.is_literal_union(type_):
             self.uses.add("expected_one_of")
             values = ", ".join(
@@ -520,25 +520,26 @@ def admits_null(type_: ir.TypeRef, module: ir.Module) -> bool:
     return False
 
 
-_PRIMITIVE_CHECKS = {
-    "string": "isinstance({v}, str)",
-    "number": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
-    "integer": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
-    "boolean": "isinstance({v}, bool)",
-    "null": "{v} is None",
-    "never": "False",
-    "unknown": "True",
-}
-
-_EXPECTED = {
-    "string": "string",
-    "number": "number",
-    "integer": "number",
-    "boolean": "boolean",
-    "null": "null",
-    "never": "nothing",
-    "unknown": "any JSON value",
-}
+def _primitive_check(name: ir.PrimitiveName) -> tuple[str, str]:
+    """A primitive's condition (a format string over ``{v}``) and how an error names it."""
+    number = "(isinstance({v}, (int, float)) and not isinstance({v}, bool))"
+    match name:
+        case ir.PrimitiveName.STRING:
+            return "isinstance({v}, str)", "string"
+        case ir.PrimitiveName.NUMBER | ir.PrimitiveName.INTEGER:
+            return number, "number"
+        case ir.PrimitiveName.BOOLEAN:
+            return "isinstance({v}, bool)", "boolean"
+        case ir.PrimitiveName.NULL:
+            return "{v} is None", "null"
+        case ir.PrimitiveName.NEVER:
+            return "False", "nothing"
+        case ir.PrimitiveName.UNKNOWN:
+            return "True", "any JSON value"
+        case ir.PrimitiveName.UNDEFINED:
+            raise AssertionError("undefined never reaches a mirror")
+        case _:
+            assert_never(name)
 
 
 def _py(value: str | int | float | bool) -> str:

@@ -46,7 +46,7 @@ class Record:
 def type_json(type_: ir.TypeRef) -> ir.JsonValue:
     match type_:
         case ir.Primitive(name):
-            return {"kind": name}
+            return {"kind": name.value}
         case ir.LiteralType(value):
             return {"kind": "literal", "value": value}
         case ir.ArrayType(element):
@@ -286,7 +286,7 @@ def type_from_json(data: Any) -> ir.TypeRef:
         return ir.UnionType(tuple(type_from_json(m) for m in data["members"]))
     if kind == "ref":
         return ir.NamedType(_string(data["name"]))
-    return ir.Primitive(_string(kind))
+    return ir.Primitive(ir.PrimitiveName(_string(kind)))  # ValueError: not a record
 
 
 def _declaration(data: Any) -> ir.Declaration:

@@ -480,6 +480,22 @@ def test_diff_refuses_a_record_it_cannot_trust(edit: object) -> None:
         read_record(edit(text), "generated/tsmirror.lock.json")
 
 
+def test_a_record_naming_no_primitive_is_refused() -> None:
+    """Primitive names are a closed set: a record that names another, even with a digest
+    that matches, is not one this version wrote."""
+    from tsmirror.record import _self_digest
+
+    config = load_config(config_files()[0], cwd=REPO_ROOT, environ={})
+    text = render_package(build_package(config), True)[RECORD_NAME]
+    body = text[: text.rindex(',\n  "sha256"')] + "\n}\n"
+    assert '"kind": "string"' in body
+    body = body.replace('"kind": "string"', '"kind": "strin"', 1)
+    forged = body[: -len("\n}\n")] + f',\n  "sha256": "{_self_digest(body)}"\n}}\n'
+    assert read_record(text, RECORD_NAME).mirrors  # the genuine one reads
+    with pytest.raises(InputError, match="run `tsmirror regen`"):
+        read_record(forged, "generated/tsmirror.lock.json")
+
+
 # --- the rules, one by one ----------------------------------------------------------------
 
 S, N, B, NULL = ir.STRING, ir.NUMBER, ir.BOOLEAN, ir.NULL

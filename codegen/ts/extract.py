@@ -1728,7 +1728,7 @@ def _mapped_clause(node: Node) -> Node | None:
 def _describe(type_: ops.Type) -> str:
     """A name fragment for a type argument: ``Box<string[]>`` becomes ``BoxStringArray``."""
     if isinstance(type_, ir.Primitive):
-        return pascal_case(type_.name if type_ != ir.INTEGER else "number")
+        return pascal_case(type_.name.value if type_ != ir.INTEGER else "number")
     if isinstance(type_, ir.LiteralType):
         return pascal_case(str(type_.value)) or "Literal"
     if isinstance(type_, ir.NamedType):

@@ -24,7 +24,7 @@ from tsmirror.algebra import flatten
 
 # Internal markers; only a field's top-level union may keep UNDEFINED (it makes the field
 # optional). UNKNOWN is `unknown` and `any`: the top type, as a conditional type's target.
-UNDEFINED = ir.Primitive("undefined")
+UNDEFINED = ir.Primitive(ir.PrimitiveName.UNDEFINED)
 UNKNOWN = ir.UNKNOWN
 
 
