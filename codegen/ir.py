@@ -209,7 +209,13 @@ class EnumDecl:
 @dataclass(frozen=True)
 class ObjectDecl:
     """An interface or object type alias, with ``extends`` and intersections already
-    flattened into ``fields`` (inherited fields first, in declaration order)."""
+    flattened into ``fields`` (inherited fields first, in declaration order).
+
+    ``extra`` is the value type of a string index signature beside the properties
+    (``{ id: string; [key: string]: V }``): every key that is not a field's may be present
+    and must hold a ``V`` (each field's own type is already known to be one, as TypeScript
+    requires). None when the object has no index signature. Rendered as the attribute
+    ``extra: Mapping[str, V]``, which no field's ``py_name`` takes."""
 
     name: str
     fields: tuple[Field, ...]
@@ -217,6 +223,7 @@ class ObjectDecl:
     origin: str = field(
         default="", compare=False
     )  # which TypeScript declaration; see below
+    extra: TypeRef | None = None
 
 
 Declaration: TypeAlias = ConstDecl | AliasDecl | EnumDecl | ObjectDecl

@@ -95,8 +95,8 @@ def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
                 ],
                 "doc": doc,
             }
-        case ir.ObjectDecl(name, fields, doc):
-            return {
+        case ir.ObjectDecl(name, fields, doc, _, extra):
+            recorded: dict[str, ir.JsonValue] = {
                 "kind": "object",
                 "name": name,
                 "fields": [
@@ -111,6 +111,9 @@ def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
                 ],
                 "doc": doc,
             }
+            if extra is not None:  # only then, so records without one keep their bytes
+                recorded["extra"] = type_json(extra)
+            return recorded
         case _:
             assert_never(decl)
 
@@ -317,5 +320,6 @@ def _declaration(data: Any) -> ir.Declaration:
             )
             for f in data["fields"]
         )
-        return ir.ObjectDecl(name, fields, doc)
+        extra = type_from_json(data["extra"]) if "extra" in data else None
+        return ir.ObjectDecl(name, fields, doc, extra=extra)
     raise _Malformed(kind)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, assert_never
 
 from tsmirror import algebra, ir
 from tsmirror.header import render_header
+from tsmirror.naming import EXTRA_ATTRIBUTE
 from tsmirror.paths import KERNEL_MODULE, template_dir
 
 if TYPE_CHECKING:
@@ -127,6 +128,11 @@ def render_module(module: ir.Module) -> str:
             "fields": [
                 field_annotation(f, absent_value(f, module)) for f in decl.fields
             ],
+            "extra": (
+                f"{EXTRA_ATTRIBUTE}: Mapping[str, {py_type(decl.extra)}]"
+                if decl.extra is not None
+                else ""
+            ),
         }
         for decl in module.declarations
         if isinstance(decl, ir.ObjectDecl)
@@ -188,6 +194,9 @@ def import_lines(module: ir.Module, uses: set[str]) -> list[str]:
                 for f in decl.fields:
                     if not (f.optional and f.type == ir.NEVER):  # annotated None
                         _walk_names(f.type, names)
+                if decl.extra is not None:
+                    names.add("Mapping")
+                    _walk_names(decl.extra, names)
             case _:
                 assert_never(decl)
     standard: dict[str, set[str]] = {}

@@ -573,6 +573,31 @@ def test_field_added_is_compatible_without_strict_objects() -> None:
     assert (tight.kind, tight.impact) == (Kind.FIELD_ADDED, Impact.BREAKING)
 
 
+def test_index_signature_changes_go_through_the_record() -> None:
+    """The keys beside the fields: added (breaking under strict objects), widened
+    (breaking), narrowed (compatible) and removed (compatible), read back from the record."""
+
+    def module(extra: ir.TypeRef | None) -> ir.Module:
+        fields = (ir.Field("id", "id", S, False, None),)
+        decl = ir.ObjectDecl("T", fields, None, extra=extra)
+        return ir.Module("m", (), "0" * 64, (decl,), True)
+
+    def change(old: ir.TypeRef | None, new: ir.TypeRef | None) -> tuple[str, str]:
+        [found] = diff_mirror(
+            "m", "m.py", recorded(module(old)), shape_of_module(module(new))
+        ).changes
+        assert found.path == "T[string]"
+        return found.kind, found.impact
+
+    assert change(None, S) == (Kind.FIELD_ADDED, Impact.BREAKING)
+    assert change(lit("a"), S) == (Kind.TYPE_CHANGED, Impact.BREAKING)
+    assert change(S, lit("a")) == (Kind.TYPE_CHANGED, Impact.COMPATIBLE)
+    assert change(S, None) == (Kind.FIELD_REMOVED, Impact.COMPATIBLE)
+    assert (
+        diff_mirror("m", "m.py", recorded(module(S)), recorded(module(S))).changes == []
+    )
+
+
 def test_const_values_are_compared_at_their_full_path() -> None:
     def module(value: ir.JsonValue) -> ir.Module:
         decl = ir.ConstDecl("LIMITS", value, ir.NEVER, None)
