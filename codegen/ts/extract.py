@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import cast
+from typing import assert_never, cast
 
 from tree_sitter import Node
 
@@ -728,39 +728,59 @@ class MirrorBuilder:
     ) -> ir.TypeRef:
         """An evaluated type as IR: object shapes become declarations named after
         ``context``; what has no exact mirror is refused at ``node``."""
-        if isinstance(type_, ops.Shape):
-            name = self._fresh_name(pascal_case(context))
-            self._taken[name] = (file.path, f"<anonymous {node.start_byte}>")
-            fields = [self._lowered_field(file, node, f, name) for f in type_.fields]
-            self._add(
-                ir.ObjectDecl(
-                    name,
-                    tuple(_checked(file, node, fields)),
-                    None,
-                    extra=type_.extra,
-                ),
-                f"{file.display}#@",
-            )
-            return ir.NamedType(name)
-        if isinstance(type_, ops.ShapeUnion):
-            return ops.union(
-                [
-                    self.lower(
-                        file,
-                        node,
-                        m,
-                        f"{context}{i + 1}" if isinstance(m, ops.Shape) else context,
-                    )
-                    for i, m in enumerate(type_.members)
-                ]
-            )
-        if isinstance(type_, ops.InferVar):
-            if self._infer_allowed:
-                return cast(ir.TypeRef, type_)
-            raise file.error(
-                node, "infer is only allowed in a conditional type's extends clause"
-            )
-        return type_
+        match type_:
+            case ops.Shape():
+                return self._named_shape(file, node, type_, context)
+            case ops.ShapeUnion(members):
+                return ops.union(
+                    [
+                        self.lower(
+                            file,
+                            node,
+                            m,
+                            f"{context}{i + 1}"
+                            if isinstance(m, ops.Shape)
+                            else context,
+                        )
+                        for i, m in enumerate(members)
+                    ]
+                )
+            case ops.InferVar():
+                if self._infer_allowed:
+                    return cast(ir.TypeRef, type_)
+                raise file.error(
+                    node, "infer is only allowed in a conditional type's extends clause"
+                )
+            case (
+                ir.Primitive()
+                | ir.LiteralType()
+                | ir.ArrayType()
+                | ir.TupleType()
+                | ir.RecordType()
+                | ir.UnionType()
+                | ir.NamedType()
+            ):
+                return type_
+            case _:
+                assert_never(type_)
+
+    def _named_shape(
+        self, file: SourceFile, node: Node, type_: ops.Shape, context: str
+    ) -> ir.NamedType:
+        """An unnamed object type, declared under a name made from ``context``."""
+        name = self._fresh_name(pascal_case(context))
+        self._taken[name] = (file.path, f"<anonymous {node.start_byte}>")
+        fields = [self._lowered_field(file, node, f, name) for f in type_.fields]
+        self._add(
+            ir.ObjectDecl(
+                name,
+                tuple(_checked(file, node, fields)),
+                None,
+                extra=type_.extra,
+            ),
+            f"{file.display}#@",
+        )
+        return ir.NamedType(name)
 
     def _lowered_field(
         self, file: SourceFile, node: Node, field: ir.Field, owner: str
@@ -987,14 +1007,8 @@ class MirrorBuilder:
 
     def _plain(self, file: SourceFile, node: Node, type_: ops.Type) -> ir.TypeRef:
         """A type that is no object shape, as a member of a union."""
-        if isinstance(type_, ops.InferVar):
-            if self._infer_allowed:
-                return cast(ir.TypeRef, type_)
-            raise file.error(
-                node, "infer is only allowed in a conditional type's extends clause"
-            )
         assert not isinstance(type_, ops.Shape | ops.ShapeUnion)
-        return type_
+        return self.lower(file, node, type_, "")  # names nothing: no shape is left
 
     def _predefined(self, file: SourceFile, node: Node) -> ops.Type:
         text = file.text(node)
@@ -1775,15 +1789,27 @@ _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "cl
 
 def _template_text(file: SourceFile, node: Node, type_: ops.Type) -> str:
     """How a literal type is spelled inside a template literal type."""
-    if isinstance(type_, ir.LiteralType):
-        value = type_.value
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return value if isinstance(value, str) else number_to_string(value)
-    if type_ == ir.NULL:
-        return "null"
-    if type_ == _UNDEFINED_TYPE:
-        return "undefined"
+    match type_:
+        case ir.LiteralType(value):
+            if isinstance(value, bool):
+                return "true" if value else "false"
+            return value if isinstance(value, str) else number_to_string(value)
+        case ir.Primitive(ir.PrimitiveName.NULL | ir.PrimitiveName.UNDEFINED as name):
+            return name.value
+        case (
+            ir.Primitive()
+            | ir.ArrayType()
+            | ir.TupleType()
+            | ir.RecordType()
+            | ir.UnionType()
+            | ir.NamedType()
+            | ops.Shape()
+            | ops.ShapeUnion()
+            | ops.InferVar()
+        ):
+            pass  # no single spelling: refused below
+        case _:
+            assert_never(type_)
     raise file.error(
         node,
         f"template literal type substitution {file.snippet(node)} is not a finite union "
@@ -1818,19 +1844,23 @@ def _mapped_clause(node: Node) -> Node | None:
 
 def _describe(type_: ops.Type) -> str:
     """A name fragment for a type argument: ``Box<string[]>`` becomes ``BoxStringArray``."""
-    if isinstance(type_, ir.Primitive):
-        return pascal_case(type_.name.value if type_ != ir.INTEGER else "number")
-    if isinstance(type_, ir.LiteralType):
-        return pascal_case(str(type_.value)) or "Literal"
-    if isinstance(type_, ir.NamedType):
-        return type_.name
-    if isinstance(type_, ir.ArrayType):
-        return _describe(type_.element) + "Array"
-    if isinstance(type_, ir.RecordType):
-        return "Record" + _describe(type_.value)
-    if isinstance(type_, ir.UnionType):
-        return "Or".join(_describe(m) for m in type_.members[:4])
-    return "Object"
+    match type_:
+        case ir.Primitive(name):
+            return pascal_case(name.value if type_ != ir.INTEGER else "number")
+        case ir.LiteralType(value):
+            return pascal_case(str(value)) or "Literal"
+        case ir.NamedType(name):
+            return name
+        case ir.ArrayType(element):
+            return _describe(element) + "Array"
+        case ir.RecordType(_, value):
+            return "Record" + _describe(value)
+        case ir.UnionType(members):
+            return "Or".join(_describe(m) for m in members[:4])
+        case ir.TupleType() | ops.Shape() | ops.ShapeUnion() | ops.InferVar():
+            return "Object"
+        case _:
+            assert_never(type_)
 
 
 def _with_optional(field: ir.Field, optional: bool) -> ir.Field:
@@ -1848,12 +1878,13 @@ def _key_name(file: SourceFile, node: Node, key: object) -> str:
 def _flat_literal_key(key: ir.TypeRef, find: ops.Finder) -> bool:
     """Whether the record decoder sees this key as one literal union (or enum)."""
     if isinstance(key, ir.NamedType):
-        decl = find(key.name)
-        if isinstance(decl, ir.EnumDecl):
-            return True
-        if isinstance(decl, ir.AliasDecl):
-            return _flat_literal_key(decl.type, find)
-        return False
+        match find(key.name):
+            case ir.EnumDecl():
+                return True
+            case ir.AliasDecl(_, aliased):
+                return _flat_literal_key(aliased, find)
+            case _:
+                return False
     return all(isinstance(m, ir.LiteralType) for m in ops.members(key))
 
 
@@ -1876,29 +1907,39 @@ def _references(decl: ir.Declaration) -> list[str]:
     found: list[str] = []
 
     def walk(type_: ir.TypeRef) -> None:
-        if isinstance(type_, ir.NamedType):
-            found.append(type_.name)
-        elif isinstance(type_, ir.ArrayType):
-            walk(type_.element)
-        elif isinstance(type_, ir.TupleType):
-            for element in type_.elements:
+        match type_:
+            case ir.NamedType(name):
+                found.append(name)
+            case ir.ArrayType(element):
                 walk(element)
-            if type_.rest is not None:
-                walk(type_.rest)
-        elif isinstance(type_, ir.RecordType):
-            walk(type_.key)
-            walk(type_.value)
-        elif isinstance(type_, ir.UnionType):
-            for member in type_.members:
-                walk(member)
+            case ir.TupleType(elements, _, rest):
+                for element in elements:
+                    walk(element)
+                if rest is not None:
+                    walk(rest)
+            case ir.RecordType(key, value):
+                walk(key)
+                walk(value)
+            case ir.UnionType(members):
+                for member in members:
+                    walk(member)
+            case ir.Primitive() | ir.LiteralType():
+                pass
+            case _:
+                assert_never(type_)
 
-    if isinstance(decl, ir.ObjectDecl):
-        for field in decl.fields:
-            walk(field.type)
-        if decl.extra is not None:
-            walk(decl.extra)
-    elif isinstance(decl, ir.AliasDecl | ir.ConstDecl):
-        walk(decl.type)
+    match decl:
+        case ir.ObjectDecl():
+            for field in decl.fields:
+                walk(field.type)
+            if decl.extra is not None:
+                walk(decl.extra)
+        case ir.AliasDecl() | ir.ConstDecl():
+            walk(decl.type)
+        case ir.EnumDecl():
+            pass
+        case _:
+            assert_never(decl)
     return found
 
 
