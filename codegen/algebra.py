@@ -8,6 +8,7 @@ construct added to the IR is listed by mypy at each place that must learn about 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import assert_never
 
@@ -62,8 +63,44 @@ def type_key(type_: ir.TypeRef) -> str:
             return f"record<{type_key(key)},{type_key(value)}>"
         case ir.UnionType(parts):
             return "union<" + ",".join(type_key(m) for m in parts) + ">"
+        case ir.TemplateType():
+            return f"template<{json.dumps(template_text(type_))}>"
         case _:
             assert_never(type_)
+
+
+def template_text(type_: ir.TemplateType) -> str:
+    """The template as TypeScript spells it: ``user-${number}``."""
+    parts = [type_.texts[0]]
+    for hole, text in zip(type_.holes, type_.texts[1:], strict=True):
+        parts += ["${", hole.value, "}", text]
+    return "".join(parts)
+
+
+def template_pattern(type_: ir.TemplateType) -> str:
+    """The regular expression (for ``re.fullmatch``) of the strings whose split, as
+    TypeScript splits them, puts text where the template has text: each hole runs up to
+    the first occurrence of the text after it (no occurrence may start inside the hole),
+    one character when another hole follows, the last one up to the final text. The text
+    of each ``number`` hole is the group ``n<index>``; whether it is a number is checked
+    apart (the kernel's ``matches_template``), since "finite" is no regular language."""
+    last = len(type_.holes) - 1
+    parts = [re.escape(type_.texts[0])]
+    for index, (hole, after) in enumerate(
+        zip(type_.holes, type_.texts[1:], strict=True)
+    ):
+        if index == last:
+            body = r"[\s\S]*"
+        elif after:
+            body = rf"(?:(?!{re.escape(after)})[\s\S])*"
+        else:
+            body = r"[\s\S]"
+        if hole is ir.PrimitiveName.NUMBER:
+            parts.append(f"(?P<n{index}>{body})")
+        else:
+            parts.append(f"(?:{body})")
+        parts.append(re.escape(after))
+    return "".join(parts)
 
 
 def literal_key(value: str | int | float | bool) -> str:
@@ -98,7 +135,7 @@ def canonical(type_: ir.TypeRef) -> ir.TypeRef:
                 key=lambda m: (not isinstance(m, ir.LiteralType), type_key(m)),
             )
             return ordered[0] if len(ordered) == 1 else ir.UnionType(tuple(ordered))
-        case ir.Primitive() | ir.LiteralType() | ir.NamedType():
+        case ir.Primitive() | ir.LiteralType() | ir.NamedType() | ir.TemplateType():
             return type_
         case _:
             assert_never(type_)
@@ -131,6 +168,8 @@ def accepts(old: ir.TypeRef, new: ir.TypeRef) -> bool:
             return old in (ir.NUMBER, ir.INTEGER)
         case ir.Primitive():
             return new == ir.INTEGER and old == ir.NUMBER
+        case ir.TemplateType():
+            return old == ir.STRING  # conservative: or the identical template (above)
         case ir.ArrayType(element):
             return isinstance(old, ir.ArrayType) and accepts(old.element, element)
         case ir.TupleType():

@@ -72,10 +72,26 @@ class Codec:
                 return (
                     conditions[0] if len(conditions) == 1 else " or ".join(conditions)
                 )
+            case ir.TemplateType():
+                self.uses.add("matches_template")
+                return f"matches_template({var}, {self._pattern(type_, alias)})"
             case ir.NamedType() | ir.ArrayType() | ir.TupleType() | ir.RecordType():
                 return None
             case _:
                 assert_never(type_)
+
+    def _pattern(self, type_: ir.TemplateType, alias: str | None) -> str:
+        """The module-level compiled pattern of a template literal type."""
+        self.uses.add("template_pattern")
+        pattern = algebra.template_pattern(type_)
+        name = self._constant(
+            "_PATTERN", [pattern], alias, f"template_pattern({_py(pattern)})"
+        )
+        if len(self.constants[name]) > LINE_LENGTH:  # as ruff splits it
+            self.constants[name] = (
+                f"{name}: Final = template_pattern(\n{INDENT}{_py(pattern)}\n)"
+            )
+        return name
 
     def _alias_name(self, type_: ir.TypeRef) -> str | None:
         """The alias ``type_`` names, if it names one: constants are named after it."""
@@ -141,6 +157,10 @@ class Codec:
         if isinstance(type_, ir.Primitive):
             self.uses.add("expected")
             return f'expected("{_primitive_check(type_.name)[1]}", {var}, {path})'
+        if isinstance(type_, ir.TemplateType):
+            self.uses.add("expected")
+            what = _py(f"string matching `{algebra.template_text(type_)}`")
+            return f"expected({what}, {var}, {path})"
         if algebra.is_literal_union(type_):
             self.uses.add("expected_one_of")
             values = ", ".join(
@@ -233,6 +253,8 @@ class Codec:
                 return "literal"
             case ir.UnionType():
                 return "union"
+            case ir.TemplateType():
+                return "template"
             case _:
                 assert_never(type_)
 
@@ -318,7 +340,7 @@ class Codec:
                         f"{i2}errors.append(error)",
                     ]
                 lines.append(f"{i1}raise deepest(errors, value, path)")
-            case ir.Primitive() | ir.LiteralType():
+            case ir.Primitive() | ir.LiteralType() | ir.TemplateType():
                 raise AssertionError(f"{type_} is checkable")
             case _:
                 assert_never(type_)

@@ -10,7 +10,8 @@ Each declaration is ``{"kind": "object", "name", "fields": [{"name", "type", "op
 ``{"kind": "alias", "name", "type"}`` or ``{"kind": "enum", "name", "members": [{"name",
 "value"}]}``. A type is one of ``{"kind": "string" | "number" | "boolean" | "null"}``,
 ``{"kind": "literal", "value"}``, ``{"kind": "array", "element"}``, ``{"kind": "record",
-"key", "value"}``, ``{"kind": "union", "members"}`` or ``{"kind": "ref", "name"}``.
+"key", "value"}``, ``{"kind": "union", "members"}``, ``{"kind": "template", "texts",
+"holes"}`` (holes ``"string"`` or ``"number"``) or ``{"kind": "ref", "name"}``.
 """
 
 from __future__ import annotations

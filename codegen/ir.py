@@ -119,6 +119,22 @@ class UnionType:
 
 
 @dataclass(frozen=True)
+class TemplateType:
+    """A template literal type with holes that admit infinitely many strings:
+    ``texts[0]${holes[0]}texts[1]...${holes[-1]}texts[-1]`` (``len(texts) == len(holes) +
+    1``), each hole ``string`` or ``number`` (finite holes are expanded into a union of
+    literals before this; ``${string}`` alone is ``string``). A ``str`` in Python, checked
+    by the regular expression :func:`tsmirror.algebra.template_pattern` makes, which
+    splits the string as TypeScript does (each hole ends at the first occurrence of the
+    text after it; a hole followed by another takes one character), and a ``number`` hole
+    admits what TypeScript's ``isValidNumberString`` does: a non-empty string that
+    JavaScript's ``Number()`` turns into a finite number."""
+
+    texts: tuple[str, ...]
+    holes: tuple[PrimitiveName, ...]
+
+
+@dataclass(frozen=True)
 class NamedType:
     """A reference to another declaration of the same module, by its TypeScript name."""
 
@@ -126,7 +142,14 @@ class NamedType:
 
 
 TypeRef: TypeAlias = (
-    Primitive | LiteralType | ArrayType | TupleType | RecordType | UnionType | NamedType
+    Primitive
+    | LiteralType
+    | ArrayType
+    | TupleType
+    | RecordType
+    | UnionType
+    | TemplateType
+    | NamedType
 )
 
 STRING = Primitive(PrimitiveName.STRING)

@@ -64,6 +64,12 @@ def type_json(type_: ir.TypeRef) -> ir.JsonValue:
             return {"kind": "union", "members": [type_json(m) for m in parts]}
         case ir.NamedType(name):
             return {"kind": "ref", "name": name}
+        case ir.TemplateType(texts, holes):
+            return {
+                "kind": "template",
+                "texts": list(texts),
+                "holes": [h.value for h in holes],
+            }
         case _:
             assert_never(type_)
 
@@ -289,6 +295,12 @@ def type_from_json(data: Any) -> ir.TypeRef:
         return ir.UnionType(tuple(type_from_json(m) for m in data["members"]))
     if kind == "ref":
         return ir.NamedType(_string(data["name"]))
+    if kind == "template":
+        holes = tuple(ir.PrimitiveName(_string(h)) for h in data["holes"])
+        texts = tuple(_strings(data["texts"]))
+        if len(texts) != len(holes) + 1:
+            raise _Malformed(data)
+        return ir.TemplateType(texts, holes)
     return ir.Primitive(ir.PrimitiveName(_string(kind)))  # ValueError: not a record
 
 

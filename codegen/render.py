@@ -269,6 +269,8 @@ _KERNEL_NAMES = frozenset(
         "missing_key",
         "no_member",
         "plain",
+        "template_pattern",
+        "matches_template",
         "unknown_key",
     }
 )
@@ -295,7 +297,7 @@ def _walk_names(type_: ir.TypeRef, names: set[str]) -> None:
         case ir.UnionType(parts):
             for member in parts:
                 _walk_names(member, names)
-        case ir.NamedType():
+        case ir.NamedType() | ir.TemplateType():
             pass
         case _:
             assert_never(type_)
@@ -504,6 +506,8 @@ def py_type(type_: ir.TypeRef) -> str:
                 + others
                 + nulls
             )
+        case ir.TemplateType():
+            return "str"  # checked against the template's pattern
         case _:
             assert_never(type_)
 

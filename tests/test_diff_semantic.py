@@ -499,6 +499,7 @@ def test_a_record_naming_no_primitive_is_refused() -> None:
 # --- the rules, one by one ----------------------------------------------------------------
 
 S, N, B, NULL = ir.STRING, ir.NUMBER, ir.BOOLEAN, ir.NULL
+TEMPLATE = ir.TemplateType(("id-", ""), (ir.PrimitiveName.NUMBER,))
 
 
 def lit(*values: str | int | float | bool) -> ir.TypeRef:
@@ -526,6 +527,10 @@ def lit(*values: str | int | float | bool) -> ir.TypeRef:
         (ir.NamedType("A"), ir.NamedType("B"), False),
         (N, ir.INTEGER, True),
         (S, N, False),
+        (S, TEMPLATE, True),  # narrowed to a pattern
+        (TEMPLATE, S, False),  # widened
+        (TEMPLATE, TEMPLATE, True),
+        (TEMPLATE, ir.TemplateType(("id-", ""), (ir.PrimitiveName.STRING,)), False),
     ],
 )
 def test_accepts(old: ir.TypeRef, new: ir.TypeRef, accepted: bool) -> None:

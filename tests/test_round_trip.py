@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from tests.mirrors import render_mirror
 from tests.test_differential import cases, load_case
 from tsmirror import ir
+from tsmirror.algebra import template_pattern
 from tsmirror.config import load_config
 from tsmirror.generate import build_ir
 
@@ -86,6 +88,25 @@ def strategy(module: ir.Module, type_: ir.TypeRef, depth: int = 0) -> Strategy:
             return st.dictionaries(st.text(max_size=5), values, max_size=3)
         case ir.UnionType(members):
             return st.one_of([strategy(module, m, depth) for m in members])
+        case ir.TemplateType(texts, holes):
+            # holes filled with numbers and plain words; kept where the pattern agrees
+            fillers = [
+                st.integers(-99, 99).map(str)
+                if hole is ir.PrimitiveName.NUMBER
+                else st.text("qz", max_size=3)
+                for hole in holes
+            ]
+            pattern = re.compile(template_pattern(type_))
+            return (
+                st.tuples(*fillers)
+                .map(
+                    lambda filled: (
+                        texts[0]
+                        + "".join(f + t for f, t in zip(filled, texts[1:], strict=True))
+                    )
+                )
+                .filter(lambda text: pattern.fullmatch(text) is not None)
+            )
         case ir.NamedType(name):
             decl = module.lookup(name)
             if isinstance(decl, ir.AliasDecl):

@@ -4,7 +4,8 @@ ts-json-schema-generator + ajv.
 Each campaign writes one TypeScript file: fixed base declarations, then ``count`` interfaces
 ``FuzzN { v: <random type expression> }`` built from generics, mapped types, the utility
 types, keyof, indexed access, conditional types, intersections over unions and template
-literal types, and index signatures beside properties. tsmirror mirrors them; documents come from the mirror's own IR (valid
+literal types (finite ones and ones with string and number holes), and index signatures
+beside properties. tsmirror mirrors them; documents come from the mirror's own IR (valid
 samples, then mutations of them) and from a fixed pool, and every one must get the same
 verdict from ``from_json`` as from ajv, or, where they differ, as from tsc --strict itself
 (the generator departs from TypeScript in places; tests/corpus/types/*/case.json notes them).
@@ -68,6 +69,8 @@ _POOL: list[object] = [
     "x",
     "a",
     "lit",
+    "id-1",
+    "x-",
     7,
     True,
     [],
@@ -117,6 +120,9 @@ def _expression(rng: random.Random, depth: int) -> str:
         lambda: f"{{ a: {inner()}; b?: {inner()} }}",
         lambda: f"{{ id: string; [k: string]: string | {_atom(inner())} }}",
         lambda: f"Record<string, {inner()}> & {{ id: {inner()} }}",
+        lambda: "`id-${number}`",
+        lambda: "`${Keys}-${string}`",
+        lambda: "`${number}` | Keys",
     ]
     return rng.choice(forms)()
 
@@ -154,6 +160,12 @@ def _sample(
         }[type_.name]
     if isinstance(type_, ir.LiteralType):
         return type_.value
+    if isinstance(type_, ir.TemplateType):
+        fill = {ir.PrimitiveName.NUMBER: "1.5", ir.PrimitiveName.STRING: "s"}
+        return type_.texts[0] + "".join(
+            fill[hole] + text
+            for hole, text in zip(type_.holes, type_.texts[1:], strict=True)
+        )
     if isinstance(type_, ir.ArrayType):
         return [
             _sample(type_.element, decls, rng, depth + 1)

@@ -758,6 +758,7 @@ class MirrorBuilder:
                 | ir.TupleType()
                 | ir.RecordType()
                 | ir.UnionType()
+                | ir.TemplateType()
                 | ir.NamedType()
             ):
                 return type_
@@ -968,27 +969,49 @@ class MirrorBuilder:
         return _no_undefined(file, value, type_), signature
 
     def _template(self, file: SourceFile, node: Node, context: str) -> ops.Type:
-        """A template literal type over finite unions: every string it admits, as a
-        union of literals."""
-        texts = [""]
+        """A template literal type, distributed over the unions in its holes as
+        TypeScript distributes it: each combination of literals is a string literal, and
+        one with a ``string`` or ``number`` hole left is a :class:`ir.TemplateType`."""
+        # each combination so far: its texts and, between them, its holes
+        combinations: list[tuple[tuple[str, ...], tuple[ir.PrimitiveName, ...]]] = [
+            (("",), ())
+        ]
         for part in node.named_children:
+            options: list[str | ir.PrimitiveName]
             if part.type == "template_type":
                 inner = self.evaluate_type(file, part.named_children[0], context)
                 options = [
-                    _template_text(file, part, m) for m in ops.expand(inner, self.find)
+                    m.name
+                    if isinstance(m, ir.Primitive) and m in (ir.STRING, ir.NUMBER)
+                    else _template_text(file, part, m)
+                    for m in ops.expand(inner, self.find)
                 ]
             elif part.type == "string_fragment":
                 options = [file.text(part)]
             else:
                 raise file.error(part, f"{file.snippet(part)} is not supported")
-            texts = [t + o for t in texts for o in options]
-            if len(texts) > _MAX_TEMPLATE_STRINGS:
+            combinations = [
+                ((*texts[:-1], texts[-1] + option), holes)
+                if not isinstance(option, ir.PrimitiveName)
+                else ((*texts, ""), (*holes, option))
+                for texts, holes in combinations
+                for option in options
+            ]
+            if len(combinations) > _MAX_TEMPLATE_STRINGS:
                 raise file.error(
                     node,
                     f"template literal type {file.snippet(node)} admits more than "
-                    f"{_MAX_TEMPLATE_STRINGS} strings",
+                    f"{_MAX_TEMPLATE_STRINGS} combinations",
                 )
-        return ops.union([ir.LiteralType(t) for t in texts])
+        members: list[ir.TypeRef] = []
+        for texts, holes in combinations:
+            if not holes:
+                members.append(ir.LiteralType(texts[0]))
+            elif texts == ("", "") and holes == (ir.PrimitiveName.STRING,):
+                members.append(ir.STRING)  # `${string}` is string
+            else:
+                members.append(ir.TemplateType(texts, holes))
+        return ops.union(members)
 
     def _union(
         self, file: SourceFile, node: Node, parts: list[ops.Type], context: str
@@ -1802,6 +1825,7 @@ def _template_text(file: SourceFile, node: Node, type_: ops.Type) -> str:
             | ir.TupleType()
             | ir.RecordType()
             | ir.UnionType()
+            | ir.TemplateType()
             | ir.NamedType()
             | ops.Shape()
             | ops.ShapeUnion()
@@ -1857,6 +1881,8 @@ def _describe(type_: ops.Type) -> str:
             return "Record" + _describe(value)
         case ir.UnionType(members):
             return "Or".join(_describe(m) for m in members[:4])
+        case ir.TemplateType():
+            return "Template"
         case ir.TupleType() | ops.Shape() | ops.ShapeUnion() | ops.InferVar():
             return "Object"
         case _:
@@ -1923,7 +1949,7 @@ def _references(decl: ir.Declaration) -> list[str]:
             case ir.UnionType(members):
                 for member in members:
                     walk(member)
-            case ir.Primitive() | ir.LiteralType():
+            case ir.Primitive() | ir.LiteralType() | ir.TemplateType():
                 pass
             case _:
                 assert_never(type_)

@@ -85,6 +85,8 @@ def union(parts: list[ir.TypeRef]) -> ir.TypeRef:
 def _absorbed(member: ir.TypeRef, others: dict[ir.TypeRef, None]) -> bool:
     if isinstance(member, ir.LiteralType):
         return primitive_of(member) in others
+    if isinstance(member, ir.TemplateType):
+        return ir.STRING in others
     return member == ir.INTEGER and ir.NUMBER in others
 
 
@@ -308,6 +310,8 @@ def assignable(
         return False
     if source == target:
         return True
+    if isinstance(source, ir.TemplateType) or isinstance(target, ir.TemplateType):
+        return _template_assignable(source, target)
     source_enum = enum_literals(source, find)
     if source_enum is not None:
         if enum_literals(target, find) is not None:
@@ -382,6 +386,19 @@ def assignable(
         if not assignable(have.type, wanted.type, find, bindings):
             return False
     return True
+
+
+def _template_assignable(source: Type, target: Type) -> bool:
+    """Assignability where a template literal type takes part (they are not the same)."""
+    if isinstance(source, ir.TemplateType):
+        if target == ir.STRING:
+            return True
+        if isinstance(target, ir.TemplateType):
+            raise Undecidable("assignability between two template literal types")
+        return False  # a template admits strings only, and infinitely many
+    if isinstance(source, ir.LiteralType) and isinstance(source.value, str):
+        raise Undecidable("whether a string literal matches a template literal type")
+    return False  # neither a number, nor a boolean, nor string, nor an object is one
 
 
 # --- intersections ------------------------------------------------------------------------
@@ -462,6 +479,15 @@ def _intersect_one(left: Type, right: Type, find: Finder) -> Type:
     assert not isinstance(left, InferVar) and not isinstance(right, InferVar)
     if left == right:
         return left
+    for one, other in ((left, right), (right, left)):
+        if isinstance(one, ir.TemplateType):
+            if other == ir.STRING:
+                return one
+            if isinstance(other, ir.TemplateType | ir.LiteralType):
+                raise Undecidable("an intersection with a template literal type")
+            if isinstance(other, ir.Primitive | ir.ArrayType | ir.TupleType):
+                return ir.NEVER
+            raise Undecidable("an intersection with a template literal type")
     left_object = object_of(left, find)
     right_object = object_of(right, find)
     if left_object is not None and right_object is not None:
