@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import textwrap
 from collections.abc import Iterable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
 from tsmirror import algebra, ir
@@ -80,23 +82,20 @@ def environment() -> jinja2.Environment:
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """The templates compiled once, kept in ``jinja-<generator fingerprint>`` in the verdict
-    cache's folder; None when the cache is off (``TSMIRROR_NO_CACHE``) or the folder cannot
-    be made. Jinja keys its entries on the template's name, path and source only, not on the
-    environment's options or its own version, which the fingerprint covers. It only saves
-    compiling: the output is the same bytes. Failing to read or write an entry (an
-    unwritable folder, a corrupt or truncated file) silently compiles afresh."""
+    """The templates compiled once, kept like Python's own bytecode: beside the templates,
+    in ``__pycache__/jinja-<generator fingerprint>`` (``make install`` fills it; a run
+    writes what is missing unless ``PYTHONDONTWRITEBYTECODE`` is set); where that folder
+    cannot be written, in the verdict cache's folder, unless ``TSMIRROR_NO_CACHE`` turns
+    the cache off. Compiled templates are code, not results: ``check`` with the cache off
+    still renders and compares everything. Jinja keys its entries on the template's name,
+    path and source only, not on the environment's options or its own version, which the
+    fingerprint covers. It only saves compiling: the output is the same bytes. Failing to
+    read or write an entry (an unwritable folder, a corrupt or truncated file) silently
+    compiles afresh."""
     import jinja2
 
-    from tsmirror.cache import cache_dir, generator_fingerprint
-
-    base = cache_dir()
-    if base is None:
-        return None
-    folder = base / f"jinja-{generator_fingerprint()[:32]}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    folder, writable = _bytecode_folder()
+    if folder is None:
         return None
 
     class _Quiet(jinja2.FileSystemBytecodeCache):
@@ -107,12 +106,56 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
                 bucket.reset()
 
         def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            if not writable:
+                return
             try:
                 super().dump_bytecode(bucket)
             except OSError:
                 pass
 
     return _Quiet(str(folder), "%s.cache")
+
+
+def compile_templates() -> None:
+    """Compile every template into the folder beside them, as ``make install`` does for
+    the Python code."""
+    env = environment()
+    for name in env.list_templates(extensions=["j2"]):
+        env.get_template(name)
+
+
+def _bytecode_folder() -> tuple[Path | None, bool]:
+    """Where compiled templates are read from, and whether new ones may be written there
+    (see :func:`_bytecode_cache`)."""
+    from tsmirror.cache import cache_dir, generator_fingerprint
+
+    name = f"jinja-{generator_fingerprint()[:32]}"
+    beside = template_dir() / "__pycache__"
+    writable = not sys.dont_write_bytecode
+    if (beside / name).is_dir():
+        return beside / name, writable
+    if writable:
+        try:
+            (beside / name).mkdir(parents=True)
+        except FileExistsError:
+            return beside / name, True
+        except OSError:
+            pass
+        else:
+            import shutil
+
+            for stale in beside.glob("jinja-*"):  # a generator since changed
+                if stale.name != name:
+                    shutil.rmtree(stale, ignore_errors=True)
+            return beside / name, True
+    base = cache_dir()
+    if base is None:
+        return None, False
+    try:
+        (base / name).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None, False
+    return base / name, True
 
 
 def render_module(module: ir.Module) -> str:
