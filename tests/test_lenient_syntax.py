@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tree_sitter import QueryCursor
 
@@ -59,7 +59,10 @@ def test_every_pattern_has_a_candidate() -> None:
 
 
 _TOKENS = ["'a'", "A", "a: 1", "1", "x", "const", "=", ";", "[", "]", "{", "}", "as"]
-_EXTRAS = [" ", "\n", "\t", "\u2028", "\u00a0", "\ufeff", "/* c */", "// c\n"]
+_EXTRAS = [
+    " ", "\n", "\r", "\t", "\u2028", "\u2029", "\u00a0", "\ufeff", "/* c */", "/* * / */",
+    "// c\n", "// c\r", "// c\u2028", "<!-- c\n", "<!-- c\u2029", "\n--> c\n", "/**/",
+]  # fmt: skip
 _CONTEXTS = [
     ("type A = 1;\nexport type T = ", ";\n"),
     ("type A = 1;\nexport type T = A ", " A;\n"),
@@ -73,11 +76,13 @@ _PARTS = st.lists(st.sampled_from(_TOKENS), max_size=3).map(" ".join)
 
 
 @settings(max_examples=1500, deadline=None)
+@example(_CONTEXTS[1], "", "|", "// c\r", "|", "")  # a CR ends a line comment
+@example(_CONTEXTS[1], "", "&", "<!-- c\u2029", "&", "")
 @given(
     st.sampled_from(_CONTEXTS),
     _PARTS,
     st.sampled_from(["|", "&", ",", "{"]),
-    st.lists(st.sampled_from(_EXTRAS), max_size=3).map("".join),
+    st.lists(st.sampled_from(_EXTRAS), max_size=4).map("".join),
     st.sampled_from(["|", "&", ","]),
     _PARTS,
 )

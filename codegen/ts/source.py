@@ -215,17 +215,25 @@ def check_whole_file(source: SourceFile) -> None:
         raise source.error(node, message)
 
 
+#: What the grammar skips between two tokens, read as it reads it (so that nothing is
+#: taken back): white space (any byte beyond ASCII counts), a line comment (``//``, or
+#: an HTML-like ``<!--`` or ``-->``, to the end of its line; ``//`` also ends at a CR),
+#: a block comment.
+_EXTRAS = (
+    rb"(?:[\s\x80-\xff]++"
+    rb"|//(?:[^\r\n\xe2]++|\xe2(?!\x80[\xa8\xa9]))*+"
+    rb"|(?:<!--|-->)(?:[^\n\xe2]++|\xe2(?!\x80[\xa8\xa9]))*+"
+    rb"|/\*(?:[^*]++|\*(?!/))*+\*/)*+"
+)
 #: Where a pattern of queries/lenient-syntax.scm but its last may match: `|` then `|`,
-#: `&` then `&`, `,` or `{` then `,`, with only white space (any byte beyond ASCII counts)
-#: between them, or else a comment, which is not read further: comments and white space
-#: are all the grammar skips between two tokens. Where this finds nothing in the bytes
-#: (and :func:`_uninitialized_const` nothing in the tree), the query, which walks the
-#: whole tree (a third of a parse), cannot match; a false alarm (`a || b`, `[1, , 2]`,
-#: `{ // note`) only runs it. A pattern added to the file needs its own candidate here
-#: (tests/test_lenient_syntax.py checks them together).
+#: `&` then `&`, `,` or `{` then `,`, with nothing but white space and comments between.
+#: Where this finds nothing in the bytes (and :func:`_uninitialized_const` nothing in the
+#: tree), the query, which walks the whole tree (a third of a parse), cannot match; a
+#: false alarm (`a || b`, `[1, , 2]`, such tokens in a string) only runs it. A pattern
+#: added to the file needs its own candidate here (tests/test_lenient_syntax.py checks
+#: them together).
 _LENIENT_CANDIDATE = re.compile(
-    rb"(?:\|[\s\x80-\xff]*+\||&[\s\x80-\xff]*+&|[,{][\s\x80-\xff]*+,)"
-    rb"|[|&,{][\s\x80-\xff]*+(?://|/\*|<!--|-->)"
+    rb"\|" + _EXTRAS + rb"\||&" + _EXTRAS + rb"&|[,{]" + _EXTRAS + rb","
 )
 
 
