@@ -42,7 +42,7 @@ from tsmirror.ts.literals import (
     parse_number,
 )
 from tsmirror.ts.program import Binding, Program
-from tsmirror.ts.source import Declaration, SourceFile
+from tsmirror.ts.source import Declaration, SourceFile, plain_object
 
 if TYPE_CHECKING:
     from tsmirror.ir import JsonValue
@@ -543,6 +543,10 @@ class Evaluator:
         )
 
     def _object(self, file: SourceFile, node: Node, depth: int) -> dict[str, Any]:
+        if depth < MAX_DEPTH:  # else its values are too deep, as evaluate says
+            plain = plain_object(file, node)
+            if plain is not None:
+                return order_keys(plain)
         result: dict[str, Any] = {}
         # Keys written in this literal; a spread may be overridden, a written key may not repeat.
         written: dict[str, Node] = {}

@@ -244,7 +244,7 @@ def is_array_index(key: str) -> bool:
 
 def order_keys(obj: dict[str, Any]) -> dict[str, Any]:
     """Apply JavaScript's property order: array indices ascending, then insertion order."""
-    indices = [k for k in obj if is_array_index(k)]
+    indices = [k for k in obj if k.isdigit() and is_array_index(k)]
     if not indices:
         return obj
     indices.sort(key=int)

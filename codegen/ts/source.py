@@ -260,6 +260,68 @@ def _uninitialized_const(source: SourceFile) -> bool:
     return False
 
 
+_WS = rb"[ \t\r\n]*+"
+
+
+def _plain_pair(group: bytes) -> bytes:
+    """A name or a quoted string without escapes, then ``true``, ``false``, ``null`` or such
+    a string; ``group`` opens the six parts (the name, the single- or double-quoted key,
+    the word, the single- or double-quoted value): ``(`` to capture them."""
+    name, single, double = (
+        group + rb"[A-Za-z_$][A-Za-z0-9_$]*+)",
+        rb"'" + group + rb"[^'\\\r\n]*+)'",
+        rb'"' + group + rb'[^"\\\r\n]*+)"',
+    )
+    word = group + rb"true|false|null)"
+    return rb"(?:%s|%s|%s)%s:%s(?:%s|%s|%s)" % (
+        name,
+        single,
+        double,
+        _WS,
+        _WS,
+        word,
+        single,
+        double,
+    )
+
+
+_PLAIN_PAIRS = re.compile(_plain_pair(b"("))
+#: The text of an object literal of such pairs only, without comments: a value that holds,
+#: refers to and runs nothing, read from its bytes ten times faster than from its nodes (a
+#: matrix of 20,000 rows is 20,000 of them). Anything else is walked. (No capturing group
+#: here: Python 3.11's possessive quantifiers mishandle them.)
+_PLAIN_OBJECT = re.compile(
+    rb"\{%s(?:%s%s(?:,%s|(?=\})))*+\}" % (_WS, _plain_pair(b"(?:"), _WS, _WS)
+)
+_PLAIN_WORDS: dict[bytes, bool | None] = {b"true": True, b"false": False, b"null": None}
+
+
+def is_plain_object(source: SourceFile, node: Node) -> bool:
+    """Whether the ``object`` node is a plain one (see :data:`_PLAIN_OBJECT`)."""
+    return (
+        _PLAIN_OBJECT.fullmatch(source.data, node.start_byte, node.end_byte) is not None
+    )
+
+
+def plain_object(source: SourceFile, node: Node) -> dict[str, str | bool | None] | None:
+    """The value of a plain ``object`` node, keys in source order; None for any other, and
+    for one whose keys repeat or set the prototype (``__proto__``), which the evaluator
+    reads node by node."""
+    if not is_plain_object(source, node):
+        return None
+    pairs = _PLAIN_PAIRS.findall(source.data, node.start_byte, node.end_byte)
+    # (a group that did not take part is empty, as is the text of '' or "")
+    found = {
+        (name or k1 or k2).decode("utf-8", "replace"): (
+            _PLAIN_WORDS[word] if word else (v1 or v2).decode("utf-8", "replace")
+        )
+        for name, k1, k2, word, v1, v2 in pairs
+    }
+    if len(found) != len(pairs) or "__proto__" in found:
+        return None
+    return found
+
+
 def _ambient(node: Node) -> bool:
     """Inside ``declare ...``, where a const has no initializer."""
     parent = node.parent
