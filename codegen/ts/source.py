@@ -190,23 +190,21 @@ def parse_source(path: Path, display: str, shown: str, data: bytes) -> SourceFil
     return source
 
 
-_NON_IDENTIFIER = re.compile(rb"[^\x00-\x7e]|\x7f|\\u")
-
-
 def check_whole_file(source: SourceFile) -> None:
     """Refuse syntax that would make a static reading of the file wrong, wherever it is:
     what the grammar tolerates but TypeScript rejects, and identifiers JavaScript would
     not accept. (What code may do to values is tsmirror.ts.graph's proof.)"""
     root = source.tree.root_node
     findings: list[tuple[Node, str]] = []
-    if _LENIENT_CANDIDATE.search(source.data) or _uninitialized_const(source):
+    if _lenient_candidate(source.data) or _uninitialized_const(source):
         for name, nodes in QueryCursor(file_checks_query()).captures(root).items():
             findings += [
                 (node, f"syntax error: {name.replace('-', ' ')}")
                 for node in nodes
                 if not _ambient(node)
             ]
-    if _NON_IDENTIFIER.search(source.data):
+    # an identifier the grammar lexes but JavaScript may not: beyond ASCII, DEL, escapes
+    if not source.data.isascii() or b"\x7f" in source.data or b"\\u" in source.data:
         findings += _bad_identifiers(source)
     if b"\r" in source.data:
         findings += _raw_carriage_returns(source)
@@ -235,6 +233,25 @@ _EXTRAS = (
 _LENIENT_CANDIDATE = re.compile(
     rb"\|" + _EXTRAS + rb"\||&" + _EXTRAS + rb"&|[,{]" + _EXTRAS + rb","
 )
+
+
+#: The bytes with ASCII white space dropped, the tokens of :data:`_LENIENT_CANDIDATE` kept,
+#: whatever may start a comment or other white space (``/``, ``<``, ``-``, any byte beyond
+#: ASCII) as ``/``, and every other byte as ``x``: in C, a hundred times faster than the
+#: expression, which looks only where two such bytes meet.
+_SQUEEZE = bytes(
+    byte if byte in b"|&,{" else ord("/") if byte in b"/<-" or byte > 0x7F else ord("x")
+    for byte in range(256)
+)
+_MEETINGS = (b"||", b"&&", b",,", b"{,", b"|/", b"&/", b",/", b"{/")
+
+
+def _lenient_candidate(data: bytes) -> bool:
+    """Whether :data:`_LENIENT_CANDIDATE` finds a candidate in ``data``."""
+    squeezed = data.translate(_SQUEEZE, b" \t\n\r\f\v")
+    return any(meeting in squeezed for meeting in _MEETINGS) and bool(
+        _LENIENT_CANDIDATE.search(data)
+    )
 
 
 def _uninitialized_const(source: SourceFile) -> bool:
