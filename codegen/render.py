@@ -405,11 +405,12 @@ def py_literal(value: ir.JsonValue, indent: str = "", room: int | None = None) -
         if not value:
             return "MappingProxyType({})"
         deeper = inner + INDENT
-        items = ""
+        lines = []
         for k, v in value.items():
             key = py_string(k)
             room_after_key = LINE_LENGTH - len(deeper) - len(key) - 3
-            items += f"{deeper}{key}: {py_literal(v, deeper, room_after_key)},\n"
+            lines.append(f"{deeper}{key}: {py_literal(v, deeper, room_after_key)},\n")
+        items = "".join(lines)
         return f"MappingProxyType(\n{inner}{{\n{items}{inner}}},\n{indent})"
     return py_scalar(value)
 
