@@ -77,6 +77,10 @@ FIELD_RESERVED = RESERVED | {
     "Absent",
 }
 
+#: The attribute that holds the keys an index signature admits beside the declared
+#: properties (``ir.ObjectDecl.extra``); a field of that name is renamed in such a class.
+EXTRA_ATTRIBUTE = "extra"
+
 # Enum members must not shadow what str, int and Enum define (``upper``, ``name``, ``mro``).
 ENUM_RESERVED = frozenset(dir(str)) | frozenset(dir(int)) | {"mro", "name", "value"}
 
