@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import assert_never
 
 from tsmirror import algebra, ir
-from tsmirror.render import py_scalar, py_type
+from tsmirror.render import docstring, py_scalar, py_type
 
 INDENT = "    "
 LINE_LENGTH = 88
@@ -40,12 +40,7 @@ class Codec:
 
     def resolve(self, type_: ir.TypeRef) -> ir.TypeRef:
         """``type_`` with aliases replaced by what they name (at the top only)."""
-        while isinstance(type_, ir.NamedType):
-            decl = self.module.lookup(type_.name)
-            if not isinstance(decl, ir.AliasDecl):
-                break
-            type_ = decl.type
-        return type_
+        return algebra.resolve(type_, self.module.lookup)
 
     def check(self, type_: ir.TypeRef, var: str) -> str | None:
         """A condition true exactly when ``var`` is a JSON value of ``type_`` that decodes to
@@ -199,7 +194,11 @@ class Codec:
         return [f"{indent}{var} = {source}", *self.decode(type_, var, path, indent)]
 
     def function(self, type_: ir.TypeRef) -> str:
-        """The callable ``(value, path)`` that decodes a non-checkable ``type_``."""
+        """The callable ``(value, path)`` that decodes a non-checkable ``type_``: an
+        alias of a union of object types has its own (:meth:`union_functions`)."""
+        alias = self._union_alias(type_)
+        if alias is not None:
+            return f"{alias}_from_json"
         type_ = self.resolve(type_)
         if isinstance(type_, ir.NamedType):
             decl = self.module.lookup(type_.name)
@@ -216,6 +215,9 @@ class Codec:
         self.functions[name] = self._function_source(name, type_)
         return name
 
+    def _inner_slug(self, type_: ir.TypeRef) -> str:
+        return self._union_alias(type_) or self._slug(self.resolve(type_))
+
     def _slug(self, type_: ir.TypeRef) -> str:
         match type_:
             case ir.Primitive(name):
@@ -223,9 +225,9 @@ class Codec:
             case ir.NamedType(name):
                 return name
             case ir.ArrayType(element):
-                return f"{self._slug(self.resolve(element))}_array"
+                return f"{self._inner_slug(element)}_array"
             case ir.RecordType(_, value):
-                return f"record_of_{self._slug(self.resolve(value))}"
+                return f"record_of_{self._inner_slug(value)}"
             case ir.TupleType():
                 return "tuple"
             case ir.LiteralType():
@@ -292,36 +294,118 @@ class Codec:
             case ir.TupleType():
                 lines += self._tuple_body(type_)
             case ir.UnionType():
-                self.uses.update(("MirrorValidationError", "deepest"))
-                lines.append(f"{i1}errors: list[MirrorValidationError] = []")
-                for index, member in enumerate(algebra.flatten(type_)):
-                    condition = self.check(member, "value")
-                    if condition is not None and algebra.is_literal_union(
-                        self.resolve(member)
-                    ):
-                        # `value == "a"` does not narrow Any; a typed local does
-                        local = f"{i2}member{index}: {py_type(member)} = value"
-                        lines += [
-                            *if_lines(condition, i1),
-                            local,
-                            f"{i2}return member{index}",
-                        ]
-                        continue
-                    if condition is not None:
-                        lines += [*if_lines(condition, i1), f"{i2}return value"]
-                        continue
-                    lines += [
-                        f"{i1}try:",
-                        f"{i2}return {self.function(member)}(value, path)",
-                        f"{i1}except MirrorValidationError as error:",
-                        f"{i2}errors.append(error)",
-                    ]
-                lines.append(f"{i1}raise deepest(errors, value, path)")
+                lines += self._union_body(type_)
             case ir.Primitive() | ir.LiteralType():
                 raise AssertionError(f"{type_} is checkable")
             case _:
                 assert_never(type_)
         return "\n".join(lines)
+
+    def _union_alias(self, type_: ir.TypeRef) -> str | None:
+        """The alias ``type_`` names when it is one with a decoder of its own."""
+        name = self._alias_name(type_)
+        if name is not None and algebra.is_object_union(type_, self.module.lookup):
+            return name
+        return None
+
+    def _union_body(self, type_: ir.UnionType) -> list[str]:
+        """Decode ``value`` as a member of a union. A discriminated union of object types
+        dispatches on its discriminant straight to the one object type its value names
+        (members that are no objects are checked apart: a JSON value is an object or not);
+        otherwise the members are tried in the order the union lists them, and the first
+        that accepts the value wins."""
+        i1, i2, i3 = INDENT, INDENT * 2, INDENT * 3
+        dispatch = self._dispatch(type_)
+        if dispatch is None:
+            return self._try_members(list(algebra.flatten(type_)))
+        tag, decls = dispatch
+        self.uses.update(("missing_key", "expected_one_of"))
+        key = _py(tag)
+        where = "path + " + _py(_key_path(tag))
+        allowed: list[str] = []
+        lines = [
+            f"{i1}if isinstance(value, dict):",
+            f"{i2}if {key} not in value:",
+            f"{i3}raise missing_key(value, ({key},), path)",
+            f"{i2}tag = value[{key}]",
+        ]
+        for decl in decls:
+            [discriminant] = [f for f in decl.fields if f.name == tag]
+            condition = self.check(discriminant.type, "tag")
+            assert condition is not None
+            units = self._units(discriminant.type)
+            assert units is not None  # a discriminant's type is made of units
+            allowed += [
+                _py(u.value) if isinstance(u, ir.LiteralType) else "None" for u in units
+            ]
+            lines += [
+                *if_lines(condition, i2),
+                f"{i3}return {decl.name}._from_json_at(value, path)",
+            ]
+        values = ", ".join(allowed)
+        lines += raise_lines(f"expected_one_of(({values}), tag, {where})", i2)
+        rest = [
+            m
+            for m in algebra.union_members(type_, self.module.lookup)
+            if not algebra.holds_objects(m, self.module.lookup)
+        ]
+        if rest:
+            return lines + self._try_members(rest)
+        self.uses.add("expected")
+        return [*lines, f'{i1}raise expected("object", value, path)']
+
+    def _dispatch(self, type_: ir.UnionType) -> tuple[str, list[ir.ObjectDecl]] | None:
+        """The discriminant of a union whose members that are JSON objects are all object
+        types, and those types in the union's order; None when it is not discriminated."""
+        lookup = self.module.lookup
+        members = algebra.union_members(type_, lookup)
+        objects = [m for m in members if algebra.holds_objects(m, lookup)]
+        decls = [d for d in map(self._object_decl, objects) if d is not None]
+        if len(decls) != len(objects):
+            return None  # a record takes objects too
+        tag = algebra.discriminant(decls, self._units)
+        return None if tag is None else (tag, decls)
+
+    def _try_members(self, members: list[ir.TypeRef]) -> list[str]:
+        """Each member in turn, checked inline where it can be; the first that accepts
+        ``value`` is returned, else the error of the one that got furthest into it."""
+        i1, i2 = INDENT, INDENT * 2
+        lines: list[str] = []
+        tried = False
+        for index, member in enumerate(members):
+            condition = self.check(member, "value")
+            if condition is not None and algebra.is_literal_union(self.resolve(member)):
+                # `value == "a"` does not narrow Any; a typed local does
+                local = f"{i2}member{index}: {py_type(member)} = value"
+                lines += [*if_lines(condition, i1), local, f"{i2}return member{index}"]
+                continue
+            if condition is not None:
+                lines += [*if_lines(condition, i1), f"{i2}return value"]
+                continue
+            tried = True
+            lines += [
+                f"{i1}try:",
+                f"{i2}return {self.function(member)}(value, path)",
+                f"{i1}except MirrorValidationError as error:",
+                f"{i2}errors.append(error)",
+            ]
+        if not tried:
+            self.uses.add("no_member")
+            return [*lines, f"{i1}raise no_member(value, path)"]
+        self.uses.update(("MirrorValidationError", "deepest"))
+        return [
+            f"{i1}errors: list[MirrorValidationError] = []",
+            *lines,
+            f"{i1}raise deepest(errors, value, path)",
+        ]
+
+    def _units(self, type_: ir.TypeRef) -> list[ir.TypeRef] | None:
+        """The literals (and null) ``type_`` consists of, through aliases; None when it
+        has a member of another kind."""
+        members = algebra.union_members(type_, self.module.lookup)
+        if all(isinstance(m, ir.LiteralType) or m == ir.NULL for m in members):
+            return members
+        return None
 
     def _tuple_body(self, type_: ir.TupleType) -> list[str]:
         """Length first, then each element at its position, then the rest."""
@@ -426,10 +510,14 @@ class Codec:
         for f in decl.fields:
             var = f"v_{f.py_name}"
             key = _py(f.name)
-            where = "path + " + _py(
-                f".{f.name}" if f.name.isidentifier() else f"[{f.name!r}]"
-            )
+            where = "path + " + _py(_key_path(f.name))
             if f.optional:
+                if (
+                    absent_value(f, self.module) == "ABSENT"
+                    and self.check(f.type, var) is None
+                ):
+                    # a decoder's typed result first would make mypy refuse ABSENT
+                    fields.append(f"{body}{var}: Absent | {py_type(f.type)}")
                 fields += [
                     f"{body}if {key} in obj:",
                     *self.take(f.type, var, f"obj[{key}]", where, body + INDENT),
@@ -479,12 +567,72 @@ class Codec:
             lines.append(f"{i2}return result")
         return "\n".join(lines)
 
+    # --- union aliases -------------------------------------------------------------------
+
+    def union_functions(self, decl: ir.AliasDecl) -> str | None:
+        """``<alias>_from_json(value, path="$")`` and ``<alias>_to_json(value)`` for an
+        alias of a union of object types (None for any other alias): the decoder every
+        field of that type calls, and its inverse."""
+        if not algebra.is_object_union(decl.type, self.module.lookup):
+            return None
+        i1 = INDENT
+        name = decl.name
+        union = self.resolve(decl.type)
+        assert isinstance(union, ir.UnionType)
+        self.uses.add("Any")
+        dispatch = self._dispatch(union)
+        how = (
+            f"It dispatches on {_py(dispatch[0])} to the member its value names."
+            if dispatch is not None
+            else "The first member, in the order the union lists them, that accepts "
+            "the value is returned."
+        )
+        signature = f'def {name}_from_json(value: Any, path: str = "$") -> {name}:'
+        if len(signature) > LINE_LENGTH:  # as ruff splits it
+            signature = (
+                f'def {name}_from_json(\n{i1}value: Any, path: str = "$"\n) -> {name}:'
+            )
+        text = (
+            f"Decode parsed JSON into a {name}.\n\n{how}\nRaises MirrorValidationError "
+            "naming the JSON path of the first mismatch;\n``path`` is where ``value`` "
+            "sits in a larger document."
+        )
+        decoder = [
+            signature + docstring(text, i1),
+            *self._union_body(union),
+        ]
+        members = algebra.union_members(union, self.module.lookup)
+        if all(self._object_decl(m) is not None for m in members):
+            returns, encoded = "dict[str, Any]", "value.to_json()"
+        else:
+            self.uses.add("plain")
+            returns, encoded = "Any", "plain(value)"
+        encoder = "\n".join(
+            [
+                f"def {name}_to_json(value: {name}) -> {returns}:"
+                + docstring(f"The JSON value a {name} was decoded from.", i1),
+                f"{i1}return {encoded}",
+            ]
+        )
+        return "\n".join(decoder) + "\n\n\n" + encoder
+
+    def _object_decl(self, type_: ir.TypeRef) -> ir.ObjectDecl | None:
+        type_ = self.resolve(type_)
+        if isinstance(type_, ir.NamedType):
+            decl = self.module.lookup(type_.name)
+            if isinstance(decl, ir.ObjectDecl):
+                return decl
+        return None
+
     # --- encoding ------------------------------------------------------------------------
 
     def encode(self, type_: ir.TypeRef, expr: str) -> str:
         """An expression giving the JSON value of ``expr``, a decoded ``type_``."""
         if self.check(type_, "x") is not None:
             return expr
+        alias = self._union_alias(type_)
+        if alias is not None:
+            return f"{alias}_to_json({expr})"
         type_ = self.resolve(type_)
         if isinstance(type_, ir.NamedType):
             decl = self.module.lookup(type_.name)
@@ -543,6 +691,12 @@ _EXPECTED = {
 
 def _py(value: str | int | float | bool) -> str:
     return py_scalar(value)
+
+
+def _key_path(key: str) -> str:
+    """What the path of a value grows by for the object key ``key`` (as the kernel's
+    ``child`` spells it)."""
+    return f".{key}" if key.isidentifier() else f"[{key!r}]"
 
 
 def _membership(var: str, values: list[str] | list[int | float]) -> str:

@@ -131,6 +131,12 @@ def render_module(module: ir.Module) -> str:
         for decl in module.declarations
         if isinstance(decl, ir.ObjectDecl)
     }
+    unions = {
+        decl.name: functions
+        for decl in module.declarations
+        if isinstance(decl, ir.AliasDecl)
+        and (functions := codec.union_functions(decl)) is not None
+    }
     # Every mirror re-exports the package's one error class, so `except
     # roles.MirrorValidationError` catches what any mirror of the package raises.
     codec.uses.add("MirrorValidationError")
@@ -146,6 +152,7 @@ def render_module(module: ir.Module) -> str:
             imports=import_lines(module, codec.uses),
             exported=exported_names(module, codec.uses),
             classes=classes,
+            unions=unions,
             helpers=[*codec.constants.values(), *codec.functions.values()],
         )
     )
@@ -203,12 +210,12 @@ def import_lines(module: ir.Module, uses: set[str]) -> list[str]:
         local[f".{KERNEL_MODULE}"] = kernel
     renamed: list[str] = []
     for imported in module.imports:
-        alias = imported.declaration.name
         mod = f".{imported.module}"
-        if alias == imported.exported:
-            local.setdefault(mod, []).append(alias)
-        else:
-            renamed.append(f"from {mod} import {imported.exported} as {alias}")
+        for exported, alias in _imported_names(module, imported):
+            if alias == exported:
+                local.setdefault(mod, []).append(alias)
+            else:
+                renamed.append(f"from {mod} import {exported} as {alias}")
     if local or renamed:
         lines.append("")
     for mod in sorted(local):
@@ -222,9 +229,37 @@ def exported_names(module: ir.Module, uses: set[str]) -> list[str]:
     package's other mirrors (so ``users.Role is roles.Role``) and the kernel's public names,
     in the order ruff wants it (RUF022)."""
     names = [d.name for d in module.declarations]
-    names += [i.declaration.name for i in module.imports]
+    names += [f"{d.name}{suffix}" for d in union_aliases(module) for suffix in _UNION]
+    names += [alias for i in module.imports for _, alias in _imported_names(module, i)]
     names += [n for n in _KERNEL_EXPORTS if n in uses]
     return sorted(set(names), key=_member_order)
+
+
+#: What an alias of a union of object types brings beside it: ``Shape_from_json`` and
+#: ``Shape_to_json`` (see ``codec.Codec.union_functions``).
+_UNION = ("_from_json", "_to_json")
+
+
+def union_aliases(module: ir.Module) -> list[ir.AliasDecl]:
+    """The aliases this mirror emits that have a decoder of their own."""
+    return [
+        d
+        for d in module.declarations
+        if isinstance(d, ir.AliasDecl)
+        and algebra.is_object_union(d.type, module.lookup)
+    ]
+
+
+def _imported_names(module: ir.Module, imported: ir.Import) -> list[tuple[str, str]]:
+    """``(name there, name here)`` of what an import brings: the declaration, and the
+    functions of an alias of a union of object types with it."""
+    decl = imported.declaration
+    pairs = [(imported.exported, decl.name)]
+    if isinstance(decl, ir.AliasDecl) and algebra.is_object_union(
+        decl.type, module.lookup
+    ):
+        pairs += [(imported.exported + s, decl.name + s) for s in _UNION]
+    return pairs
 
 
 def _member_order(name: str) -> tuple[int, list[str | int]]:
