@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, assert_never
 
 from tsmirror import algebra, ir
 from tsmirror.header import render_header
+from tsmirror.naming import UNION_FUNCTIONS
 from tsmirror.paths import KERNEL_MODULE, template_dir
 
 if TYPE_CHECKING:
@@ -229,15 +230,12 @@ def exported_names(module: ir.Module, uses: set[str]) -> list[str]:
     package's other mirrors (so ``users.Role is roles.Role``) and the kernel's public names,
     in the order ruff wants it (RUF022)."""
     names = [d.name for d in module.declarations]
-    names += [f"{d.name}{suffix}" for d in union_aliases(module) for suffix in _UNION]
+    names += [
+        f"{d.name}{suffix}" for d in union_aliases(module) for suffix in UNION_FUNCTIONS
+    ]
     names += [alias for i in module.imports for _, alias in _imported_names(module, i)]
     names += [n for n in _KERNEL_EXPORTS if n in uses]
     return sorted(set(names), key=_member_order)
-
-
-#: What an alias of a union of object types brings beside it: ``Shape_from_json`` and
-#: ``Shape_to_json`` (see ``codec.Codec.union_functions``).
-_UNION = ("_from_json", "_to_json")
 
 
 def union_aliases(module: ir.Module) -> list[ir.AliasDecl]:
@@ -258,7 +256,7 @@ def _imported_names(module: ir.Module, imported: ir.Import) -> list[tuple[str, s
     if isinstance(decl, ir.AliasDecl) and algebra.is_object_union(
         decl.type, module.lookup
     ):
-        pairs += [(imported.exported + s, decl.name + s) for s in _UNION]
+        pairs += [(imported.exported + s, decl.name + s) for s in UNION_FUNCTIONS]
     return pairs
 
 

@@ -29,6 +29,7 @@ from tsmirror.errors import InputError
 from tsmirror.naming import (
     ENUM_RESERVED,
     FIELD_RESERVED,
+    UNION_FUNCTIONS,
     pascal_case,
     python_identifier,
 )
@@ -122,16 +123,21 @@ class MirrorBuilder:
         if key in self._names:
             return self._names[key]
         ts_name, name = name, python_identifier(file.qualifier + name)
-        owner = self._taken.get(name)
-        if owner is not None and owner != key:
-            where = node if node is not None else decl.node
-            raise file.error(
-                where,
-                f"{ts_name!r} and another declaration both become the Python name "
-                f"{name!r} in this mirror",
-            )
+        # an alias may be a union of object types, whose functions are named after it
+        derived = [name + s for s in UNION_FUNCTIONS] if decl.kind == "type" else []
+        for claimed in (name, *derived):
+            owner = self._taken.get(claimed)
+            if owner is not None and owner != key:
+                where = node if node is not None else decl.node
+                raise file.error(
+                    where,
+                    f"{ts_name!r} and another declaration both become the Python name "
+                    f"{claimed!r} in this mirror"
+                    + (" (a union alias's decoder)" if claimed != name else ""),
+                )
         self._names[key] = name
-        self._taken[name] = key
+        for claimed in (name, *derived):
+            self._taken[claimed] = key
         self._building.add(key)
         value = decl.node.child_by_field_name("value") if decl.kind == "type" else None
         self._stack.append(
