@@ -582,7 +582,7 @@ class Codec:
         self.uses.add("Any")
         dispatch = self._dispatch(union)
         how = (
-            f"It dispatches on {_py(dispatch[0])} to the member its value names."
+            f"It dispatches on the key {dispatch[0]!r} to the member its value names."
             if dispatch is not None
             else "The first member, in the order the union lists them, that accepts "
             "the value is returned."
