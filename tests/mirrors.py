@@ -7,8 +7,8 @@ import importlib
 import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
