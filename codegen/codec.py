@@ -593,7 +593,8 @@ class Codec:
                 f'def {name}_from_json(\n{i1}value: Any, path: str = "$"\n) -> {name}:'
             )
         text = (
-            f"Decode parsed JSON into a {name}.\n\n{how}\nRaises MirrorValidationError "
+            f"Build the {name} that parsed JSON holds, checked against the TypeScript "
+            f"type.\n\n{how}\nRaises MirrorValidationError "
             "naming the JSON path of the first mismatch;\n``path`` is where ``value`` "
             "sits in a larger document."
         )
