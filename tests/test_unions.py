@@ -203,6 +203,21 @@ def test_a_declaration_named_like_a_union_decoder_is_refused(tmp_path: Path) -> 
     assert "'Shape_from_json'" in caught.value.message
 
 
+def test_inline_members_are_named_apart_from_declared_names(tmp_path: Path) -> None:
+    """The inline members of `Shape` are named after it (Shape1, Shape2), unless a
+    declaration already takes the name, even one built later."""
+    (tmp_path / "n.ts").write_text(
+        "export type Shape = { k: 'a' } | { k: 'b' };\n"
+        "export interface Shape1 { x: string }\n"
+    )
+    module = build_ir(tmp_path, tmp_path / "n.ts", "n", ["Shape", "Shape1"])
+    shape = next(d for d in module.declarations if d.name == "Shape")
+    assert isinstance(shape, ir.AliasDecl)
+    assert shape.type == ir.UnionType((ir.NamedType("Shape12"), ir.NamedType("Shape2")))
+    shape1 = next(d for d in module.declarations if d.name == "Shape1")
+    assert isinstance(shape1, ir.ObjectDecl) and shape1.fields[0].name == "x"
+
+
 def test_discriminant_rule() -> None:
     """As TypeScript defines a discriminant, restricted to what makes dispatch exact: a
     property every object member requires, of literal (or null) types, disjoint."""

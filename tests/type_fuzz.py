@@ -5,7 +5,7 @@ Each campaign writes one TypeScript file: fixed base declarations, then ``count`
 ``FuzzN { v: <random type expression> }`` built from generics, mapped types, the utility
 types, keyof, indexed access, conditional types, intersections over unions and template
 literal types and unions of object types (discriminated or not); every fourth is instead
-an alias ``FuzzNu = <union of object types>``, judged through its own ``FuzzNu_from_json``.
+an alias ``FuzzN = <union of object types>``, judged through its own ``FuzzN_from_json``.
 tsmirror mirrors them; documents come from the mirror's own IR (valid
 samples, then mutations of them) and from a fixed pool, and every one must get the same
 verdict from ``from_json`` as from ajv, or, where they differ, as from tsc --strict itself
@@ -257,13 +257,12 @@ def campaign(count: int, seed: int, workdir: Path, docs_per_type: int = 8) -> Re
     names = []
     aliases: set[str] = set()
     for i in range(count):
+        names.append(f"Fuzz{i}")
         if i % 4 == 3:  # an alias of a union of object types, with a decoder of its own
-            # its inline members are named Fuzz3u1, Fuzz3u2...: no other name ends so
-            names.append(f"Fuzz{i}u")
-            aliases.add(f"Fuzz{i}u")
-            lines.append(f"export type Fuzz{i}u = {_object_union(rng, 2)};\n")
+            # (its inline members are named after it: Fuzz3's Fuzz31 is not Fuzz31's)
+            aliases.add(f"Fuzz{i}")
+            lines.append(f"export type Fuzz{i} = {_object_union(rng, 2)};\n")
         else:
-            names.append(f"Fuzz{i}")
             expression = _expression(rng, 3)
             lines.append(f"export interface Fuzz{i} {{\n  v: {expression};\n}}\n")
     source = workdir / "fuzz.ts"

@@ -90,6 +90,7 @@ class MirrorBuilder:
         self._expanding: set[tuple[Path, str, tuple[ops.Type, ...]]] = set()
         self._infer_allowed = False
         self._inferred: dict[str, bool] = {}  # unannotated consts -> under `as const`
+        self._declared: tuple[int, frozenset[str]] = (-1, frozenset())
 
     # --- mirrored symbols -----------------------------------------------------------------
 
@@ -398,11 +399,29 @@ class MirrorBuilder:
             self._expanding.discard(key)
 
     def _fresh_name(self, wanted: str) -> str:
+        """A name for an anonymous object type or a generic instance that no declaration
+        has taken, nor may take later: ``type Shape = {...} | {...}`` names its members
+        Shape1 and Shape2 unless a file read declares one of those names itself."""
         base = python_identifier(wanted or "Anonymous")
+        declared = self._declared_names()
         name, n = base, 2
-        while name in self._taken:
+        while name in self._taken or name in declared:
             name, n = f"{base}{n}", n + 1
         return name
+
+    def _declared_names(self) -> frozenset[str]:
+        """The Python names of every declaration in the files read so far."""
+        files = self.program.files
+        if len(files) != self._declared[0]:
+            names: set[str] = set()
+            scopes = list(files)
+            while scopes:
+                scope = scopes.pop()
+                scopes += scope.namespaces.values()
+                for name in (*scope.types, *scope.values):
+                    names.add(python_identifier(scope.qualifier + name))
+            self._declared = (len(files), frozenset(names))
+        return self._declared[1]
 
     # --- object shapes --------------------------------------------------------------------
 
