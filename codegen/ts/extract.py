@@ -91,6 +91,7 @@ class MirrorBuilder:
         self._infer_allowed = False
         self._inferred: dict[str, bool] = {}  # unannotated consts -> under `as const`
         self._declared: tuple[int, frozenset[str]] = (-1, frozenset())
+        self._alias_functions: set[str] = set()  # Shape_from_json, beside type Shape
 
     # --- mirrored symbols -----------------------------------------------------------------
 
@@ -134,11 +135,16 @@ class MirrorBuilder:
                     where,
                     f"{ts_name!r} and another declaration both become the Python name "
                     f"{claimed!r} in this mirror"
-                    + (" (a union alias's decoder)" if claimed != name else ""),
+                    + (
+                        " (a function of a union alias)"
+                        if claimed != name or claimed in self._alias_functions
+                        else ""
+                    ),
                 )
         self._names[key] = name
         for claimed in (name, *derived):
             self._taken[claimed] = key
+        self._alias_functions.update(derived)
         self._building.add(key)
         value = decl.node.child_by_field_name("value") if decl.kind == "type" else None
         self._stack.append(
