@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 from typing import assert_never
 
 from tsmirror import algebra, ir
-from tsmirror.render import docstring, py_scalar, py_type
+from tsmirror.render import docstring, py_scalar, py_type, split_top
 
 INDENT = "    "
 LINE_LENGTH = 88
+#: A tuple of allowed values longer than this is a constant: an argument line is indented
+#: at most 28 columns (an array item inside an optional field) and ends in a comma.
+_INLINE_TUPLE = LINE_LENGTH - 29
 #: String literal unions larger than this are checked against a frozenset constant.
 _INLINE_LITERALS = 3
 
@@ -137,16 +140,24 @@ class Codec:
             return f'expected("{_EXPECTED[type_.name]}", {var}, {path})'
         if algebra.is_literal_union(type_):
             self.uses.add("expected_one_of")
-            values = ", ".join(
+            values = [
                 _py(m.value)
                 for m in algebra.members(type_)
                 if isinstance(m, ir.LiteralType)
-            )
-            if len(algebra.members(type_)) == 1:
-                values += ","
-            return f"expected_one_of(({values}), {var}, {path})"
+            ]
+            return f"expected_one_of({self.values_tuple(values)}, {var}, {path})"
         self.uses.add("no_member")
         return f"no_member({var}, {path})"
+
+    def values_tuple(self, values: list[str], hint: str | None = None) -> str:
+        """A tuple of the Python literals ``values`` for an error to name: inline, or a
+        constant named after ``hint`` when inline it could pass the line length as an
+        argument of a call at any depth a decoder reaches (ruff would explode it)."""
+        inline = f"({', '.join(values)}{',' if len(values) == 1 else ''})"
+        if len(inline) <= _INLINE_TUPLE:
+            return inline
+        exploded = "".join(f"    {value},\n" for value in values)
+        return self._constant("_ALLOWED", values, hint, f"(\n{exploded})")
 
     # --- statements ----------------------------------------------------------------------
 
@@ -308,12 +319,12 @@ class Codec:
             return name
         return None
 
-    def _union_body(self, type_: ir.UnionType) -> list[str]:
+    def _union_body(self, type_: ir.UnionType, hint: str | None = None) -> list[str]:
         """Decode ``value`` as a member of a union. A discriminated union of object types
         dispatches on its discriminant straight to the one object type its value names
         (members that are no objects are checked apart: a JSON value is an object or not);
         otherwise the members are tried in the order the union lists them, and the first
-        that accepts the value wins."""
+        that accepts the value wins. A constant it needs is named after ``hint``."""
         i1, i2, i3 = INDENT, INDENT * 2, INDENT * 3
         dispatch = self._dispatch(type_)
         if dispatch is None:
@@ -340,10 +351,12 @@ class Codec:
             ]
             lines += [
                 *if_lines(condition, i2),
-                f"{i3}return {decl.name}._from_json_at(value, path)",
+                *call_lines(
+                    "return ", f"{decl.name}._from_json_at", ["value", "path"], i3
+                ),
             ]
-        values = ", ".join(allowed)
-        lines += raise_lines(f"expected_one_of(({values}), tag, {where})", i2)
+        values = self.values_tuple(allowed, hint)
+        lines += raise_lines(f"expected_one_of({values}, tag, {where})", i2)
         rest = [
             m
             for m in algebra.union_members(type_, self.module.lookup)
@@ -600,7 +613,7 @@ class Codec:
         )
         decoder = [
             signature + docstring(text, i1),
-            *self._union_body(union),
+            *self._union_body(union, name),
         ]
         members = algebra.union_members(union, self.module.lookup)
         if all(self._object_decl(m) is not None for m in members):
@@ -608,10 +621,12 @@ class Codec:
         else:
             self.uses.add("plain")
             returns, encoded = "Any", "plain(value)"
+        head = f"def {name}_to_json(value: {name}) -> {returns}:"
+        if len(head) > LINE_LENGTH:  # as ruff splits it
+            head = f"def {name}_to_json(\n{i1}value: {name},\n) -> {returns}:"
         encoder = "\n".join(
             [
-                f"def {name}_to_json(value: {name}) -> {returns}:"
-                + docstring(f"The JSON value a {name} was decoded from.", i1),
+                head + docstring(f"The JSON value a {name} was decoded from.", i1),
                 f"{i1}return {encoded}",
             ]
         )
@@ -631,9 +646,6 @@ class Codec:
         """An expression giving the JSON value of ``expr``, a decoded ``type_``."""
         if self.check(type_, "x") is not None:
             return expr
-        alias = self._union_alias(type_)
-        if alias is not None:
-            return f"{alias}_to_json({expr})"
         type_ = self.resolve(type_)
         if isinstance(type_, ir.NamedType):
             decl = self.module.lookup(type_.name)
@@ -709,7 +721,7 @@ def _membership(var: str, values: list[str] | list[int | float]) -> str:
 def negate(condition: str) -> str:
     """``not condition``, spelled as ruff would leave it. Conditions are this module's own:
     a bracketed group, an ``or`` of several, or ``name <operator> ...``."""
-    if len(_split_top(condition, " or ")) > 1:
+    if len(split_top(condition, " or ")) > 1:
         return f"not ({condition})"
     if condition.startswith("("):
         return f"not {condition}"
@@ -748,7 +760,7 @@ def if_lines(condition: str, indent: str) -> list[str]:
 def _split_condition(body: str, indent: str) -> list[str] | None:
     """``body`` one operand a line at its top-level ``or`` (else ``and``), or None."""
     for operator in (" or ", " and "):
-        parts = _split_top(body, operator)
+        parts = split_top(body, operator)
         if len(parts) > 1:
             lines = _operand_lines(parts[0], "", indent)
             for part in parts[1:]:
@@ -794,36 +806,6 @@ def _is_group(text: str) -> bool:
     return False
 
 
-def _split_top(text: str, separator: str) -> list[str]:
-    """``text`` split at ``separator`` outside brackets and string literals."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    index = 0
-    quote = ""
-    while index < len(text):
-        ch = text[index]
-        if quote:
-            if ch == "\\":
-                index += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif depth == 0 and text.startswith(separator, index):
-            parts.append(text[start:index])
-            index += len(separator)
-            start = index
-            continue
-        index += 1
-    parts.append(text[start:])
-    return parts
-
-
 def raise_lines(expression: str, indent: str) -> list[str]:
     return call_lines("raise ", expression, None, indent)
 
@@ -851,4 +833,4 @@ def call_lines(
 
 def _split_args(text: str) -> list[str]:
     """Top-level comma-separated arguments."""
-    return [a.strip() for a in _split_top(text, ",") if a.strip()]
+    return [a.strip() for a in split_top(text, ",") if a.strip()]

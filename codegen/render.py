@@ -67,6 +67,7 @@ def environment() -> jinja2.Environment:
         py_type=py_type,
         docstring=docstring,
         const_assignment=const_assignment,
+        alias_assignment=alias_assignment,
         literal_members=literal_members,
         py_scalar=py_scalar,
     )
@@ -422,6 +423,51 @@ def const_assignment(decl: ir.ConstDecl) -> str:
     if first_line == "(" and len(head) + 1 <= LINE_LENGTH:
         return head + value
     return f"{decl.name}: Final[\n{INDENT}{layout_type(decl.type, INDENT)}\n] = {value}"
+
+
+def alias_assignment(decl: ir.AliasDecl) -> str:
+    """``NAME: TypeAlias = A | B | C`` laid out as ruff lays it out: a union too long for
+    its line goes in parentheses, on one line of its own when it fits there, else one
+    member a line."""
+    head = f"{decl.name}: TypeAlias = "
+    text = py_type(decl.type)
+    parts = split_top(text, " | ")
+    if len(head) + len(text) <= LINE_LENGTH or len(parts) < 2:
+        return head + text
+    if len(INDENT) + len(text) <= LINE_LENGTH:
+        return f"{head}(\n{INDENT}{text}\n)"
+    lines = [f"{INDENT}{parts[0]}", *(f"{INDENT}| {part}" for part in parts[1:])]
+    return head + "(\n" + "\n".join(lines) + "\n)"
+
+
+def split_top(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` outside brackets and string literals."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    index = 0
+    quote = ""
+    while index < len(text):
+        ch = text[index]
+        if quote:
+            if ch == "\\":
+                index += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, index):
+            parts.append(text[start:index])
+            index += len(separator)
+            start = index
+            continue
+        index += 1
+    parts.append(text[start:])
+    return parts
 
 
 def layout_type(type_: ir.TypeRef | str, indent: str, tail: int = 0) -> str:

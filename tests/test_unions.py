@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.mirrors import import_mirror, load_package, render_mirror
+from tests.mirrors import import_mirror, lint_generated, load_package, render_mirror
 from tests.oracle import ajv_verdicts, typescript_accepts
 from tsmirror import ir
 from tsmirror.generate import build_ir, render_package
@@ -216,6 +216,39 @@ def test_inline_members_are_named_apart_from_declared_names(tmp_path: Path) -> N
     assert shape.type == ir.UnionType((ir.NamedType("Shape12"), ir.NamedType("Shape2")))
     shape1 = next(d for d in module.declarations if d.name == "Shape1")
     assert isinstance(shape1, ir.ObjectDecl) and shape1.fields[0].name == "x"
+
+
+LONG = """
+export interface CircleCreatedEvent { type: 'circle'; r: number }
+export interface SquareCreatedEvent { type: 'square'; s: number }
+export interface TriangleCreatedEvent { type: 'tri'; b: number }
+export interface ShapeDeletedEventWithALongName { type: 'deleted'; id: string }
+export type ShapeEvent = CircleCreatedEvent | SquareCreatedEvent | TriangleCreatedEvent | ShapeDeletedEventWithALongName;
+export type EventsOrNothingAtAllWithAName = CircleCreatedEvent | SquareCreatedEvent | null | 'x]y';
+export type Two = ShapeDeletedEventWithALongName | Record<string, ShapeDeletedEventWithALongName>;
+export type AVeryLongUnionAliasNameThatPushesTheSignaturesPastTheLineLimit = {
+  type: 'a1' | 'a2' | 'a3' | 'a4' | 'a5' | 'a6' | 'a7' | 'a8';
+} | ShapeEvent;
+"""
+
+
+def test_long_unions_are_laid_out_as_ruff_format_leaves_them(tmp_path: Path) -> None:
+    """The alias split in parentheses, one member a line when they do not fit on one;
+    signatures split; the allowed values of a long discriminant in a constant."""
+    (tmp_path / "long.ts").write_text(LONG)
+    names = ["ShapeEvent", "EventsOrNothingAtAllWithAName", "Two"]
+    names.append("AVeryLongUnionAliasNameThatPushesTheSignaturesPastTheLineLimit")
+    mirror = render_mirror(tmp_path, tmp_path / "long.ts", names, tmp_path / "long.py")
+    lint_generated(tmp_path / "long.py")
+    text = (tmp_path / "long.py").read_text()
+    assert "ShapeEvent: TypeAlias = (\n    CircleCreatedEvent\n    | " in text
+    decode = (
+        mirror.AVeryLongUnionAliasNameThatPushesTheSignaturesPastTheLineLimit_from_json
+    )
+    assert error_of(decode, {"type": "b"}).startswith(
+        '$.type: expected "a1" | "a2" | "a3"'
+    )
+    assert decode({"type": "deleted", "id": "i"}).id == "i"
 
 
 def test_discriminant_rule() -> None:
