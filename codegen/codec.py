@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import assert_never
 
 from tsmirror import algebra, ir
+from tsmirror.naming import EXTRA_ATTRIBUTE
 from tsmirror.render import docstring, py_scalar, py_type, split_top
 
 INDENT = "    "
@@ -52,7 +53,7 @@ class Codec:
         type_ = self.resolve(type_)
         match type_:
             case ir.Primitive(name):
-                return _PRIMITIVE_CHECKS[name].format(v=var)
+                return _primitive_check(name)[0].format(v=var)
             case ir.LiteralType():
                 return " or ".join(self._literals([type_], var, alias))
             case ir.UnionType():
@@ -137,7 +138,7 @@ class Codec:
         type_ = self.resolve(type_)
         if isinstance(type_, ir.Primitive):
             self.uses.add("expected")
-            return f'expected("{_EXPECTED[type_.name]}", {var}, {path})'
+            return f'expected("{_primitive_check(type_.name)[1]}", {var}, {path})'
         if algebra.is_literal_union(type_):
             self.uses.add("expected_one_of")
             values = [
@@ -511,7 +512,7 @@ class Codec:
             f"{i2}if not isinstance(obj, dict):",
             f'{i3}raise expected("object", obj, path)',
         ]
-        if self.module.strict_objects:
+        if self.module.strict_objects and decl.extra is None:
             self.uses.add("unknown_key")
             lines += [
                 f"{i2}if not cls._KEYS.issuperset(obj):",
@@ -552,8 +553,26 @@ class Codec:
         else:
             lines += fields
         arguments = [f"{f.py_name}=v_{f.py_name}" for f in decl.fields]
+        if decl.extra is not None:
+            lines += self._extra_lines(decl.extra)
+            arguments.append(f"{EXTRA_ATTRIBUTE}=MappingProxyType(extra)")
         lines += call_lines("return ", "cls", arguments, i2)
         return "\n".join(lines)
+
+    def _extra_lines(self, extra: ir.TypeRef) -> list[str]:
+        """Every key that is not a field's, decoded as the index signature's type."""
+        i2, i3, i4 = INDENT * 2, INDENT * 3, INDENT * 4
+        self.uses.update(("child", "MappingProxyType", "Any"))
+        return [
+            f"{i2}extra: dict[str, Any] = {{}}",
+            f"{i2}for key, item in obj.items():",
+            f"{i3}if key in cls._KEYS:",
+            f"{i4}continue",
+            f"{i3}where = child(path, str(key))",
+            *self.decode(ir.STRING, "key", "where", i3),
+            *self.decode(extra, "item", "where", i3),
+            f"{i3}extra[key] = item",
+        ]
 
     def to_json_body(self, decl: ir.ObjectDecl) -> str:
         """The body of ``to_json(self)``: every present field, encoded."""
@@ -564,7 +583,8 @@ class Codec:
             f"{i3}{_py(f.name)}: {self.encode(f.type, f'self.{f.py_name}')},"
             for f in required
         ]
-        opening = "return " if not optional else "result: dict[str, Any] = "
+        building = optional or decl.extra is not None
+        opening = "return " if not building else "result: dict[str, Any] = "
         self.uses.add("Any")
         if entries:
             lines = [f"{i2}{opening}{{", *entries, f"{i2}}}"]
@@ -576,7 +596,12 @@ class Codec:
                 f"{i2}if self.{f.py_name} is not {absent}:",
                 f"{i3}result[{_py(f.name)}] = {self.encode(f.type, f'self.{f.py_name}')}",
             ]
-        if optional:
+        if decl.extra is not None:
+            lines += [
+                f"{i2}for key, item in self.{EXTRA_ATTRIBUTE}.items():",
+                f"{i3}result[key] = {self.encode(decl.extra, 'item')}",
+            ]
+        if building:
             lines.append(f"{i2}return result")
         return "\n".join(lines)
 
@@ -681,25 +706,26 @@ def admits_null(type_: ir.TypeRef, module: ir.Module) -> bool:
     return False
 
 
-_PRIMITIVE_CHECKS = {
-    "string": "isinstance({v}, str)",
-    "number": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
-    "integer": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
-    "boolean": "isinstance({v}, bool)",
-    "null": "{v} is None",
-    "never": "False",
-    "unknown": "True",
-}
-
-_EXPECTED = {
-    "string": "string",
-    "number": "number",
-    "integer": "number",
-    "boolean": "boolean",
-    "null": "null",
-    "never": "nothing",
-    "unknown": "any JSON value",
-}
+def _primitive_check(name: ir.PrimitiveName) -> tuple[str, str]:
+    """A primitive's condition (a format string over ``{v}``) and how an error names it."""
+    number = "(isinstance({v}, (int, float)) and not isinstance({v}, bool))"
+    match name:
+        case ir.PrimitiveName.STRING:
+            return "isinstance({v}, str)", "string"
+        case ir.PrimitiveName.NUMBER | ir.PrimitiveName.INTEGER:
+            return number, "number"
+        case ir.PrimitiveName.BOOLEAN:
+            return "isinstance({v}, bool)", "boolean"
+        case ir.PrimitiveName.NULL:
+            return "{v} is None", "null"
+        case ir.PrimitiveName.NEVER:
+            return "False", "nothing"
+        case ir.PrimitiveName.UNKNOWN:
+            return "True", "any JSON value"
+        case ir.PrimitiveName.UNDEFINED:
+            raise AssertionError("undefined never reaches a mirror")
+        case _:
+            assert_never(name)
 
 
 def _py(value: str | int | float | bool) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, assert_never
 
 from tsmirror import algebra, ir
 from tsmirror.header import render_header
-from tsmirror.naming import UNION_FUNCTIONS
+from tsmirror.naming import EXTRA_ATTRIBUTE, UNION_FUNCTIONS
 from tsmirror.paths import KERNEL_MODULE, template_dir
 
 if TYPE_CHECKING:
@@ -129,6 +129,11 @@ def render_module(module: ir.Module) -> str:
             "fields": [
                 field_annotation(f, absent_value(f, module)) for f in decl.fields
             ],
+            "extra": (
+                f"{EXTRA_ATTRIBUTE}: Mapping[str, {py_type(decl.extra)}]"
+                if decl.extra is not None
+                else ""
+            ),
         }
         for decl in module.declarations
         if isinstance(decl, ir.ObjectDecl)
@@ -197,6 +202,9 @@ def import_lines(module: ir.Module, uses: set[str]) -> list[str]:
                 for f in decl.fields:
                     if not (f.optional and f.type == ir.NEVER):  # annotated None
                         _walk_names(f.type, names)
+                if decl.extra is not None:
+                    names.add("Mapping")
+                    _walk_names(decl.extra, names)
             case _:
                 assert_never(decl)
     standard: dict[str, set[str]] = {}
@@ -305,7 +313,7 @@ def _walk_names(type_: ir.TypeRef, names: set[str]) -> None:
         case ir.LiteralType():
             names.add("Literal")
         case ir.Primitive(name):
-            if name == "never":
+            if name is ir.PrimitiveName.NEVER:
                 names.add("Never")
         case ir.ArrayType(element):
             if element != ir.NEVER:  # an empty array is tuple[()], no Never
@@ -498,15 +506,28 @@ def layout_type(type_: ir.TypeRef | str, indent: str, tail: int = 0) -> str:
 
 # --- Python types -----------------------------------------------------------------------------
 
-_PRIMITIVE_TYPES = {
-    "string": "str",
-    "number": "float",
-    "integer": "int",
-    "boolean": "bool",
-    "null": "None",
-    "never": "Never",
-    "unknown": "object",  # any JSON value, as parsed
-}
+
+def primitive_py_type(name: ir.PrimitiveName) -> str:
+    """The Python annotation of a primitive type."""
+    match name:
+        case ir.PrimitiveName.STRING:
+            return "str"
+        case ir.PrimitiveName.NUMBER:
+            return "float"
+        case ir.PrimitiveName.INTEGER:
+            return "int"
+        case ir.PrimitiveName.BOOLEAN:
+            return "bool"
+        case ir.PrimitiveName.NULL:
+            return "None"
+        case ir.PrimitiveName.NEVER:
+            return "Never"
+        case ir.PrimitiveName.UNKNOWN:
+            return "object"  # any JSON value, as parsed
+        case ir.PrimitiveName.UNDEFINED:
+            raise AssertionError("undefined never reaches a mirror")
+        case _:
+            assert_never(name)
 
 
 def field_annotation(field: ir.Field, absent: str) -> str:
@@ -530,7 +551,7 @@ def literal_members(type_: ir.TypeRef) -> list[str]:
 def py_type(type_: ir.TypeRef) -> str:
     match type_:
         case ir.Primitive(name):
-            return _PRIMITIVE_TYPES[name]
+            return primitive_py_type(name)
         case ir.LiteralType(value):
             return f"Literal[{py_scalar(value)}]"
         case ir.NamedType(name):

@@ -129,7 +129,17 @@ def object_strategy(module: ir.Module, decl: ir.ObjectDecl, depth: int) -> Strat
         for f in decl.fields
         if f.optional and f.type != ir.NEVER  # such a key is only ever absent
     }
-    return st.fixed_dictionaries(required, optional=optional)
+    known = st.fixed_dictionaries(required, optional=optional)
+    if decl.extra is None:
+        return known
+    # keys no field names, holding the index signature's type
+    names = {f.name for f in decl.fields}
+    extra = st.dictionaries(
+        st.text(max_size=5).filter(lambda k: k not in names),
+        strategy(module, decl.extra, depth),
+        max_size=3,
+    )
+    return st.tuples(known, extra).map(lambda parts: {**parts[1], **parts[0]})
 
 
 def same_json(a: object, b: object) -> bool:

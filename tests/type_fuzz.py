@@ -4,9 +4,10 @@ ts-json-schema-generator + ajv.
 Each campaign writes one TypeScript file: fixed base declarations, then ``count`` interfaces
 ``FuzzN { v: <random type expression> }`` built from generics, mapped types, the utility
 types, keyof, indexed access, conditional types, intersections over unions and template
-literal types and unions of object types (discriminated or not); every fourth is instead
-an alias ``FuzzN = <union of object types>``, judged through its own ``FuzzN_from_json``.
-tsmirror mirrors them; documents come from the mirror's own IR (valid
+literal types, index signatures beside properties, and unions of object types
+(discriminated or not); every fourth is instead an alias ``FuzzN = <union of object
+types>``, judged through its own ``FuzzN_from_json``. tsmirror mirrors them; documents
+come from the mirror's own IR (valid
 samples, then mutations of them) and from a fixed pool, and every one must get the same
 verdict from ``from_json`` as from ajv, or, where they differ, as from tsc --strict itself
 (the generator departs from TypeScript in places; tests/corpus/types/*/case.json notes them).
@@ -120,6 +121,8 @@ def _expression(rng: random.Random, depth: int) -> str:
         lambda: f"{{ a: {inner()}; b?: {inner()} }}",
         lambda: _object_union(rng, depth),
         lambda: "Base | Other",
+        lambda: f"{{ id: string; [k: string]: string | {_atom(inner())} }}",
+        lambda: f"Record<string, {inner()}> & {{ id: {inner()} }}",
     ]
     return rng.choice(forms)()
 
@@ -177,6 +180,8 @@ def _sample(
             "integer": 3,
             "boolean": True,
             "null": None,
+            "never": None,  # no value is one; the document tests a rejection
+            "unknown": None,
         }[type_.name]
     if isinstance(type_, ir.LiteralType):
         return type_.value
@@ -214,11 +219,15 @@ def _sample(
     if isinstance(decl, ir.EnumDecl):
         return rng.choice(decl.members).value
     assert isinstance(decl, ir.ObjectDecl)
-    return {
+    known = {
         f.name: _sample(f.type, decls, rng, depth + 1)
         for f in decl.fields
         if not f.optional or rng.random() < 0.6
     }
+    if decl.extra is not None:
+        for key in ["k1", "k2"][: rng.randint(0, 2)]:
+            known[key] = _sample(decl.extra, decls, rng, depth + 1)
+    return known
 
 
 def _mutate(doc: Any, rng: random.Random) -> Any:
