@@ -43,3 +43,6 @@ export interface Scene {
   byName: Record<string, Result>;
   contact: Contact;
 }
+
+/** Discriminated, with an index signature beside the discriminant in one member. */
+export type Indexed = { kind: 'a'; [key: string]: string } | { kind: 'b'; n: number };
