@@ -1,2 +1,2 @@
-// expect: B 2:27 type 'bigint' has no JSON form
+// refused: type 'bigint' has no JSON form
 export interface B { big: bigint }

@@ -1,3 +1,3 @@
-// expect: SETTINGS helper.ts:4:1 assigns current.theme, so SETTINGS
+// refused: assigns current.theme, so SETTINGS
 import './helper';
 export { SETTINGS } from './settings';

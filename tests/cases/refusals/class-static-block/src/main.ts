@@ -1,4 +1,4 @@
-// expect: DEFAULTS 6:5 calls DEFAULTS.unshift, so DEFAULTS
+// refused: calls DEFAULTS.unshift, so DEFAULTS
 export const DEFAULTS = ['a', 'b'];
 
 class Boot {

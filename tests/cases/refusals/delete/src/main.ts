@@ -1,4 +1,4 @@
-// expect: PERMISSIONS 5:1 deletes PERMISSIONS.admin
+// refused: deletes PERMISSIONS.admin
 export const PERMISSIONS = { admin: ['all'], member: ['read'] };
 
 const ADMIN_ONLY = false;

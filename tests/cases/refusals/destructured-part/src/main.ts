@@ -1,4 +1,4 @@
-// expect: CONFIG 5:3 assigns nested.enabled, so CONFIG
+// refused: assigns nested.enabled, so CONFIG
 export const CONFIG = { name: 'app', nested: { enabled: true } };
 
 const { nested } = CONFIG;

@@ -1,4 +1,4 @@
-// expect: X 4:3 duplicate key 'a'
+// refused: duplicate key 'a'
 export const X = {
   a: 1,
   a: 2,

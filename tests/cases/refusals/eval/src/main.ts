@@ -1,4 +1,4 @@
-// expect: X 4:1 eval() runs code that cannot be read
+// refused: eval() runs code that cannot be read
 export const X = { on: true };
 
 eval('X.on = false');

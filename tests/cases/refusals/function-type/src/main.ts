@@ -1,2 +1,2 @@
-// expect: F 2:45 function type
+// refused: function type
 export interface F { name: string; handler: (x: number) => void }

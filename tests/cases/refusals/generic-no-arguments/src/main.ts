@@ -1,2 +1,2 @@
-// expect: Box 2:21 generic declaration interface Box<T> { value: T } needs type arguments
+// refused: generic declaration interface Box<T> { value: T } needs type arguments
 export interface Box<T> { value: T }

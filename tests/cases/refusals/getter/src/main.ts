@@ -1,4 +1,4 @@
-// expect: X 3:3 method or accessor
+// refused: method or accessor
 export const X = {
   get now() { return 1; },
 };

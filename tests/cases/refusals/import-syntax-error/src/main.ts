@@ -1,3 +1,3 @@
-// expect: X broken.ts:1:23 syntax error
+// refused: syntax error
 import { Y } from './broken';
 export const X = { y: Y };

@@ -1,2 +1,2 @@
-// expect: I 2:33 index signature (use Record<K, V>)
+// refused: index signature (use Record<K, V>)
 export interface I { a: string; [key: string]: string }

@@ -1,3 +1,3 @@
-// expect: X 3:20 let binding
+// refused: let binding
 let flag = true;
 export const X = { flag };

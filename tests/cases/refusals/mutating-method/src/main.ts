@@ -1,4 +1,4 @@
-// expect: ROLES 5:3 calls ROLES.push, so ROLES
+// refused: calls ROLES.push, so ROLES
 export const ROLES = ['owner', 'member'];
 
 export function addRole(role: string): void {

@@ -1,3 +1,3 @@
-// expect: FLAGS patch.ts:3:1 assigns ns.DEFAULTS.beta, so FLAGS
+// refused: assigns ns.DEFAULTS.beta, so FLAGS
 import './patch';
 export { FLAGS } from './flags';

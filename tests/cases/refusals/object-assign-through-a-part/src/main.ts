@@ -1,4 +1,4 @@
-// expect: THEME 5:1 calls Object.assign on palette, so THEME
+// refused: calls Object.assign on palette, so THEME
 export const THEME = { palette: { primary: 'blue' } };
 
 const palette = THEME.palette;

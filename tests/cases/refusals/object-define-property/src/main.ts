@@ -1,4 +1,4 @@
-// expect: CODES 4:1 calls Object.defineProperty on CODES, so CODES
+// refused: calls Object.defineProperty on CODES, so CODES
 export const CODES = { ok: 200 };
 
 Object.defineProperty(CODES, 'created', { value: 201, enumerable: true });

@@ -1,4 +1,4 @@
-// expect: DEFAULTS register.ts:2:3 assigns target.registered, so DEFAULTS
+// refused: assigns target.registered, so DEFAULTS
 import { register } from './register';
 
 export const DEFAULTS = { retries: 3 };

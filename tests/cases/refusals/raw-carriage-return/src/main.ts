@@ -1,2 +1,2 @@
-// expect: X 2:19 syntax error: unterminated string literal
+// refused: syntax error: unterminated string literal
 export const X = ['a'];

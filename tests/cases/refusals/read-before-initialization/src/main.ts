@@ -1,4 +1,4 @@
-// expect: LIMITS 4:13 reads LATE before its declaration has run
+// refused: reads LATE before its declaration has run
 export const LIMITS = { max: 10 };
 
 console.log(LATE);

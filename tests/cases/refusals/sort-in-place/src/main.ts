@@ -1,4 +1,4 @@
-// expect: X 4:18 changes ROLES in place
+// refused: changes ROLES in place
 // sort() would reorder ROLES itself, which other values read
 const ROLES = ['viewer', 'admin'];
 export const X = ROLES.sort();

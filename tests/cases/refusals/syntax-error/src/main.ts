@@ -1,3 +1,3 @@
-// expect: X 3:22 syntax error
+// refused: syntax error
 export const X = { a: 1 };
 export const Y = { b: };

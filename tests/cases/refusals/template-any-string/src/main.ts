@@ -1,2 +1,2 @@
-// expect: T 2:19 template literal type substitution ${string} is not a finite union
+// refused: template literal type substitution ${string} is not a finite union
 export type T = `a${string}`;

@@ -1,2 +1,2 @@
-// expect: T 2:31 an element after the rest element
+// refused: an element after the rest element
 export type T = [...string[], number];

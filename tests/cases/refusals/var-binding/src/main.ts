@@ -1,3 +1,3 @@
-// expect: X 3:19 var binding
+// refused: var binding
 var n = 1;
 export const X = [n];

@@ -1,4 +1,4 @@
-// expect: SETTINGS 5:3 assigns this.target.level
+// refused: assigns this.target.level
 export const SETTINGS = { level: 1 };
 
 function raise(this: { target: { level: number } }): void {
