@@ -205,6 +205,132 @@ def test_the_record_reads_back_to_the_ir(case: Case) -> None:
     }
 
 
+# --- TypeScript itself, asked again (first, so that a refresh records before checks read) -----
+
+
+def oracle_jobs(work: Path) -> Iterator[tuple[Case, dict[str, Any]]]:
+    """What to ask TypeScript about each case, its inputs copied under ``work``."""
+    for case in ALL:
+        root = copy_case(case, work / case.id)
+        job: dict[str, Any] = {
+            "tsconfig": str(root / "tsconfig.json"),
+            "typecheck": not case.refused,
+            "values": [],
+            "types": [],
+            "probes": [],
+        }
+        if case.refused:
+            yield case, job
+            continue
+        src = root / case.config.source_root.relative_to(case.folder)
+        for module, mirror in zip(case.modules, case.config.mirrors, strict=True):
+            symbols = [
+                d.name for d in module.declarations if isinstance(d, ir.ConstDecl)
+            ]
+            if symbols:
+                job["values"].append((module.name, src / mirror.source, symbols))
+        for type_name, entry in case.oracle("documents.json").items():
+            source = next(
+                m.source for m in case.config.mirrors if type_name in m.symbols
+            )
+            docs = documents(entry)
+            ask = {"file": str(src / source), "type": type_name, "documents": docs}
+            job["types"].append(ask)
+            departs = ["departs" in entry or "departs" in v for v in entry["variants"]]
+            job["probes"].append(
+                {
+                    **ask,
+                    "documents": [d for d, p in zip(docs, departs, strict=True) if p],
+                }
+            )
+        yield case, job
+
+
+def node_values(jobs: list[dict[str, Any]]) -> list[list[list[str] | str]]:
+    """What Node prints of each case's consts: one Node process per distinct tsconfig the
+    files load under (tsx reads `paths` only from the one it starts with)."""
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for i, job in enumerate(jobs):
+        for j, (_, file, _) in enumerate(job["values"]):
+            tsconfig = nearest_tsconfig(file)
+            text = tsconfig.read_text(encoding="utf-8")
+            groups.setdefault(str(tsconfig) if "extends" in text else text, []).append(
+                (i, j)
+            )
+    answers: list[list[list[str] | str]] = [[""] * len(job["values"]) for job in jobs]
+    for members in groups.values():
+        first_file = jobs[members[0][0]]["values"][members[0][1]][1]
+        asked = [jobs[i]["values"][j] for i, j in members]
+        got = node_evaluate_many(
+            [(file, symbols) for _, file, symbols in asked],
+            nearest_tsconfig(first_file),
+        )
+        for (i, j), answer in zip(members, got, strict=True):
+            answers[i][j] = answer
+    return answers
+
+
+def nearest_tsconfig(file: Path) -> Path:
+    return next(
+        p / "tsconfig.json" for p in file.parents if (p / "tsconfig.json").is_file()
+    )
+
+
+@pytest.mark.node
+def test_typescript_still_says_what_the_oracle_records(tmp_path: Path) -> None:
+    """TypeScript judges every case again (tsc and ajv in one Node process, Node's values in
+    a few) and must say what oracle/ records: tsc --strict's diagnostics of the case (none,
+    for most), each const's JSON text, and each document's verdicts."""
+    pairs = list(oracle_jobs(tmp_path))
+    cases, jobs = [c for c, _ in pairs], [j for _, j in pairs]
+    answers = judge_cases(
+        [{k: v for k, v in job.items() if k != "values"} for job in jobs]
+    )
+    all_values = node_values(jobs)
+    problems: list[str] = []
+    for case, job, answer, got_values in zip(
+        cases, jobs, answers, all_values, strict=True
+    ):
+        diagnostics = "".join(f"{d}\n" for d in answer["diagnostics"])
+        values = {}
+        for (module, _, symbols), got in zip(job["values"], got_values, strict=True):
+            if isinstance(got, str):
+                problems.append(f"{case.id}: Node: {got}")
+                continue
+            values[module] = dict(zip(symbols, got, strict=True))
+        entries = case.oracle("documents.json")
+        for ask, ajv, tsc in zip(
+            job["types"], answer["types"], answer["probes"], strict=True
+        ):
+            entry = entries[ask["type"]]
+            if isinstance(tsc, dict):
+                problems.append(f"{case.id}: tsc: {tsc['error']}")
+                continue
+            judged = iter(tsc)
+            for i, variant in enumerate(entry["variants"]):
+                variant["ajv"] = None if isinstance(ajv, dict) else ajv[i]
+                if "departs" in entry or "departs" in variant:
+                    variant["tsc"] = next(judged)
+                else:
+                    variant.pop("tsc", None)
+            if isinstance(ajv, dict) and "departs" not in entry:
+                problems.append(f"{case.id}: {ask['type']}: {ajv['error']}")
+        if UPDATE:
+            case.write_oracle("values.json", values)
+            case.write_text("documents.json", documents_text(entries))
+            case.write_text("diagnostics.txt", diagnostics)
+            continue
+        if diagnostics != case.oracle_text("diagnostics.txt"):
+            problems.append(f"{case.id}: tsc --strict says otherwise:\n{diagnostics}")
+        if values != case.oracle("values.json"):
+            problems.append(f"{case.id}: Node prints other values than values.json")
+        if entries != case.oracle("documents.json"):
+            problems.append(
+                f"{case.id}: ajv or tsc judge otherwise than documents.json"
+            )
+    assert not problems, "\n".join(problems)
+
+
 # --- the oracle's data, judged without Node ---------------------------------------------------
 
 
@@ -392,129 +518,3 @@ def test_there_are_cases_of_every_kind() -> None:
         assert case.expected.is_dir(), (
             f"{case.id}: refresh with TSMIRROR_UPDATE_CASES=1"
         )
-
-
-# --- the oracle itself: TypeScript, Node, ajv ---------------------------------------------------
-
-
-def oracle_jobs(work: Path) -> Iterator[tuple[Case, dict[str, Any]]]:
-    """What to ask TypeScript about each case, its inputs copied under ``work``."""
-    for case in ALL:
-        root = copy_case(case, work / case.id)
-        job: dict[str, Any] = {
-            "tsconfig": str(root / "tsconfig.json"),
-            "typecheck": not case.refused,
-            "values": [],
-            "types": [],
-            "probes": [],
-        }
-        if case.refused:
-            yield case, job
-            continue
-        src = root / case.config.source_root.relative_to(case.folder)
-        for module, mirror in zip(case.modules, case.config.mirrors, strict=True):
-            symbols = [
-                d.name for d in module.declarations if isinstance(d, ir.ConstDecl)
-            ]
-            if symbols:
-                job["values"].append((module.name, src / mirror.source, symbols))
-        for type_name, entry in case.oracle("documents.json").items():
-            source = next(
-                m.source for m in case.config.mirrors if type_name in m.symbols
-            )
-            docs = documents(entry)
-            ask = {"file": str(src / source), "type": type_name, "documents": docs}
-            job["types"].append(ask)
-            departs = ["departs" in entry or "departs" in v for v in entry["variants"]]
-            job["probes"].append(
-                {
-                    **ask,
-                    "documents": [d for d, p in zip(docs, departs, strict=True) if p],
-                }
-            )
-        yield case, job
-
-
-def node_values(jobs: list[dict[str, Any]]) -> list[list[list[str] | str]]:
-    """What Node prints of each case's consts: one Node process per distinct tsconfig the
-    files load under (tsx reads `paths` only from the one it starts with)."""
-    groups: dict[str, list[tuple[int, int]]] = {}
-    for i, job in enumerate(jobs):
-        for j, (_, file, _) in enumerate(job["values"]):
-            tsconfig = nearest_tsconfig(file)
-            text = tsconfig.read_text(encoding="utf-8")
-            groups.setdefault(str(tsconfig) if "extends" in text else text, []).append(
-                (i, j)
-            )
-    answers: list[list[list[str] | str]] = [[""] * len(job["values"]) for job in jobs]
-    for members in groups.values():
-        first_file = jobs[members[0][0]]["values"][members[0][1]][1]
-        asked = [jobs[i]["values"][j] for i, j in members]
-        got = node_evaluate_many(
-            [(file, symbols) for _, file, symbols in asked],
-            nearest_tsconfig(first_file),
-        )
-        for (i, j), answer in zip(members, got, strict=True):
-            answers[i][j] = answer
-    return answers
-
-
-def nearest_tsconfig(file: Path) -> Path:
-    return next(
-        p / "tsconfig.json" for p in file.parents if (p / "tsconfig.json").is_file()
-    )
-
-
-@pytest.mark.node
-def test_typescript_still_says_what_the_oracle_records(tmp_path: Path) -> None:
-    """TypeScript judges every case again (tsc and ajv in one Node process, Node's values in
-    a few) and must say what oracle/ records: tsc --strict's diagnostics of the case (none,
-    for most), each const's JSON text, and each document's verdicts."""
-    pairs = list(oracle_jobs(tmp_path))
-    cases, jobs = [c for c, _ in pairs], [j for _, j in pairs]
-    answers = judge_cases(
-        [{k: v for k, v in job.items() if k != "values"} for job in jobs]
-    )
-    all_values = node_values(jobs)
-    problems: list[str] = []
-    for case, job, answer, got_values in zip(
-        cases, jobs, answers, all_values, strict=True
-    ):
-        diagnostics = "".join(f"{d}\n" for d in answer["diagnostics"])
-        values = {}
-        for (module, _, symbols), got in zip(job["values"], got_values, strict=True):
-            if isinstance(got, str):
-                problems.append(f"{case.id}: Node: {got}")
-                continue
-            values[module] = dict(zip(symbols, got, strict=True))
-        entries = case.oracle("documents.json")
-        for ask, ajv, tsc in zip(
-            job["types"], answer["types"], answer["probes"], strict=True
-        ):
-            entry = entries[ask["type"]]
-            if isinstance(tsc, dict):
-                problems.append(f"{case.id}: tsc: {tsc['error']}")
-                continue
-            judged = iter(tsc)
-            for i, variant in enumerate(entry["variants"]):
-                variant["ajv"] = None if isinstance(ajv, dict) else ajv[i]
-                if "departs" in entry or "departs" in variant:
-                    variant["tsc"] = next(judged)
-                else:
-                    variant.pop("tsc", None)
-            if isinstance(ajv, dict) and "departs" not in entry:
-                problems.append(f"{case.id}: {ask['type']}: {ajv['error']}")
-        if UPDATE:
-            case.write_oracle("values.json", values)
-            case.write_text("documents.json", documents_text(entries))
-            case.write_text("diagnostics.txt", diagnostics)
-            continue
-        if diagnostics != case.oracle_text("diagnostics.txt"):
-            problems.append(f"{case.id}: tsc --strict says otherwise:\n{diagnostics}")
-        if values != case.oracle("values.json"):
-            problems.append(f"{case.id}: Node prints other values than values.json")
-        if entries != case.oracle("documents.json"):
-            problems.append(
-                f"{case.id}: ajv or tsc judge otherwise than documents.json"
-            )
-    assert not problems, "\n".join(problems)
