@@ -2,9 +2,9 @@
 //
 // Usage: node tests/node/cases.mjs < [case, ...]    (run from the repository root)
 //
-// Each case is {"tsconfig", "typecheck", "types", "probes"}:
-//   tsconfig   the case's tsconfig.json: one program of the case's sources, strict forced on;
-//   typecheck  true: report that program's diagnostics (tsc --strict --noEmit);
+// Each case is {"tsconfig", "types", "probes"}:
+//   tsconfig   the case's tsconfig.json: one program of the case's sources, strict forced
+//              on, whose diagnostics are reported (tsc --strict --noEmit);
 //   types      [{"file", "type", "documents"}]: ajv's verdicts on the schema that
 //              ts-json-schema-generator makes of the type;
 //   probes     [{"file", "type", "documents"}]: whether tsc accepts each document, written
@@ -107,7 +107,7 @@ for (const job of JSON.parse(fs.readFileSync(0, 'utf8'))) {
     return documents.map((_, j) => !mine.some((d) => d.line === j + 1));
   });
   results.push({
-    diagnostics: job.typecheck ? found.filter((d) => !names.includes(d.file)).map((d) => d.text) : [],
+    diagnostics: found.filter((d) => !names.includes(d.file)).map((d) => d.text),
     types: judgeTypes(built, job.types ?? []),
     probes: probed,
   });
