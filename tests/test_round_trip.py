@@ -7,8 +7,6 @@ renames or rewrites anything a type admits fails here.
 
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -18,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.mirrors import import_mirror, render_mirror
-from tests.test_cases import ACCEPTED
+from tests.test_cases import ACCEPTED, same_json
 from tsmirror import ir
 from tsmirror.config import load_config
 from tsmirror.generate import build_ir
@@ -129,13 +127,6 @@ def object_strategy(module: ir.Module, decl: ir.ObjectDecl, depth: int) -> Strat
         if f.optional and f.type != ir.NEVER  # such a key is only ever absent
     }
     return st.fixed_dictionaries(required, optional=optional)
-
-
-def same_json(a: object, b: object) -> bool:
-    """Equal as JSON documents, and of the same JSON kinds (true is never 1)."""
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
-        return math.isnan(b)
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 def case_modules() -> list[tuple[ir.Module, ModuleType]]:
