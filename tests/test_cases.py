@@ -33,7 +33,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.mirrors import import_mirror
-from tests.oracle import judge_cases, node_evaluate_many
+from tests.oracle import judge_cases, nearest_tsconfig, node_evaluate_many
 from tests.project import snapshot
 from tsmirror import ir
 from tsmirror.cli import main
@@ -245,31 +245,21 @@ def oracle_jobs(cases: list[Case], work: Path) -> Iterator[tuple[Case, dict[str,
 def node_values(jobs: list[dict[str, Any]]) -> list[list[list[str] | str]]:
     """What Node prints of each case's consts: one Node process per distinct tsconfig the
     files load under (tsx reads `paths` only from the one it starts with)."""
-    groups: dict[str, list[tuple[int, int]]] = {}
+    groups: dict[str, tuple[Path, list[tuple[int, int]]]] = {}
     for i, job in enumerate(jobs):
         for j, (_, file, _) in enumerate(job["values"]):
             tsconfig = nearest_tsconfig(file)
+            assert tsconfig is not None, file  # every case has one
             text = tsconfig.read_text(encoding="utf-8")
-            groups.setdefault(str(tsconfig) if "extends" in text else text, []).append(
-                (i, j)
-            )
+            key = str(tsconfig) if "extends" in text else text
+            groups.setdefault(key, (tsconfig, []))[1].append((i, j))
     answers: list[list[list[str] | str]] = [[""] * len(job["values"]) for job in jobs]
-    for members in groups.values():
-        first_file = jobs[members[0][0]]["values"][members[0][1]][1]
+    for tsconfig, members in groups.values():
         asked = [jobs[i]["values"][j] for i, j in members]
-        got = node_evaluate_many(
-            [(file, symbols) for _, file, symbols in asked],
-            nearest_tsconfig(first_file),
-        )
+        got = node_evaluate_many([(f, symbols) for _, f, symbols in asked], tsconfig)
         for (i, j), answer in zip(members, got, strict=True):
             answers[i][j] = answer
     return answers
-
-
-def nearest_tsconfig(file: Path) -> Path:
-    return next(
-        p / "tsconfig.json" for p in file.parents if (p / "tsconfig.json").is_file()
-    )
 
 
 @pytest.mark.node
