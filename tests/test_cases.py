@@ -5,8 +5,8 @@ refusal) and `check` agrees; the record in expected/ reads back to the IR it was
 from; the mirror agrees with the recorded oracle data (each const equals what Node printed,
 through the mirror and through `extract`; `from_json` accepts exactly the documents TypeScript
 admits and gives each back unchanged). Over all cases at once: expected/ is clean under ruff
-and mypy --strict, and (marked node) TypeScript still says what oracle/ records, and every
-accepted case passes tsc --strict.
+and mypy --strict, and (marked node) TypeScript still says what oracle/ records: tsc
+--strict's diagnostics, Node's values, ajv's and tsc's verdicts.
 
 `TSMIRROR_UPDATE_CASES=1` rewrites expected/ and the oracle's verdicts and values instead of
 comparing them; review the diff.
@@ -37,7 +37,7 @@ from tests.oracle import judge_cases, nearest_tsconfig, node_evaluate_many
 from tests.project import snapshot
 from tsmirror import ir
 from tsmirror.cli import main
-from tsmirror.config import Config, load_config
+from tsmirror.config import Config, Mirror, load_config
 from tsmirror.extract_json import extract_symbol, stringify
 from tsmirror.generate import build_package
 from tsmirror.paths import RECORD_NAME
@@ -99,13 +99,11 @@ class Case:
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
 
-    def mirror_of(self, symbol: str) -> tuple[ModuleType, Path]:
-        """The expected mirror that lists ``symbol``, and its TypeScript file."""
-        owner = next(m for m in self.config.mirrors if symbol in m.symbols)
-        return (
-            import_mirror(self.expected, owner.module),
-            self.config.source_root / owner.source,
-        )
+    def owner_of(self, symbol: str) -> Mirror:
+        """The mirror that lists ``symbol`` (a type of documents.json)."""
+        found = [m for m in self.config.mirrors if symbol in m.symbols]
+        assert found, f"{self.id}: no mirror lists {symbol} in its symbols"
+        return found[0]
 
 
 def all_cases() -> list[Case]:
@@ -135,12 +133,13 @@ def copy_case(case: Case, dest: Path) -> Path:
     return dest
 
 
-def regen(work: Path) -> tuple[int, str]:
-    """`tsmirror regen` run as a user runs it in ``work``: exit code and stderr."""
+def run_cli(work: Path, command: str) -> tuple[int, str]:
+    """`tsmirror <command> --config tsmirror.toml` run as a user runs it in ``work``: its
+    exit code and stderr. An uncaught exception (a traceback) fails the test."""
     cwd = Path.cwd()
     os.chdir(work)
     try:
-        result = CliRunner().invoke(main, ["regen", "--config", "tsmirror.toml"])
+        result = CliRunner().invoke(main, [command, "--config", "tsmirror.toml"])
     finally:
         os.chdir(cwd)
     assert result.exception is None or isinstance(result.exception, SystemExit), (
@@ -155,7 +154,7 @@ def regen(work: Path) -> tuple[int, str]:
 @pytest.mark.parametrize("case", ALL, ids=ids(ALL))
 def test_case_renders_expected(case: Case, tmp_path: Path) -> None:
     work = copy_case(case, tmp_path / "case")
-    code, stderr = regen(work)
+    code, stderr = run_cli(work, "regen")
     out = work / "out"
     if UPDATE:
         shutil.rmtree(case.expected, ignore_errors=True)
@@ -179,13 +178,8 @@ def test_case_renders_expected(case: Case, tmp_path: Path) -> None:
     for name, data in actual.items():
         assert data.decode() == wanted[name].decode(), f"{case.id}/expected/{name}"
     # check renders the same map regen wrote, so it must agree right after.
-    cwd = Path.cwd()
-    os.chdir(work)
-    try:
-        check = CliRunner().invoke(main, ["check", "--config", "tsmirror.toml"])
-    finally:
-        os.chdir(cwd)
-    assert check.exit_code == 0, check.output
+    code, stderr = run_cli(work, "check")
+    assert code == 0, stderr
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=ids(ACCEPTED))
@@ -226,11 +220,9 @@ def oracle_jobs(cases: list[Case], work: Path) -> Iterator[tuple[Case, dict[str,
             if symbols:
                 job["values"].append((module.name, src / mirror.source, symbols))
         for type_name, entry in case.oracle("documents.json").items():
-            source = next(
-                m.source for m in case.config.mirrors if type_name in m.symbols
-            )
             docs = documents(entry)
-            ask = {"file": str(src / source), "type": type_name, "documents": docs}
+            source = src / case.owner_of(type_name).source
+            ask = {"file": str(source), "type": type_name, "documents": docs}
             job["types"].append(ask)
             departs = ["departs" in entry or "departs" in v for v in entry["variants"]]
             job["probes"].append(
@@ -347,7 +339,14 @@ def mutate(base: object, variant: Mapping[str, Any]) -> object:
     return doc
 
 
+_VARIANT_KEYS = {"why", "set", "delete", "replace", "departs", "ajv", "tsc"}
+
+
 def documents(entry: Mapping[str, Any]) -> list[object]:
+    for variant in entry["variants"]:
+        # a misspelt change would judge the base again, unnoticed
+        assert set(variant) <= _VARIANT_KEYS, f"{variant}: keys are {_VARIANT_KEYS}"
+        assert len(set(variant) & {"set", "delete", "replace"}) <= 1, variant
     return [mutate(entry.get("base"), v) for v in entry["variants"]]
 
 
@@ -434,7 +433,7 @@ def plain(value: object) -> object:
 def test_from_json_admits_what_typescript_admits(case: Case) -> None:
     disagreements = []
     for type_name, entry in case.oracle("documents.json").items():
-        mirror, _ = case.mirror_of(type_name)
+        mirror = import_mirror(case.expected, case.owner_of(type_name).module)
         from_json, to_json = codec(mirror, type_name.replace(".", "_"))
         truths = []
         for variant, document in zip(entry["variants"], documents(entry), strict=True):
