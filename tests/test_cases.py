@@ -22,17 +22,16 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from tests.mirrors import import_mirror
+from tests.mirrors import decoder, encoder, import_mirror
 from tests.oracle import judge_cases, nearest_tsconfig, node_evaluate_many
 from tests.project import snapshot
 from tsmirror import ir
@@ -388,17 +387,6 @@ def typescript_says(entry: Mapping[str, Any], variant: Mapping[str, Any]) -> boo
     return verdict
 
 
-def codec(
-    mirror: ModuleType, name: str
-) -> tuple[Callable[[object], Any], Callable[[Any], object]]:
-    """How the mirror decodes and encodes the type ``name``: a class's ``from_json`` and
-    ``to_json``, or the functions named after an alias that has no class."""
-    declared = getattr(mirror, name)
-    if hasattr(declared, "from_json"):
-        return declared.from_json, lambda value: value.to_json()
-    return getattr(mirror, f"{name}_from_json"), getattr(mirror, f"{name}_to_json")
-
-
 def same_json(a: object, b: object) -> bool:
     """Equal as JSON documents, and of the same JSON kinds (true is never 1)."""
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
@@ -434,7 +422,8 @@ def test_from_json_admits_what_typescript_admits(case: Case) -> None:
     disagreements = []
     for type_name, entry in case.oracle("documents.json").items():
         mirror = import_mirror(case.expected, case.owner_of(type_name).module)
-        from_json, to_json = codec(mirror, type_name.replace(".", "_"))
+        name = type_name.replace(".", "_")
+        from_json, to_json = decoder(mirror, name), encoder(mirror, name)
         truths = []
         for variant, document in zip(entry["variants"], documents(entry), strict=True):
             truth = typescript_says(entry, variant)

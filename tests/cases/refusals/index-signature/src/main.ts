@@ -1,2 +1,2 @@
-// refused: index signature (use Record<K, V>)
-export interface I { a: string; [key: string]: string }
+// refused: property 'a' is not assignable to the string index signature's type
+export interface I { a: boolean; [key: string]: string }
