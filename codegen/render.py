@@ -76,7 +76,7 @@ def environment() -> jinja2.Environment:
         alias=lambda d: isinstance(d, ir.AliasDecl),
         enum=lambda d: isinstance(d, ir.EnumDecl),
         object=lambda d: isinstance(d, ir.ObjectDecl),
-        literal_union=algebra.is_literal_union,
+        literal_union=_literal_only,
     )
     return env
 
@@ -478,21 +478,46 @@ def split_top(text: str, separator: str) -> list[str]:
     return parts
 
 
-def layout_type(type_: ir.TypeRef | str, indent: str, tail: int = 0) -> str:
-    """``py_type(type_)`` at ``indent``, followed by ``tail`` characters on its line; when
-    too long, each subscript is exploded one argument a line, outermost first, as ruff does
-    (with a trailing comma, except in a subscript of one argument, where a comma would make
-    a tuple)."""
+def layout_type(
+    type_: ir.TypeRef | str, indent: str, tail: int = 0, lead: int = 0
+) -> str:
+    """``py_type(type_)`` at ``indent`` after ``lead`` characters, followed by ``tail``
+    characters on its line; when too long, a union is split before each ``|`` and each
+    subscript is exploded one argument a line, outermost first, as ruff does (with a
+    trailing comma, except in a subscript of one argument, where a comma would make a
+    tuple)."""
     text = type_ if isinstance(type_, str) else py_type(type_)
-    if len(indent) + len(text) + tail <= LINE_LENGTH or isinstance(type_, str):
+    if len(indent) + lead + len(text) + tail <= LINE_LENGTH or isinstance(type_, str):
         return text
     args: Sequence[ir.TypeRef | str]
     match type_:
+        case ir.UnionType(parts) if not _literal_only(type_):
+            # the operands py_type writes: the literals as one Literal[...], None last
+            literals = [
+                m
+                for m in parts
+                if isinstance(m, ir.LiteralType) and not _float_literal(m)
+            ]
+            operands: list[ir.TypeRef] = [
+                *([ir.UnionType(tuple(literals))] if len(literals) > 1 else literals),
+                *([ir.NUMBER] if any(map(_float_literal, parts)) else []),
+                *(
+                    m
+                    for m in parts
+                    if not isinstance(m, ir.LiteralType) and m != ir.NULL
+                ),
+                *([ir.NULL] if ir.NULL in parts else []),
+            ]
+            last = len(operands) - 1
+            return f"\n{indent}| ".join(
+                layout_type(o, indent, tail if i == last else 0, lead if i == 0 else 2)
+                for i, o in enumerate(operands)
+            )
         case ir.ArrayType(element) if element != ir.NEVER:
             head, args = "tuple", [element, "..."]
         case ir.RecordType(key, value):
             head, args = "Mapping", [key, value]
-        case ir.LiteralType() | ir.UnionType() if algebra.is_literal_union(type_):
+        case ir.LiteralType() | ir.UnionType() if _literal_only(type_):
             head, args = "Literal", literal_members(type_)
         case _:
             return text
@@ -543,6 +568,19 @@ def field_annotation(field: ir.Field, absent: str) -> str:
     return f"{annotation} | None = None"
 
 
+def _float_literal(type_: ir.TypeRef) -> bool:
+    """A literal Python's typing cannot spell (``Literal`` admits no float): it is
+    annotated ``float``, and from_json still checks the value itself."""
+    return isinstance(type_, ir.LiteralType) and isinstance(type_.value, float)
+
+
+def _literal_only(type_: ir.TypeRef) -> bool:
+    """Spelled as one ``Literal[...]``."""
+    return algebra.is_literal_union(type_) and not any(
+        map(_float_literal, algebra.members(type_))
+    )
+
+
 def literal_members(type_: ir.TypeRef) -> list[str]:
     members = type_.members if isinstance(type_, ir.UnionType) else (type_,)
     return [py_scalar(m.value) for m in members if isinstance(m, ir.LiteralType)]
@@ -553,7 +591,7 @@ def py_type(type_: ir.TypeRef) -> str:
         case ir.Primitive(name):
             return primitive_py_type(name)
         case ir.LiteralType(value):
-            return f"Literal[{py_scalar(value)}]"
+            return "float" if _float_literal(type_) else f"Literal[{py_scalar(value)}]"
         case ir.NamedType(name):
             return name
         case ir.ArrayType(element):
@@ -568,9 +606,12 @@ def py_type(type_: ir.TypeRef) -> str:
             return tuple_py_type(type_)
         case ir.UnionType(parts):
             literals = [
-                py_scalar(m.value) for m in parts if isinstance(m, ir.LiteralType)
+                py_scalar(m.value)
+                for m in parts
+                if isinstance(m, ir.LiteralType) and not _float_literal(m)
             ]
-            others = [
+            others = ["float"] if any(map(_float_literal, parts)) else []
+            others += [
                 py_type(m)
                 for m in parts
                 if not isinstance(m, ir.LiteralType) and m != ir.NULL
