@@ -19,10 +19,13 @@ from typing import assert_never
 
 from tsmirror import algebra, ir
 from tsmirror.naming import EXTRA_ATTRIBUTE
-from tsmirror.render import py_scalar, py_type
+from tsmirror.render import docstring, py_scalar, py_type, split_top
 
 INDENT = "    "
 LINE_LENGTH = 88
+#: A tuple of allowed values longer than this is a constant: an argument line is indented
+#: at most 28 columns (an array item inside an optional field) and ends in a comma.
+_INLINE_TUPLE = LINE_LENGTH - 29
 #: String literal unions larger than this are checked against a frozenset constant.
 _INLINE_LITERALS = 3
 
@@ -41,12 +44,7 @@ class Codec:
 
     def resolve(self, type_: ir.TypeRef) -> ir.TypeRef:
         """``type_`` with aliases replaced by what they name (at the top only)."""
-        while isinstance(type_, ir.NamedType):
-            decl = self.module.lookup(type_.name)
-            if not isinstance(decl, ir.AliasDecl):
-                break
-            type_ = decl.type
-        return type_
+        return algebra.resolve(type_, self.module.lookup)
 
     def check(self, type_: ir.TypeRef, var: str) -> str | None:
         """A condition true exactly when ``var`` is a JSON value of ``type_`` that decodes to
@@ -163,16 +161,24 @@ class Codec:
             return f"expected({what}, {var}, {path})"
         if algebra.is_literal_union(type_):
             self.uses.add("expected_one_of")
-            values = ", ".join(
+            values = [
                 _py(m.value)
                 for m in algebra.members(type_)
                 if isinstance(m, ir.LiteralType)
-            )
-            if len(algebra.members(type_)) == 1:
-                values += ","
-            return f"expected_one_of(({values}), {var}, {path})"
+            ]
+            return f"expected_one_of({self.values_tuple(values)}, {var}, {path})"
         self.uses.add("no_member")
         return f"no_member({var}, {path})"
+
+    def values_tuple(self, values: list[str], hint: str | None = None) -> str:
+        """A tuple of the Python literals ``values`` for an error to name: inline, or a
+        constant named after ``hint`` when inline it could pass the line length as an
+        argument of a call at any depth a decoder reaches (ruff would explode it)."""
+        inline = f"({', '.join(values)}{',' if len(values) == 1 else ''})"
+        if len(inline) <= _INLINE_TUPLE:
+            return inline
+        exploded = "".join(f"    {value},\n" for value in values)
+        return self._constant("_ALLOWED", values, hint, f"(\n{exploded})")
 
     # --- statements ----------------------------------------------------------------------
 
@@ -220,7 +226,11 @@ class Codec:
         return [f"{indent}{var} = {source}", *self.decode(type_, var, path, indent)]
 
     def function(self, type_: ir.TypeRef) -> str:
-        """The callable ``(value, path)`` that decodes a non-checkable ``type_``."""
+        """The callable ``(value, path)`` that decodes a non-checkable ``type_``: an
+        alias of a union of object types has its own (:meth:`union_functions`)."""
+        alias = self._union_alias(type_)
+        if alias is not None:
+            return f"{alias}_from_json"
         type_ = self.resolve(type_)
         if isinstance(type_, ir.NamedType):
             decl = self.module.lookup(type_.name)
@@ -237,6 +247,9 @@ class Codec:
         self.functions[name] = self._function_source(name, type_)
         return name
 
+    def _inner_slug(self, type_: ir.TypeRef) -> str:
+        return self._union_alias(type_) or self._slug(self.resolve(type_))
+
     def _slug(self, type_: ir.TypeRef) -> str:
         match type_:
             case ir.Primitive(name):
@@ -244,9 +257,9 @@ class Codec:
             case ir.NamedType(name):
                 return name
             case ir.ArrayType(element):
-                return f"{self._slug(self.resolve(element))}_array"
+                return f"{self._inner_slug(element)}_array"
             case ir.RecordType(_, value):
-                return f"record_of_{self._slug(self.resolve(value))}"
+                return f"record_of_{self._inner_slug(value)}"
             case ir.TupleType():
                 return "tuple"
             case ir.LiteralType():
@@ -315,36 +328,120 @@ class Codec:
             case ir.TupleType():
                 lines += self._tuple_body(type_)
             case ir.UnionType():
-                self.uses.update(("MirrorValidationError", "deepest"))
-                lines.append(f"{i1}errors: list[MirrorValidationError] = []")
-                for index, member in enumerate(algebra.flatten(type_)):
-                    condition = self.check(member, "value")
-                    if condition is not None and algebra.is_literal_union(
-                        self.resolve(member)
-                    ):
-                        # `value == "a"` does not narrow Any; a typed local does
-                        local = f"{i2}member{index}: {py_type(member)} = value"
-                        lines += [
-                            *if_lines(condition, i1),
-                            local,
-                            f"{i2}return member{index}",
-                        ]
-                        continue
-                    if condition is not None:
-                        lines += [*if_lines(condition, i1), f"{i2}return value"]
-                        continue
-                    lines += [
-                        f"{i1}try:",
-                        f"{i2}return {self.function(member)}(value, path)",
-                        f"{i1}except MirrorValidationError as error:",
-                        f"{i2}errors.append(error)",
-                    ]
-                lines.append(f"{i1}raise deepest(errors, value, path)")
+                lines += self._union_body(type_)
             case ir.Primitive() | ir.LiteralType() | ir.TemplateType():
                 raise AssertionError(f"{type_} is checkable")
             case _:
                 assert_never(type_)
         return "\n".join(lines)
+
+    def _union_alias(self, type_: ir.TypeRef) -> str | None:
+        """The alias ``type_`` names when it is one with a decoder of its own."""
+        name = self._alias_name(type_)
+        if name is not None and algebra.is_object_union(type_, self.module.lookup):
+            return name
+        return None
+
+    def _union_body(self, type_: ir.UnionType, hint: str | None = None) -> list[str]:
+        """Decode ``value`` as a member of a union. A discriminated union of object types
+        dispatches on its discriminant straight to the one object type its value names
+        (members that are no objects are checked apart: a JSON value is an object or not);
+        otherwise the members are tried in the order the union lists them, and the first
+        that accepts the value wins. A constant it needs is named after ``hint``."""
+        i1, i2, i3 = INDENT, INDENT * 2, INDENT * 3
+        dispatch = self._dispatch(type_)
+        if dispatch is None:
+            return self._try_members(list(algebra.flatten(type_)))
+        tag, decls = dispatch
+        self.uses.update(("missing_key", "expected_one_of"))
+        key = _py(tag)
+        where = "path + " + _py(_key_path(tag))
+        allowed: list[str] = []
+        lines = [
+            f"{i1}if isinstance(value, dict):",
+            f"{i2}if {key} not in value:",
+            f"{i3}raise missing_key(value, ({key},), path)",
+            f"{i2}tag = value[{key}]",
+        ]
+        for decl in decls:
+            [discriminant] = [f for f in decl.fields if f.name == tag]
+            condition = self.check(discriminant.type, "tag")
+            assert condition is not None
+            units = self._units(discriminant.type)
+            assert units is not None  # a discriminant's type is made of units
+            allowed += [
+                _py(u.value) if isinstance(u, ir.LiteralType) else "None" for u in units
+            ]
+            lines += [
+                *if_lines(condition, i2),
+                *call_lines(
+                    "return ", f"{decl.name}._from_json_at", ["value", "path"], i3
+                ),
+            ]
+        values = self.values_tuple(allowed, hint)
+        lines += raise_lines(f"expected_one_of({values}, tag, {where})", i2)
+        rest = [
+            m
+            for m in algebra.union_members(type_, self.module.lookup)
+            if not algebra.holds_objects(m, self.module.lookup)
+        ]
+        if rest:
+            return lines + self._try_members(rest)
+        self.uses.add("expected")
+        return [*lines, f'{i1}raise expected("object", value, path)']
+
+    def _dispatch(self, type_: ir.UnionType) -> tuple[str, list[ir.ObjectDecl]] | None:
+        """The discriminant of a union whose members that are JSON objects are all object
+        types, and those types in the union's order; None when it is not discriminated."""
+        lookup = self.module.lookup
+        members = algebra.union_members(type_, lookup)
+        objects = [m for m in members if algebra.holds_objects(m, lookup)]
+        decls = [d for d in map(self._object_decl, objects) if d is not None]
+        if len(decls) != len(objects):
+            return None  # a record takes objects too
+        tag = algebra.discriminant(decls, self._units)
+        return None if tag is None else (tag, decls)
+
+    def _try_members(self, members: list[ir.TypeRef]) -> list[str]:
+        """Each member in turn, checked inline where it can be; the first that accepts
+        ``value`` is returned, else the error of the one that got furthest into it."""
+        i1, i2 = INDENT, INDENT * 2
+        lines: list[str] = []
+        tried = False
+        for index, member in enumerate(members):
+            condition = self.check(member, "value")
+            if condition is not None and algebra.is_literal_union(self.resolve(member)):
+                # `value == "a"` does not narrow Any; a typed local does
+                local = f"{i2}member{index}: {py_type(member)} = value"
+                lines += [*if_lines(condition, i1), local, f"{i2}return member{index}"]
+                continue
+            if condition is not None:
+                lines += [*if_lines(condition, i1), f"{i2}return value"]
+                continue
+            tried = True
+            lines += [
+                f"{i1}try:",
+                f"{i2}return {self.function(member)}(value, path)",
+                f"{i1}except MirrorValidationError as error:",
+                f"{i2}errors.append(error)",
+            ]
+        if not tried:
+            self.uses.add("no_member")
+            return [*lines, f"{i1}raise no_member(value, path)"]
+        self.uses.update(("MirrorValidationError", "deepest"))
+        return [
+            f"{i1}errors: list[MirrorValidationError] = []",
+            *lines,
+            f"{i1}raise deepest(errors, value, path)",
+        ]
+
+    def _units(self, type_: ir.TypeRef) -> list[ir.TypeRef] | None:
+        """The literals (and null) ``type_`` consists of, through aliases; None when it
+        has a member of another kind."""
+        members = algebra.union_members(type_, self.module.lookup)
+        if all(isinstance(m, ir.LiteralType) or m == ir.NULL for m in members):
+            return members
+        return None
 
     def _tuple_body(self, type_: ir.TupleType) -> list[str]:
         """Length first, then each element at its position, then the rest."""
@@ -449,10 +546,14 @@ class Codec:
         for f in decl.fields:
             var = f"v_{f.py_name}"
             key = _py(f.name)
-            where = "path + " + _py(
-                f".{f.name}" if f.name.isidentifier() else f"[{f.name!r}]"
-            )
+            where = "path + " + _py(_key_path(f.name))
             if f.optional:
+                if (
+                    absent_value(f, self.module) == "ABSENT"
+                    and self.check(f.type, var) is None
+                ):
+                    # a decoder's typed result first would make mypy refuse ABSENT
+                    fields.append(f"{body}{var}: Absent | {py_type(f.type)}")
                 fields += [
                     f"{body}if {key} in obj:",
                     *self.take(f.type, var, f"obj[{key}]", where, body + INDENT),
@@ -526,6 +627,66 @@ class Codec:
             lines.append(f"{i2}return result")
         return "\n".join(lines)
 
+    # --- union aliases -------------------------------------------------------------------
+
+    def union_functions(self, decl: ir.AliasDecl) -> str | None:
+        """``<alias>_from_json(value, path="$")`` and ``<alias>_to_json(value)`` for an
+        alias of a union of object types (None for any other alias): the decoder every
+        field of that type calls, and its inverse."""
+        if not algebra.is_object_union(decl.type, self.module.lookup):
+            return None
+        i1 = INDENT
+        name = decl.name
+        union = self.resolve(decl.type)
+        assert isinstance(union, ir.UnionType)
+        self.uses.add("Any")
+        dispatch = self._dispatch(union)
+        how = (
+            f"It dispatches on the key {dispatch[0]!r} to the member its value names."
+            if dispatch is not None
+            else "The first member, in the order the union lists them, that accepts "
+            "the value is returned."
+        )
+        signature = f'def {name}_from_json(value: Any, path: str = "$") -> {name}:'
+        if len(signature) > LINE_LENGTH:  # as ruff splits it
+            signature = (
+                f'def {name}_from_json(\n{i1}value: Any, path: str = "$"\n) -> {name}:'
+            )
+        text = (
+            f"Build the {name} that parsed JSON holds, checked against the TypeScript "
+            f"type.\n\n{how}\nRaises MirrorValidationError "
+            "naming the JSON path of the first mismatch;\n``path`` is where ``value`` "
+            "sits in a larger document."
+        )
+        decoder = [
+            signature + docstring(text, i1),
+            *self._union_body(union, name),
+        ]
+        members = algebra.union_members(union, self.module.lookup)
+        if all(self._object_decl(m) is not None for m in members):
+            returns, encoded = "dict[str, Any]", "value.to_json()"
+        else:
+            self.uses.add("plain")
+            returns, encoded = "Any", "plain(value)"
+        head = f"def {name}_to_json(value: {name}) -> {returns}:"
+        if len(head) > LINE_LENGTH:  # as ruff splits it
+            head = f"def {name}_to_json(\n{i1}value: {name},\n) -> {returns}:"
+        encoder = "\n".join(
+            [
+                head + docstring(f"The JSON value a {name} was decoded from.", i1),
+                f"{i1}return {encoded}",
+            ]
+        )
+        return "\n".join(decoder) + "\n\n\n" + encoder
+
+    def _object_decl(self, type_: ir.TypeRef) -> ir.ObjectDecl | None:
+        type_ = self.resolve(type_)
+        if isinstance(type_, ir.NamedType):
+            decl = self.module.lookup(type_.name)
+            if isinstance(decl, ir.ObjectDecl):
+                return decl
+        return None
+
     # --- encoding ------------------------------------------------------------------------
 
     def encode(self, type_: ir.TypeRef, expr: str) -> str:
@@ -593,6 +754,12 @@ def _py(value: str | int | float | bool) -> str:
     return py_scalar(value)
 
 
+def _key_path(key: str) -> str:
+    """What the path of a value grows by for the object key ``key`` (as the kernel's
+    ``child`` spells it)."""
+    return f".{key}" if key.isidentifier() else f"[{key!r}]"
+
+
 def _membership(var: str, values: list[str] | list[int | float]) -> str:
     if len(values) == 1:
         return f"{var} == {_py(values[0])}"
@@ -602,7 +769,7 @@ def _membership(var: str, values: list[str] | list[int | float]) -> str:
 def negate(condition: str) -> str:
     """``not condition``, spelled as ruff would leave it. Conditions are this module's own:
     a bracketed group, an ``or`` of several, or ``name <operator> ...``."""
-    if len(_split_top(condition, " or ")) > 1:
+    if len(split_top(condition, " or ")) > 1:
         return f"not ({condition})"
     if condition.startswith("("):
         return f"not {condition}"
@@ -641,7 +808,7 @@ def if_lines(condition: str, indent: str) -> list[str]:
 def _split_condition(body: str, indent: str) -> list[str] | None:
     """``body`` one operand a line at its top-level ``or`` (else ``and``), or None."""
     for operator in (" or ", " and "):
-        parts = _split_top(body, operator)
+        parts = split_top(body, operator)
         if len(parts) > 1:
             lines = _operand_lines(parts[0], "", indent)
             for part in parts[1:]:
@@ -687,36 +854,6 @@ def _is_group(text: str) -> bool:
     return False
 
 
-def _split_top(text: str, separator: str) -> list[str]:
-    """``text`` split at ``separator`` outside brackets and string literals."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    index = 0
-    quote = ""
-    while index < len(text):
-        ch = text[index]
-        if quote:
-            if ch == "\\":
-                index += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif depth == 0 and text.startswith(separator, index):
-            parts.append(text[start:index])
-            index += len(separator)
-            start = index
-            continue
-        index += 1
-    parts.append(text[start:])
-    return parts
-
-
 def raise_lines(expression: str, indent: str) -> list[str]:
     return call_lines("raise ", expression, None, indent)
 
@@ -744,4 +881,4 @@ def call_lines(
 
 def _split_args(text: str) -> list[str]:
     """Top-level comma-separated arguments."""
-    return [a.strip() for a in _split_top(text, ",") if a.strip()]
+    return [a.strip() for a in split_top(text, ",") if a.strip()]

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import textwrap
 from collections.abc import Iterable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
 from tsmirror import algebra, ir
 from tsmirror.header import render_header
-from tsmirror.naming import EXTRA_ATTRIBUTE
+from tsmirror.naming import EXTRA_ATTRIBUTE, UNION_FUNCTIONS
 from tsmirror.paths import KERNEL_MODULE, template_dir
 
 if TYPE_CHECKING:
@@ -67,6 +69,7 @@ def environment() -> jinja2.Environment:
         py_type=py_type,
         docstring=docstring,
         const_assignment=const_assignment,
+        alias_assignment=alias_assignment,
         literal_members=literal_members,
         py_scalar=py_scalar,
     )
@@ -75,29 +78,26 @@ def environment() -> jinja2.Environment:
         alias=lambda d: isinstance(d, ir.AliasDecl),
         enum=lambda d: isinstance(d, ir.EnumDecl),
         object=lambda d: isinstance(d, ir.ObjectDecl),
-        literal_union=algebra.is_literal_union,
+        literal_union=_literal_only,
     )
     return env
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """The templates compiled once, kept in ``jinja-<generator fingerprint>`` in the verdict
-    cache's folder; None when the cache is off (``TSMIRROR_NO_CACHE``) or the folder cannot
-    be made. Jinja keys its entries on the template's name, path and source only, not on the
-    environment's options or its own version, which the fingerprint covers. It only saves
-    compiling: the output is the same bytes. Failing to read or write an entry (an
-    unwritable folder, a corrupt or truncated file) silently compiles afresh."""
+    """The templates compiled once, kept like Python's own bytecode: beside the templates,
+    in ``__pycache__/jinja-<generator fingerprint>`` (``make install`` fills it; a run
+    writes what is missing unless ``PYTHONDONTWRITEBYTECODE`` is set); where that folder
+    cannot be written, in the verdict cache's folder, unless ``TSMIRROR_NO_CACHE`` turns
+    the cache off. Compiled templates are code, not results: ``check`` with the cache off
+    still renders and compares everything. Jinja keys its entries on the template's name,
+    path and source only, not on the environment's options or its own version, which the
+    fingerprint covers. It only saves compiling: the output is the same bytes. Failing to
+    read or write an entry (an unwritable folder, a corrupt or truncated file) silently
+    compiles afresh."""
     import jinja2
 
-    from tsmirror.cache import cache_dir, generator_fingerprint
-
-    base = cache_dir()
-    if base is None:
-        return None
-    folder = base / f"jinja-{generator_fingerprint()[:32]}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    folder, writable = _bytecode_folder()
+    if folder is None:
         return None
 
     class _Quiet(jinja2.FileSystemBytecodeCache):
@@ -108,12 +108,56 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
                 bucket.reset()
 
         def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            if not writable:
+                return
             try:
                 super().dump_bytecode(bucket)
             except OSError:
                 pass
 
     return _Quiet(str(folder), "%s.cache")
+
+
+def compile_templates() -> None:
+    """Compile every template into the folder beside them, as ``make install`` does for
+    the Python code."""
+    env = environment()
+    for name in env.list_templates(extensions=["j2"]):
+        env.get_template(name)
+
+
+def _bytecode_folder() -> tuple[Path | None, bool]:
+    """Where compiled templates are read from, and whether new ones may be written there
+    (see :func:`_bytecode_cache`)."""
+    from tsmirror.cache import cache_dir, generator_fingerprint
+
+    name = f"jinja-{generator_fingerprint()[:32]}"
+    beside = template_dir() / "__pycache__"
+    writable = not sys.dont_write_bytecode
+    if (beside / name).is_dir():
+        return beside / name, writable
+    if writable:
+        try:
+            (beside / name).mkdir(parents=True)
+        except FileExistsError:
+            return beside / name, True
+        except OSError:
+            pass
+        else:
+            import shutil
+
+            for stale in beside.glob("jinja-*"):  # a generator since changed
+                if stale.name != name:
+                    shutil.rmtree(stale, ignore_errors=True)
+            return beside / name, True
+    base = cache_dir()
+    if base is None:
+        return None, False
+    try:
+        (base / name).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None, False
+    return base / name, True
 
 
 def render_module(module: ir.Module) -> str:
@@ -137,6 +181,12 @@ def render_module(module: ir.Module) -> str:
         for decl in module.declarations
         if isinstance(decl, ir.ObjectDecl)
     }
+    unions = {
+        decl.name: functions
+        for decl in module.declarations
+        if isinstance(decl, ir.AliasDecl)
+        and (functions := codec.union_functions(decl)) is not None
+    }
     # Every mirror re-exports the package's one error class, so `except
     # roles.MirrorValidationError` catches what any mirror of the package raises.
     codec.uses.add("MirrorValidationError")
@@ -152,6 +202,7 @@ def render_module(module: ir.Module) -> str:
             imports=import_lines(module, codec.uses),
             exported=exported_names(module, codec.uses),
             classes=classes,
+            unions=unions,
             helpers=[*codec.constants.values(), *codec.functions.values()],
         )
     )
@@ -212,12 +263,12 @@ def import_lines(module: ir.Module, uses: set[str]) -> list[str]:
         local[f".{KERNEL_MODULE}"] = kernel
     renamed: list[str] = []
     for imported in module.imports:
-        alias = imported.declaration.name
         mod = f".{imported.module}"
-        if alias == imported.exported:
-            local.setdefault(mod, []).append(alias)
-        else:
-            renamed.append(f"from {mod} import {imported.exported} as {alias}")
+        for exported, alias in _imported_names(module, imported):
+            if alias == exported:
+                local.setdefault(mod, []).append(alias)
+            else:
+                renamed.append(f"from {mod} import {exported} as {alias}")
     if local or renamed:
         lines.append("")
     for mod in sorted(local):
@@ -231,9 +282,34 @@ def exported_names(module: ir.Module, uses: set[str]) -> list[str]:
     package's other mirrors (so ``users.Role is roles.Role``) and the kernel's public names,
     in the order ruff wants it (RUF022)."""
     names = [d.name for d in module.declarations]
-    names += [i.declaration.name for i in module.imports]
+    names += [
+        f"{d.name}{suffix}" for d in union_aliases(module) for suffix in UNION_FUNCTIONS
+    ]
+    names += [alias for i in module.imports for _, alias in _imported_names(module, i)]
     names += [n for n in _KERNEL_EXPORTS if n in uses]
     return sorted(set(names), key=_member_order)
+
+
+def union_aliases(module: ir.Module) -> list[ir.AliasDecl]:
+    """The aliases this mirror emits that have a decoder of their own."""
+    return [
+        d
+        for d in module.declarations
+        if isinstance(d, ir.AliasDecl)
+        and algebra.is_object_union(d.type, module.lookup)
+    ]
+
+
+def _imported_names(module: ir.Module, imported: ir.Import) -> list[tuple[str, str]]:
+    """``(name there, name here)`` of what an import brings: the declaration, and the
+    functions of an alias of a union of object types with it."""
+    decl = imported.declaration
+    pairs = [(imported.exported, decl.name)]
+    if isinstance(decl, ir.AliasDecl) and algebra.is_object_union(
+        decl.type, module.lookup
+    ):
+        pairs += [(imported.exported + s, decl.name + s) for s in UNION_FUNCTIONS]
+    return pairs
 
 
 def _member_order(name: str) -> tuple[int, list[str | int]]:
@@ -373,11 +449,12 @@ def py_literal(value: ir.JsonValue, indent: str = "", room: int | None = None) -
         if not value:
             return "MappingProxyType({})"
         deeper = inner + INDENT
-        items = ""
+        lines = []
         for k, v in value.items():
             key = py_string(k)
             room_after_key = LINE_LENGTH - len(deeper) - len(key) - 3
-            items += f"{deeper}{key}: {py_literal(v, deeper, room_after_key)},\n"
+            lines.append(f"{deeper}{key}: {py_literal(v, deeper, room_after_key)},\n")
+        items = "".join(lines)
         return f"MappingProxyType(\n{inner}{{\n{items}{inner}}},\n{indent})"
     return py_scalar(value)
 
@@ -402,21 +479,91 @@ def const_assignment(decl: ir.ConstDecl) -> str:
     return f"{decl.name}: Final[\n{INDENT}{layout_type(decl.type, INDENT)}\n] = {value}"
 
 
-def layout_type(type_: ir.TypeRef | str, indent: str, tail: int = 0) -> str:
-    """``py_type(type_)`` at ``indent``, followed by ``tail`` characters on its line; when
-    too long, each subscript is exploded one argument a line, outermost first, as ruff does
-    (with a trailing comma, except in a subscript of one argument, where a comma would make
-    a tuple)."""
+def alias_assignment(decl: ir.AliasDecl) -> str:
+    """``NAME: TypeAlias = A | B | C`` laid out as ruff lays it out: a union too long for
+    its line goes in parentheses, on one line of its own when it fits there, else one
+    member a line."""
+    head = f"{decl.name}: TypeAlias = "
+    text = py_type(decl.type)
+    parts = split_top(text, " | ")
+    if len(head) + len(text) <= LINE_LENGTH or len(parts) < 2:
+        return head + text
+    if len(INDENT) + len(text) <= LINE_LENGTH:
+        return f"{head}(\n{INDENT}{text}\n)"
+    lines = [f"{INDENT}{parts[0]}", *(f"{INDENT}| {part}" for part in parts[1:])]
+    return head + "(\n" + "\n".join(lines) + "\n)"
+
+
+def split_top(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` outside brackets and string literals."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    index = 0
+    quote = ""
+    while index < len(text):
+        ch = text[index]
+        if quote:
+            if ch == "\\":
+                index += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, index):
+            parts.append(text[start:index])
+            index += len(separator)
+            start = index
+            continue
+        index += 1
+    parts.append(text[start:])
+    return parts
+
+
+def layout_type(
+    type_: ir.TypeRef | str, indent: str, tail: int = 0, lead: int = 0
+) -> str:
+    """``py_type(type_)`` at ``indent`` after ``lead`` characters, followed by ``tail``
+    characters on its line; when too long, a union is split before each ``|`` and each
+    subscript is exploded one argument a line, outermost first, as ruff does (with a
+    trailing comma, except in a subscript of one argument, where a comma would make a
+    tuple)."""
     text = type_ if isinstance(type_, str) else py_type(type_)
-    if len(indent) + len(text) + tail <= LINE_LENGTH or isinstance(type_, str):
+    if len(indent) + lead + len(text) + tail <= LINE_LENGTH or isinstance(type_, str):
         return text
     args: Sequence[ir.TypeRef | str]
     match type_:
+        case ir.UnionType(parts) if not _literal_only(type_):
+            # the operands py_type writes: the literals as one Literal[...], None last
+            literals = [
+                m
+                for m in parts
+                if isinstance(m, ir.LiteralType) and not _float_literal(m)
+            ]
+            operands: list[ir.TypeRef] = [
+                *([ir.UnionType(tuple(literals))] if len(literals) > 1 else literals),
+                *([ir.NUMBER] if any(map(_float_literal, parts)) else []),
+                *(
+                    m
+                    for m in parts
+                    if not isinstance(m, ir.LiteralType) and m != ir.NULL
+                ),
+                *([ir.NULL] if ir.NULL in parts else []),
+            ]
+            last = len(operands) - 1
+            return f"\n{indent}| ".join(
+                layout_type(o, indent, tail if i == last else 0, lead if i == 0 else 2)
+                for i, o in enumerate(operands)
+            )
         case ir.ArrayType(element) if element != ir.NEVER:
             head, args = "tuple", [element, "..."]
         case ir.RecordType(key, value):
             head, args = "Mapping", [key, value]
-        case ir.LiteralType() | ir.UnionType() if algebra.is_literal_union(type_):
+        case ir.LiteralType() | ir.UnionType() if _literal_only(type_):
             head, args = "Literal", literal_members(type_)
         case _:
             return text
@@ -467,6 +614,19 @@ def field_annotation(field: ir.Field, absent: str) -> str:
     return f"{annotation} | None = None"
 
 
+def _float_literal(type_: ir.TypeRef) -> bool:
+    """A literal Python's typing cannot spell (``Literal`` admits no float): it is
+    annotated ``float``, and from_json still checks the value itself."""
+    return isinstance(type_, ir.LiteralType) and isinstance(type_.value, float)
+
+
+def _literal_only(type_: ir.TypeRef) -> bool:
+    """Spelled as one ``Literal[...]``."""
+    return algebra.is_literal_union(type_) and not any(
+        map(_float_literal, algebra.members(type_))
+    )
+
+
 def literal_members(type_: ir.TypeRef) -> list[str]:
     members = type_.members if isinstance(type_, ir.UnionType) else (type_,)
     return [py_scalar(m.value) for m in members if isinstance(m, ir.LiteralType)]
@@ -477,7 +637,7 @@ def py_type(type_: ir.TypeRef) -> str:
         case ir.Primitive(name):
             return primitive_py_type(name)
         case ir.LiteralType(value):
-            return f"Literal[{py_scalar(value)}]"
+            return "float" if _float_literal(type_) else f"Literal[{py_scalar(value)}]"
         case ir.NamedType(name):
             return name
         case ir.ArrayType(element):
@@ -492,9 +652,12 @@ def py_type(type_: ir.TypeRef) -> str:
             return tuple_py_type(type_)
         case ir.UnionType(parts):
             literals = [
-                py_scalar(m.value) for m in parts if isinstance(m, ir.LiteralType)
+                py_scalar(m.value)
+                for m in parts
+                if isinstance(m, ir.LiteralType) and not _float_literal(m)
             ]
-            others = [
+            others = ["float"] if any(map(_float_literal, parts)) else []
+            others += [
                 py_type(m)
                 for m in parts
                 if not isinstance(m, ir.LiteralType) and m != ir.NULL

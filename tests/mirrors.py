@@ -7,8 +7,10 @@ import importlib
 import importlib.util
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from tsmirror.generate import build_ir, render_package
 
@@ -41,6 +43,23 @@ def render_mirror(root: Path, entry: Path, symbols: list[str], out: Path) -> Mod
     for name, text in render_package([module], strict_objects=True).items():
         (out.parent / name).write_text(text, encoding="utf-8")
     return import_mirror(out.parent, out.stem)
+
+
+def decoder(mirror: ModuleType, name: str) -> Callable[[object], Any]:
+    """What decodes parsed JSON into the mirrored type ``name``: the class's ``from_json``,
+    or, for an alias of a union of object types, the ``<name>_from_json`` beside it."""
+    declared = getattr(mirror, name)
+    if hasattr(declared, "from_json"):
+        return declared.from_json  # type: ignore[no-any-return]
+    return getattr(mirror, f"{name}_from_json")  # type: ignore[no-any-return]
+
+
+def encoder(mirror: ModuleType, name: str) -> Callable[[Any], object]:
+    """What gives back the JSON of a decoded ``name``: the instance's ``to_json``, or the
+    ``<name>_to_json`` beside an alias of a union of object types."""
+    if hasattr(getattr(mirror, name), "from_json"):
+        return lambda value: value.to_json()
+    return getattr(mirror, f"{name}_to_json")  # type: ignore[no-any-return]
 
 
 REPO = Path(__file__).resolve().parent.parent

@@ -30,6 +30,7 @@ from tsmirror.naming import (
     ENUM_RESERVED,
     EXTRA_ATTRIBUTE,
     FIELD_RESERVED,
+    UNION_FUNCTIONS,
     pascal_case,
     python_identifier,
 )
@@ -89,6 +90,8 @@ class MirrorBuilder:
         self._expanding: set[tuple[Path, str, tuple[ops.Type, ...]]] = set()
         self._infer_allowed = False
         self._inferred: dict[str, bool] = {}  # unannotated consts -> under `as const`
+        self._declared: tuple[int, frozenset[str]] = (-1, frozenset())
+        self._alias_functions: set[str] = set()  # Shape_from_json, beside type Shape
 
     # --- mirrored symbols -----------------------------------------------------------------
 
@@ -122,16 +125,26 @@ class MirrorBuilder:
         if key in self._names:
             return self._names[key]
         ts_name, name = name, python_identifier(file.qualifier + name)
-        owner = self._taken.get(name)
-        if owner is not None and owner != key:
-            where = node if node is not None else decl.node
-            raise file.error(
-                where,
-                f"{ts_name!r} and another declaration both become the Python name "
-                f"{name!r} in this mirror",
-            )
+        # an alias may be a union of object types, whose functions are named after it
+        derived = [name + s for s in UNION_FUNCTIONS] if decl.kind == "type" else []
+        for claimed in (name, *derived):
+            owner = self._taken.get(claimed)
+            if owner is not None and owner != key:
+                where = node if node is not None else decl.node
+                raise file.error(
+                    where,
+                    f"{ts_name!r} and another declaration both become the Python name "
+                    f"{claimed!r} in this mirror"
+                    + (
+                        " (a function of a union alias)"
+                        if claimed != name or claimed in self._alias_functions
+                        else ""
+                    ),
+                )
         self._names[key] = name
-        self._taken[name] = key
+        for claimed in (name, *derived):
+            self._taken[claimed] = key
+        self._alias_functions.update(derived)
         self._building.add(key)
         value = decl.node.child_by_field_name("value") if decl.kind == "type" else None
         self._stack.append(
@@ -397,11 +410,29 @@ class MirrorBuilder:
             self._expanding.discard(key)
 
     def _fresh_name(self, wanted: str) -> str:
+        """A name for an anonymous object type or a generic instance that no declaration
+        has taken, nor may take later: ``type Shape = {...} | {...}`` names its members
+        Shape1 and Shape2 unless a file read declares one of those names itself."""
         base = python_identifier(wanted or "Anonymous")
+        declared = self._declared_names()
         name, n = base, 2
-        while name in self._taken:
+        while name in self._taken or name in declared:
             name, n = f"{base}{n}", n + 1
         return name
+
+    def _declared_names(self) -> frozenset[str]:
+        """The Python names of every declaration in the files read so far."""
+        files = self.program.files
+        if len(files) != self._declared[0]:
+            names: set[str] = set()
+            scopes = list(files)
+            while scopes:
+                scope = scopes.pop()
+                scopes += scope.namespaces.values()
+                for name in (*scope.types, *scope.values):
+                    names.add(python_identifier(scope.qualifier + name))
+            self._declared = (len(files), frozenset(names))
+        return self._declared[1]
 
     # --- object shapes --------------------------------------------------------------------
 

@@ -1,3 +1,0 @@
-// expect: T 3:19 template literal type substitution ${Id} is not a finite union
-type Id = `id-${number}`;
-export type T = `a${Id}`;
