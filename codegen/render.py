@@ -146,7 +146,11 @@ def render_module(module: ir.Module) -> str:
             imports=import_lines(module, codec.uses),
             exported=exported_names(module, codec.uses),
             classes=classes,
-            helpers=[*codec.constants.values(), *codec.functions.values()],
+            helpers=[
+                *codec.constants.values(),
+                *codec.setters.values(),
+                *codec.functions.values(),
+            ],
         )
     )
     return render_header(module.sources, module.source_sha256, body) + body
@@ -257,6 +261,7 @@ _KERNEL_NAMES = frozenset(
         "deepest",
         "expected",
         "expected_one_of",
+        "field_setter",
         "missing_key",
         "no_member",
         "plain",
