@@ -8,8 +8,8 @@ construct added to the IR is listed by mypy at each place that must learn about 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from typing import assert_never
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeAlias, assert_never
 
 from tsmirror import ir
 
@@ -37,9 +37,83 @@ def members(type_: ir.TypeRef) -> list[ir.TypeRef]:
     return list(type_.members) if isinstance(type_, ir.UnionType) else [type_]
 
 
+Lookup: TypeAlias = Callable[[str], ir.Declaration]
+
+
+def resolve(type_: ir.TypeRef, lookup: Lookup) -> ir.TypeRef:
+    """``type_`` with aliases replaced by what they name (at the top only)."""
+    while isinstance(type_, ir.NamedType):
+        decl = lookup(type_.name)
+        if not isinstance(decl, ir.AliasDecl):
+            break
+        type_ = decl.type
+    return type_
+
+
+def union_members(type_: ir.TypeRef, lookup: Lookup) -> list[ir.TypeRef]:
+    """The members of a union seen through aliases: each resolved, unions opened, without
+    duplicates, in first-seen order."""
+    found: dict[str, ir.TypeRef] = {}
+    pending = [type_]
+    while pending:
+        member = resolve(pending.pop(), lookup)
+        if isinstance(member, ir.UnionType):
+            pending += reversed(member.members)
+        else:
+            found.setdefault(type_key(member), member)
+    return list(found.values())
+
+
+def holds_objects(type_: ir.TypeRef, lookup: Lookup) -> bool:
+    """Whether JSON objects are values of ``type_``: an object type, a record, unknown."""
+    type_ = resolve(type_, lookup)
+    return (
+        isinstance(type_, ir.RecordType)
+        or type_ == ir.UNKNOWN
+        or (
+            isinstance(type_, ir.NamedType)
+            and isinstance(lookup(type_.name), ir.ObjectDecl)
+        )
+    )
+
+
+def is_object_union(type_: ir.TypeRef, lookup: Lookup) -> bool:
+    """A union with an object type among its members: an alias of one gets a decoder of
+    its own (``<alias>_from_json``, see ``codec``)."""
+    return isinstance(resolve(type_, lookup), ir.UnionType) and any(
+        holds_objects(m, lookup) and m != ir.UNKNOWN
+        for m in union_members(type_, lookup)
+    )
+
+
 def is_literal_union(type_: ir.TypeRef) -> bool:
     """A literal, or a union of literals only."""
     return all(isinstance(m, ir.LiteralType) for m in members(type_))
+
+
+def discriminant(
+    objects: Sequence[ir.ObjectDecl],
+    units: Callable[[ir.TypeRef], list[ir.TypeRef] | None],
+) -> str | None:
+    """The property a union of ``objects`` is discriminated by, as TypeScript reads a
+    discriminant: one every object declares as required, whose type in each is a set of
+    unit types (literals, null; ``units`` lists them, through aliases, or gives None) and
+    whose sets are pairwise disjoint, so its value names at most one object. The first such
+    property of the first object; None when there is none or fewer than two objects."""
+    if len(objects) < 2:
+        return None
+    for candidate in objects[0].fields:
+        seen: set[str] = set()
+        for obj in objects:
+            found = [f for f in obj.fields if f.name == candidate.name]
+            values = units(found[0].type) if found and not found[0].optional else None
+            keys = {type_key(v) for v in values or ()}
+            if not keys or keys & seen:
+                break
+            seen |= keys
+        else:
+            return candidate.name
+    return None
 
 
 def type_key(type_: ir.TypeRef) -> str:

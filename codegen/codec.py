@@ -23,12 +23,16 @@ from dataclasses import dataclass, field
 from typing import assert_never
 
 from tsmirror import algebra, ir
-from tsmirror.render import py_scalar, py_type
+from tsmirror.naming import EXTRA_ATTRIBUTE
+from tsmirror.render import docstring, py_scalar, py_type, split_top
 
 INDENT = "    "
 LINE_LENGTH = 88
 #: The relative path of the value a decoder was given.
 HERE = '""'
+#: A tuple of allowed values longer than this is a constant: an argument line is indented
+#: at most 28 columns (an array item inside an optional field) and ends in a comma.
+_INLINE_TUPLE = LINE_LENGTH - 29
 #: String literal unions larger than this are checked against a frozenset constant.
 _INLINE_LITERALS = 3
 
@@ -44,17 +48,13 @@ class Codec:
     uses: set[str] = field(default_factory=set)  # kernel and standard names used
     _names: dict[str, str] = field(default_factory=dict)  # type key -> function name
     _setter_names: set[str] = field(default_factory=set)
+    _taking_path: set[str] = field(default_factory=set)  # decoders called with a path
 
     # --- types ---------------------------------------------------------------------------
 
     def resolve(self, type_: ir.TypeRef) -> ir.TypeRef:
         """``type_`` with aliases replaced by what they name (at the top only)."""
-        while isinstance(type_, ir.NamedType):
-            decl = self.module.lookup(type_.name)
-            if not isinstance(decl, ir.AliasDecl):
-                break
-            type_ = decl.type
-        return type_
+        return algebra.resolve(type_, self.module.lookup)
 
     def check(self, type_: ir.TypeRef, var: str) -> str | None:
         """A condition true exactly when ``var`` is a JSON value of ``type_`` that decodes to
@@ -63,7 +63,7 @@ class Codec:
         type_ = self.resolve(type_)
         match type_:
             case ir.Primitive(name):
-                return _PRIMITIVE_CHECKS[name].format(v=var)
+                return _primitive_check(name)[0].format(v=var)
             case ir.LiteralType():
                 return " or ".join(self._literals([type_], var, alias))
             case ir.UnionType():
@@ -149,19 +149,27 @@ class Codec:
         at = _at(path)
         if isinstance(type_, ir.Primitive):
             self.uses.add("expected")
-            return f'expected("{_EXPECTED[type_.name]}", {var}{at})'
+            return f'expected("{_primitive_check(type_.name)[1]}", {var}{at})'
         if algebra.is_literal_union(type_):
             self.uses.add("expected_one_of")
-            values = ", ".join(
+            values = [
                 _py(m.value)
                 for m in algebra.members(type_)
                 if isinstance(m, ir.LiteralType)
-            )
-            if len(algebra.members(type_)) == 1:
-                values += ","
-            return f"expected_one_of(({values}), {var}{at})"
+            ]
+            return f"expected_one_of({self.values_tuple(values)}, {var}{at})"
         self.uses.add("no_member")
         return f"no_member({var}{at})"
+
+    def values_tuple(self, values: list[str], hint: str | None = None) -> str:
+        """A tuple of the Python literals ``values`` for an error to name: inline, or a
+        constant named after ``hint`` when inline it could pass the line length as an
+        argument of a call at any depth a decoder reaches (ruff would explode it)."""
+        inline = f"({', '.join(values)}{',' if len(values) == 1 else ''})"
+        if len(inline) <= _INLINE_TUPLE:
+            return inline
+        exploded = "".join(f"    {value},\n" for value in values)
+        return self._constant("_ALLOWED", values, hint, f"(\n{exploded})")
 
     # --- statements ----------------------------------------------------------------------
 
@@ -178,20 +186,44 @@ class Codec:
         return self.call(f"{var} = ", self.function(type_), var, path, indent)
 
     def call(
-        self, prefix: str, function: str, argument: str, path: str, indent: str
+        self,
+        prefix: str,
+        function: str,
+        argument: str,
+        path: str,
+        indent: str,
+        into: str | None = None,
     ) -> list[str]:
-        """``prefix + function(argument)``, a call that decodes the value at ``path``,
-        adding that step to the path of its error."""
-        if path == HERE:
-            return call_lines(prefix, function, [argument], indent)
+        """``prefix + function(argument)`` (passed ``into`` a call, when given), a call
+        that decodes the value at ``path``, adding that step to the path of its error."""
+
+        def statement(indent: str) -> list[str]:
+            if into is not None:
+                return call_lines(
+                    prefix, into, [self.invoke(function, argument, path)], indent
+                )
+            arguments = (
+                [argument, path] if function in self._taking_path else [argument]
+            )
+            return call_lines(prefix, function, arguments, indent)
+
+        if path == HERE or function in self._taking_path:
+            return statement(indent)
         self.uses.add("MirrorValidationError")
         inner = indent + INDENT
         return [
             f"{indent}try:",
-            *call_lines(prefix, function, [argument], inner),
+            *statement(inner),
             f"{indent}except MirrorValidationError as error:",
             *call_lines("raise ", "error.within", [path], inner, " from None"),
         ]
+
+    def invoke(self, function: str, argument: str, path: str) -> str:
+        """The call of a decoder on ``argument``, the value at ``path``: a union alias's
+        public function takes the path and adds it to an error itself."""
+        if function in self._taking_path:
+            return f"{function}({argument}, {path})"
+        return f"{function}({argument})"
 
     def take(
         self, type_: ir.TypeRef, var: str, source: str, path: str, indent: str
@@ -234,15 +266,21 @@ class Codec:
             f"{indent}for item in {var}:",
             *self.call(
                 "",
-                f"{items}.append",
-                f"{self.function(element)}(item)",
+                self.function(element),
+                "item",
                 _indexed(path, f"len({items})"),
                 indent + INDENT,
+                into=f"{items}.append",
             ),
         ]
 
     def function(self, type_: ir.TypeRef) -> str:
-        """The callable ``(value)`` that decodes a non-checkable ``type_``."""
+        """The callable that decodes a non-checkable ``type_`` (see :meth:`invoke`): an
+        alias of a union of object types has its own (:meth:`union_functions`)."""
+        alias = self._union_alias(type_)
+        if alias is not None:
+            self._taking_path.add(f"{alias}_from_json")
+            return f"{alias}_from_json"
         type_ = self.resolve(type_)
         if isinstance(type_, ir.NamedType):
             decl = self.module.lookup(type_.name)
@@ -259,6 +297,9 @@ class Codec:
         self.functions[name] = self._function_source(name, type_)
         return name
 
+    def _inner_slug(self, type_: ir.TypeRef) -> str:
+        return self._union_alias(type_) or self._slug(self.resolve(type_))
+
     def _slug(self, type_: ir.TypeRef) -> str:
         match type_:
             case ir.Primitive(name):
@@ -266,9 +307,9 @@ class Codec:
             case ir.NamedType(name):
                 return name
             case ir.ArrayType(element):
-                return f"{self._slug(self.resolve(element))}_array"
+                return f"{self._inner_slug(element)}_array"
             case ir.RecordType(_, value):
-                return f"record_of_{self._slug(self.resolve(value))}"
+                return f"record_of_{self._inner_slug(value)}"
             case ir.TupleType():
                 return "tuple"
             case ir.LiteralType():
@@ -317,36 +358,120 @@ class Codec:
             case ir.TupleType():
                 lines += self._tuple_body(type_)
             case ir.UnionType():
-                self.uses.update(("MirrorValidationError", "deepest"))
-                lines.append(f"{i1}errors: list[MirrorValidationError] = []")
-                for index, member in enumerate(algebra.flatten(type_)):
-                    condition = self.check(member, "value")
-                    if condition is not None and algebra.is_literal_union(
-                        self.resolve(member)
-                    ):
-                        # `value == "a"` does not narrow Any; a typed local does
-                        local = f"{i2}member{index}: {py_type(member)} = value"
-                        lines += [
-                            *if_lines(condition, i1),
-                            local,
-                            f"{i2}return member{index}",
-                        ]
-                        continue
-                    if condition is not None:
-                        lines += [*if_lines(condition, i1), f"{i2}return value"]
-                        continue
-                    lines += [
-                        f"{i1}try:",
-                        f"{i2}return {self.function(member)}(value)",
-                        f"{i1}except MirrorValidationError as error:",
-                        f"{i2}errors.append(error)",
-                    ]
-                lines.append(f"{i1}raise deepest(errors, value)")
+                lines += self._union_body(type_)
             case ir.Primitive() | ir.LiteralType():
                 raise AssertionError(f"{type_} is checkable")
             case _:
                 assert_never(type_)
         return "\n".join(lines)
+
+    def _union_alias(self, type_: ir.TypeRef) -> str | None:
+        """The alias ``type_`` names when it is one with a decoder of its own."""
+        name = self._alias_name(type_)
+        if name is not None and algebra.is_object_union(type_, self.module.lookup):
+            return name
+        return None
+
+    def _union_body(
+        self, type_: ir.UnionType, hint: str | None = None, indent: str = INDENT
+    ) -> list[str]:
+        """Decode ``value`` as a member of a union. A discriminated union of object types
+        dispatches on its discriminant straight to the one object type its value names
+        (members that are no objects are checked apart: a JSON value is an object or not);
+        otherwise the members are tried in the order the union lists them, and the first
+        that accepts the value wins. A constant it needs is named after ``hint``."""
+        i1, i2, i3 = indent, indent + INDENT, indent + INDENT * 2
+        dispatch = self._dispatch(type_)
+        if dispatch is None:
+            return self._try_members(list(algebra.flatten(type_)), indent)
+        tag, decls = dispatch
+        self.uses.update(("missing_key", "expected_one_of"))
+        key = _py(tag)
+        where = _py(_key_path(tag))
+        allowed: list[str] = []
+        lines = [
+            f"{i1}if isinstance(value, dict):",
+            f"{i2}if {key} not in value:",
+            f"{i3}raise missing_key(value, ({key},))",
+            f"{i2}tag = value[{key}]",
+        ]
+        for decl in decls:
+            [discriminant] = [f for f in decl.fields if f.name == tag]
+            condition = self.check(discriminant.type, "tag")
+            assert condition is not None
+            units = self._units(discriminant.type)
+            assert units is not None  # a discriminant's type is made of units
+            allowed += [
+                _py(u.value) if isinstance(u, ir.LiteralType) else "None" for u in units
+            ]
+            lines += [
+                *if_lines(condition, i2),
+                *call_lines("return ", f"{decl.name}._decode", ["value"], i3),
+            ]
+        values = self.values_tuple(allowed, hint)
+        lines += raise_lines(f"expected_one_of({values}, tag, {where})", i2)
+        rest = [
+            m
+            for m in algebra.union_members(type_, self.module.lookup)
+            if not algebra.holds_objects(m, self.module.lookup)
+        ]
+        if rest:
+            return lines + self._try_members(rest, indent)
+        self.uses.add("expected")
+        return [*lines, f'{i1}raise expected("object", value)']
+
+    def _dispatch(self, type_: ir.UnionType) -> tuple[str, list[ir.ObjectDecl]] | None:
+        """The discriminant of a union whose members that are JSON objects are all object
+        types, and those types in the union's order; None when it is not discriminated."""
+        lookup = self.module.lookup
+        members = algebra.union_members(type_, lookup)
+        objects = [m for m in members if algebra.holds_objects(m, lookup)]
+        decls = [d for d in map(self._object_decl, objects) if d is not None]
+        if len(decls) != len(objects):
+            return None  # a record takes objects too
+        tag = algebra.discriminant(decls, self._units)
+        return None if tag is None else (tag, decls)
+
+    def _try_members(self, members: list[ir.TypeRef], indent: str) -> list[str]:
+        """Each member in turn, checked inline where it can be; the first that accepts
+        ``value`` is returned, else the error of the one that got furthest into it."""
+        i1, i2 = indent, indent + INDENT
+        lines: list[str] = []
+        tried = False
+        for index, member in enumerate(members):
+            condition = self.check(member, "value")
+            if condition is not None and algebra.is_literal_union(self.resolve(member)):
+                # `value == "a"` does not narrow Any; a typed local does
+                local = f"{i2}member{index}: {py_type(member)} = value"
+                lines += [*if_lines(condition, i1), local, f"{i2}return member{index}"]
+                continue
+            if condition is not None:
+                lines += [*if_lines(condition, i1), f"{i2}return value"]
+                continue
+            tried = True
+            lines += [
+                f"{i1}try:",
+                f"{i2}return {self.invoke(self.function(member), 'value', HERE)}",
+                f"{i1}except MirrorValidationError as error:",
+                f"{i2}errors.append(error)",
+            ]
+        if not tried:
+            self.uses.add("no_member")
+            return [*lines, f"{i1}raise no_member(value)"]
+        self.uses.update(("MirrorValidationError", "deepest"))
+        return [
+            f"{i1}errors: list[MirrorValidationError] = []",
+            *lines,
+            f"{i1}raise deepest(errors, value)",
+        ]
+
+    def _units(self, type_: ir.TypeRef) -> list[ir.TypeRef] | None:
+        """The literals (and null) ``type_`` consists of, through aliases; None when it
+        has a member of another kind."""
+        members = algebra.union_members(type_, self.module.lookup)
+        if all(isinstance(m, ir.LiteralType) or m == ir.NULL for m in members):
+            return members
+        return None
 
     def _tuple_body(self, type_: ir.TupleType) -> list[str]:
         """Length first, then each element at its position, then the rest."""
@@ -439,7 +564,7 @@ class Codec:
             f"{i2}if not isinstance(obj, dict):",
             f'{i3}raise expected("object", obj)',
         ]
-        if self.module.strict_objects:
+        if self.module.strict_objects and decl.extra is None:
             self.uses.add("unknown_key")
             lines += [
                 f"{i2}if not cls._KEYS.issuperset(obj):",
@@ -451,8 +576,14 @@ class Codec:
         for f in decl.fields:
             var = f"v_{f.py_name}"
             key = _py(f.name)
-            where = _py(f".{f.name}" if f.name.isidentifier() else f"[{f.name!r}]")
+            where = _py(_key_path(f.name))
             if f.optional:
+                if (
+                    absent_value(f, self.module) == "ABSENT"
+                    and self.check(f.type, var) is None
+                ):
+                    # a decoder's typed result first would make mypy refuse ABSENT
+                    fields.append(f"{body}{var}: Absent | {py_type(f.type)}")
                 fields += [
                     f"{body}if {key} in obj:",
                     *self.take(f.type, var, f"obj[{key}]", where, body + INDENT),
@@ -473,37 +604,60 @@ class Codec:
             ]
         else:
             lines += fields
+        values = {f.py_name: f"v_{f.py_name}" for f in decl.fields}
+        if decl.extra is not None:
+            lines += self._extra_lines(decl.extra)
+            values[EXTRA_ATTRIBUTE] = "MappingProxyType(extra)"
         # Built as a frozen dataclass's __init__ builds it, each field set in its slot, but
         # without the call through the class with keywords, and without object.__setattr__
         # finding each slot by name: on documents of many small objects, these two cost
         # more than all the checks.
-        if not decl.fields:
+        if not values:
             lines.append(f"{i2}return object.__new__(cls)")
             return "\n".join(lines)
         lines.append(f"{i2}self = object.__new__(cls)")
-        setters = self._setters(decl)
-        for f, setter in zip(decl.fields, setters, strict=True):
-            lines += call_lines("", setter, ["self", f"v_{f.py_name}"], i2)
+        setters = self._setters(decl.name, list(values))
+        for setter, value in zip(setters, values.values(), strict=True):
+            lines += call_lines("", setter, ["self", value], i2)
         lines.append(f"{i2}return self")
         return "\n".join(lines)
 
-    def _setters(self, decl: ir.ObjectDecl) -> list[str]:
-        """The module-level names of the slot setters of ``decl``'s fields, in order."""
+    def _setters(self, name: str, attributes: list[str]) -> list[str]:
+        """The module-level names of the slot setters of the class ``name``'s
+        ``attributes``, in order."""
         self.uses.update(("Final", "field_setter"))
-        names: list[str] = []
-        lines = [f"# The slots of {decl.name} that _decode fills."]
-        for f in decl.fields:
-            name = f"_set_{decl.name}_{f.py_name}"
-            if name in self._setter_names or name in self.constants:
-                digest = hashlib.sha256(f"{decl.name}.{f.py_name}".encode()).hexdigest()
-                name += "_" + digest[:8]
-            self._setter_names.add(name)
-            names.append(name)
-            lines += call_lines(
-                f"{name}: Final = ", "field_setter", [decl.name, _py(f.py_name)], ""
-            )
-        self.setters[decl.name] = "\n".join(lines)
-        return names
+        setters: list[str] = []
+        lines = [f"# The slots of {name} that _decode fills."]
+        for attribute in attributes:
+            setter = f"_set_{name}_{attribute}"
+            if setter in self._setter_names or setter in self.constants:
+                digest = hashlib.sha256(f"{name}.{attribute}".encode()).hexdigest()
+                setter += "_" + digest[:8]
+            self._setter_names.add(setter)
+            setters.append(setter)
+            head = f"{setter}: Final = "
+            arguments = [name, _py(attribute)]
+            if len(f"{head}field_setter(") <= LINE_LENGTH:
+                lines += call_lines(head, "field_setter", arguments, "")
+            else:  # as ruff lays it out: the call in parentheses of its own
+                call = call_lines("", "field_setter", arguments, INDENT)
+                lines += [f"{head}(", *call, ")"]
+        self.setters[name] = "\n".join(lines)
+        return setters
+
+    def _extra_lines(self, extra: ir.TypeRef) -> list[str]:
+        """Every key that is not a field's, decoded as the index signature's type."""
+        i2, i3, i4 = INDENT * 2, INDENT * 3, INDENT * 4
+        self.uses.update(("child", "MappingProxyType", "Any"))
+        return [
+            f"{i2}extra: dict[str, Any] = {{}}",
+            f"{i2}for key, item in obj.items():",
+            f"{i3}if key in cls._KEYS:",
+            f"{i4}continue",
+            *self.decode(ir.STRING, "key", "child(str(key))", i3),
+            *self.decode(extra, "item", "child(str(key))", i3),
+            f"{i3}extra[key] = item",
+        ]
 
     def to_json_body(self, decl: ir.ObjectDecl) -> str:
         """The body of ``to_json(self)``: every present field, encoded."""
@@ -514,7 +668,8 @@ class Codec:
             f"{i3}{_py(f.name)}: {self.encode(f.type, f'self.{f.py_name}')},"
             for f in required
         ]
-        opening = "return " if not optional else "result: dict[str, Any] = "
+        building = optional or decl.extra is not None
+        opening = "return " if not building else "result: dict[str, Any] = "
         self.uses.add("Any")
         if entries:
             lines = [f"{i2}{opening}{{", *entries, f"{i2}}}"]
@@ -526,9 +681,79 @@ class Codec:
                 f"{i2}if self.{f.py_name} is not {absent}:",
                 f"{i3}result[{_py(f.name)}] = {self.encode(f.type, f'self.{f.py_name}')}",
             ]
-        if optional:
+        if decl.extra is not None:
+            lines += [
+                f"{i2}for key, item in self.{EXTRA_ATTRIBUTE}.items():",
+                f"{i3}result[key] = {self.encode(decl.extra, 'item')}",
+            ]
+        if building:
             lines.append(f"{i2}return result")
         return "\n".join(lines)
+
+    # --- union aliases -------------------------------------------------------------------
+
+    def union_functions(self, decl: ir.AliasDecl) -> str | None:
+        """``<alias>_from_json(value, path="$")`` and ``<alias>_to_json(value)`` for an
+        alias of a union of object types (None for any other alias): the decoder every
+        field of that type calls, and its inverse."""
+        if not algebra.is_object_union(decl.type, self.module.lookup):
+            return None
+        i1 = INDENT
+        name = decl.name
+        union = self.resolve(decl.type)
+        assert isinstance(union, ir.UnionType)
+        self.uses.add("Any")
+        dispatch = self._dispatch(union)
+        how = (
+            f"It dispatches on the key {dispatch[0]!r} to the member its value names."
+            if dispatch is not None
+            else "The first member, in the order the union lists them, that accepts "
+            "the value is returned."
+        )
+        signature = f'def {name}_from_json(value: Any, path: str = "$") -> {name}:'
+        if len(signature) > LINE_LENGTH:  # as ruff splits it
+            signature = (
+                f'def {name}_from_json(\n{i1}value: Any, path: str = "$"\n) -> {name}:'
+            )
+        text = (
+            f"Build the {name} that parsed JSON holds, checked against the TypeScript "
+            f"type.\n\n{how}\nRaises MirrorValidationError "
+            "naming the JSON path of the first mismatch;\n``path`` is where ``value`` "
+            "sits in a larger document."
+        )
+        # the members' decoders name paths from the value; the caller says where it is
+        self.uses.add("MirrorValidationError")
+        decoder = [
+            signature + docstring(text, i1),
+            f"{i1}try:",
+            *self._union_body(union, name, INDENT * 2),
+            f"{i1}except MirrorValidationError as error:",
+            f"{i1}{INDENT}raise error.within(path) from None",
+        ]
+        members = algebra.union_members(union, self.module.lookup)
+        if all(self._object_decl(m) is not None for m in members):
+            returns, encoded = "dict[str, Any]", "value.to_json()"
+        else:
+            self.uses.add("plain")
+            returns, encoded = "Any", "plain(value)"
+        head = f"def {name}_to_json(value: {name}) -> {returns}:"
+        if len(head) > LINE_LENGTH:  # as ruff splits it
+            head = f"def {name}_to_json(\n{i1}value: {name},\n) -> {returns}:"
+        encoder = "\n".join(
+            [
+                head + docstring(f"The JSON value a {name} was decoded from.", i1),
+                f"{i1}return {encoded}",
+            ]
+        )
+        return "\n".join(decoder) + "\n\n\n" + encoder
+
+    def _object_decl(self, type_: ir.TypeRef) -> ir.ObjectDecl | None:
+        type_ = self.resolve(type_)
+        if isinstance(type_, ir.NamedType):
+            decl = self.module.lookup(type_.name)
+            if isinstance(decl, ir.ObjectDecl):
+                return decl
+        return None
 
     # --- encoding ------------------------------------------------------------------------
 
@@ -571,25 +796,26 @@ def admits_null(type_: ir.TypeRef, module: ir.Module) -> bool:
     return False
 
 
-_PRIMITIVE_CHECKS = {
-    "string": "isinstance({v}, str)",
-    "number": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
-    "integer": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
-    "boolean": "isinstance({v}, bool)",
-    "null": "{v} is None",
-    "never": "False",
-    "unknown": "True",
-}
-
-_EXPECTED = {
-    "string": "string",
-    "number": "number",
-    "integer": "number",
-    "boolean": "boolean",
-    "null": "null",
-    "never": "nothing",
-    "unknown": "any JSON value",
-}
+def _primitive_check(name: ir.PrimitiveName) -> tuple[str, str]:
+    """A primitive's condition (a format string over ``{v}``) and how an error names it."""
+    number = "(isinstance({v}, (int, float)) and not isinstance({v}, bool))"
+    match name:
+        case ir.PrimitiveName.STRING:
+            return "isinstance({v}, str)", "string"
+        case ir.PrimitiveName.NUMBER | ir.PrimitiveName.INTEGER:
+            return number, "number"
+        case ir.PrimitiveName.BOOLEAN:
+            return "isinstance({v}, bool)", "boolean"
+        case ir.PrimitiveName.NULL:
+            return "{v} is None", "null"
+        case ir.PrimitiveName.NEVER:
+            return "False", "nothing"
+        case ir.PrimitiveName.UNKNOWN:
+            return "True", "any JSON value"
+        case ir.PrimitiveName.UNDEFINED:
+            raise AssertionError("undefined never reaches a mirror")
+        case _:
+            assert_never(name)
 
 
 def _at(path: str) -> str:
@@ -615,6 +841,12 @@ def _py(value: str | int | float | bool) -> str:
     return py_scalar(value)
 
 
+def _key_path(key: str) -> str:
+    """What the path of a value grows by for the object key ``key`` (as the kernel's
+    ``child`` spells it)."""
+    return f".{key}" if key.isidentifier() else f"[{key!r}]"
+
+
 def _membership(var: str, values: list[str] | list[int | float]) -> str:
     if len(values) == 1:
         return f"{var} == {_py(values[0])}"
@@ -624,7 +856,7 @@ def _membership(var: str, values: list[str] | list[int | float]) -> str:
 def negate(condition: str) -> str:
     """``not condition``, spelled as ruff would leave it. Conditions are this module's own:
     a bracketed group, an ``or`` of several, or ``name <operator> ...``."""
-    if len(_split_top(condition, " or ")) > 1:
+    if len(split_top(condition, " or ")) > 1:
         return f"not ({condition})"
     if condition.startswith("("):
         return f"not {condition}"
@@ -663,7 +895,7 @@ def if_lines(condition: str, indent: str) -> list[str]:
 def _split_condition(body: str, indent: str) -> list[str] | None:
     """``body`` one operand a line at its top-level ``or`` (else ``and``), or None."""
     for operator in (" or ", " and "):
-        parts = _split_top(body, operator)
+        parts = split_top(body, operator)
         if len(parts) > 1:
             lines = _operand_lines(parts[0], "", indent)
             for part in parts[1:]:
@@ -709,36 +941,6 @@ def _is_group(text: str) -> bool:
     return False
 
 
-def _split_top(text: str, separator: str) -> list[str]:
-    """``text`` split at ``separator`` outside brackets and string literals."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    index = 0
-    quote = ""
-    while index < len(text):
-        ch = text[index]
-        if quote:
-            if ch == "\\":
-                index += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif depth == 0 and text.startswith(separator, index):
-            parts.append(text[start:index])
-            index += len(separator)
-            start = index
-            continue
-        index += 1
-    parts.append(text[start:])
-    return parts
-
-
 def raise_lines(expression: str, indent: str) -> list[str]:
     return call_lines("raise ", expression, None, indent)
 
@@ -770,4 +972,4 @@ def call_lines(
 
 def _split_args(text: str) -> list[str]:
     """Top-level comma-separated arguments."""
-    return [a.strip() for a in _split_top(text, ",") if a.strip()]
+    return [a.strip() for a in split_top(text, ",") if a.strip()]

@@ -5,7 +5,8 @@ A const prints exactly as ``JSON.stringify`` prints it. A type prints as its sha
     {"symbol": "KoraRoleCharterContent",
      "declarations": [<every declaration it needs, dependencies first, the symbol last>]}
 
-Each declaration is ``{"kind": "object", "name", "fields": [{"name", "type", "optional"}]}``,
+Each declaration is ``{"kind": "object", "name", "fields": [{"name", "type", "optional"}]}``
+(with ``"extra": <type>`` when a string index signature stands beside the fields),
 ``{"kind": "alias", "name", "type"}`` or ``{"kind": "enum", "name", "members": [{"name",
 "value"}]}``. A type is one of ``{"kind": "string" | "number" | "boolean" | "null"}``,
 ``{"kind": "literal", "value"}``, ``{"kind": "array", "element"}``, ``{"kind": "record",

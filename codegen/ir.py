@@ -24,6 +24,7 @@ Const values are plain Python data with JavaScript's JSON semantics already appl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 # The classes are frozen but not slotted: slots would double the cost of defining them,
 # which every command pays at start-up, and the IR is never large enough to need them.
@@ -38,17 +39,31 @@ JsonValue: TypeAlias = (
 # --- types --------------------------------------------------------------------------------
 
 
+class PrimitiveName(StrEnum):
+    """The closed set of primitive types; its values are how the record spells them.
+
+    ``integer`` appears only in types inferred for consts without an annotation (a number
+    whose values are all integral; ``int`` in Python). ``never`` is TypeScript's ``never``
+    (no value; also the element type of an empty array or object). ``unknown`` is
+    TypeScript's ``unknown`` and ``any``: any JSON value (``object`` in Python), decoded as
+    it is. ``undefined`` exists only while the extractor reduces a type (it makes a field
+    optional) and never reaches a mirror."""
+
+    STRING = "string"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    NULL = "null"
+    INTEGER = "integer"
+    NEVER = "never"
+    UNKNOWN = "unknown"
+    UNDEFINED = "undefined"
+
+
 @dataclass(frozen=True)
 class Primitive:
-    """``string``, ``number``, ``boolean`` or ``null``.
+    """``string``, ``number``, ``boolean``, ``null`` and the other :class:`PrimitiveName`."""
 
-    Two more names appear only in types inferred for consts without an annotation:
-    ``integer`` (a number whose values are all integral; ``int`` in Python) and ``never``
-    (the element type of an empty array or object, or TypeScript's ``never``: no value).
-    ``unknown`` is TypeScript's ``unknown`` and ``any``: any JSON value (``object`` in
-    Python), decoded as it is."""
-
-    name: str  # "string", "number", "boolean", "null", "integer", "never" or "unknown"
+    name: PrimitiveName
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,13 +129,13 @@ TypeRef: TypeAlias = (
     Primitive | LiteralType | ArrayType | TupleType | RecordType | UnionType | NamedType
 )
 
-STRING = Primitive("string")
-NUMBER = Primitive("number")
-BOOLEAN = Primitive("boolean")
-NULL = Primitive("null")
-INTEGER = Primitive("integer")
-NEVER = Primitive("never")
-UNKNOWN = Primitive("unknown")
+STRING = Primitive(PrimitiveName.STRING)
+NUMBER = Primitive(PrimitiveName.NUMBER)
+BOOLEAN = Primitive(PrimitiveName.BOOLEAN)
+NULL = Primitive(PrimitiveName.NULL)
+INTEGER = Primitive(PrimitiveName.INTEGER)
+NEVER = Primitive(PrimitiveName.NEVER)
+UNKNOWN = Primitive(PrimitiveName.UNKNOWN)
 
 
 # --- declarations -------------------------------------------------------------------------
@@ -194,7 +209,13 @@ class EnumDecl:
 @dataclass(frozen=True)
 class ObjectDecl:
     """An interface or object type alias, with ``extends`` and intersections already
-    flattened into ``fields`` (inherited fields first, in declaration order)."""
+    flattened into ``fields`` (inherited fields first, in declaration order).
+
+    ``extra`` is the value type of a string index signature beside the properties
+    (``{ id: string; [key: string]: V }``): every key that is not a field's may be present
+    and must hold a ``V`` (each field's own type is already known to be one, as TypeScript
+    requires). None when the object has no index signature. Rendered as the attribute
+    ``extra: Mapping[str, V]``, which no field's ``py_name`` takes."""
 
     name: str
     fields: tuple[Field, ...]
@@ -202,6 +223,7 @@ class ObjectDecl:
     origin: str = field(
         default="", compare=False
     )  # which TypeScript declaration; see below
+    extra: TypeRef | None = None
 
 
 Declaration: TypeAlias = ConstDecl | AliasDecl | EnumDecl | ObjectDecl

@@ -77,6 +77,14 @@ FIELD_RESERVED = RESERVED | {
     "Absent",
 }
 
+#: What an alias of a union of object types brings beside it in its mirror, named after it:
+#: ``Shape_from_json`` and ``Shape_to_json`` (see ``codec.Codec.union_functions``).
+UNION_FUNCTIONS = ("_from_json", "_to_json")
+
+#: The attribute that holds the keys an index signature admits beside the declared
+#: properties (``ir.ObjectDecl.extra``); a field of that name is renamed in such a class.
+EXTRA_ATTRIBUTE = "extra"
+
 # Enum members must not shadow what str, int and Enum define (``upper``, ``name``, ``mro``).
 ENUM_RESERVED = frozenset(dir(str)) | frozenset(dir(int)) | {"mro", "name", "value"}
 

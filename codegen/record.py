@@ -46,7 +46,7 @@ class Record:
 def type_json(type_: ir.TypeRef) -> ir.JsonValue:
     match type_:
         case ir.Primitive(name):
-            return {"kind": name}
+            return {"kind": name.value}
         case ir.LiteralType(value):
             return {"kind": "literal", "value": value}
         case ir.ArrayType(element):
@@ -95,8 +95,8 @@ def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
                 ],
                 "doc": doc,
             }
-        case ir.ObjectDecl(name, fields, doc):
-            return {
+        case ir.ObjectDecl(name, fields, doc, _, extra):
+            recorded: dict[str, ir.JsonValue] = {
                 "kind": "object",
                 "name": name,
                 "fields": [
@@ -111,6 +111,9 @@ def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
                 ],
                 "doc": doc,
             }
+            if extra is not None:  # only then, so records without one keep their bytes
+                recorded["extra"] = type_json(extra)
+            return recorded
         case _:
             assert_never(decl)
 
@@ -286,7 +289,7 @@ def type_from_json(data: Any) -> ir.TypeRef:
         return ir.UnionType(tuple(type_from_json(m) for m in data["members"]))
     if kind == "ref":
         return ir.NamedType(_string(data["name"]))
-    return ir.Primitive(_string(kind))
+    return ir.Primitive(ir.PrimitiveName(_string(kind)))  # ValueError: not a record
 
 
 def _declaration(data: Any) -> ir.Declaration:
@@ -317,5 +320,6 @@ def _declaration(data: Any) -> ir.Declaration:
             )
             for f in data["fields"]
         )
-        return ir.ObjectDecl(name, fields, doc)
+        extra = type_from_json(data["extra"]) if "extra" in data else None
+        return ir.ObjectDecl(name, fields, doc, extra=extra)
     raise _Malformed(kind)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, assert_never
 
 from tsmirror import algebra, ir
 from tsmirror.header import render_header
+from tsmirror.naming import EXTRA_ATTRIBUTE, UNION_FUNCTIONS
 from tsmirror.paths import KERNEL_MODULE, template_dir
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def environment() -> jinja2.Environment:
         py_type=py_type,
         docstring=docstring,
         const_assignment=const_assignment,
+        alias_assignment=alias_assignment,
         literal_members=literal_members,
         py_scalar=py_scalar,
     )
@@ -127,9 +129,20 @@ def render_module(module: ir.Module) -> str:
             "fields": [
                 field_annotation(f, absent_value(f, module)) for f in decl.fields
             ],
+            "extra": (
+                f"{EXTRA_ATTRIBUTE}: Mapping[str, {py_type(decl.extra)}]"
+                if decl.extra is not None
+                else ""
+            ),
         }
         for decl in module.declarations
         if isinstance(decl, ir.ObjectDecl)
+    }
+    unions = {
+        decl.name: functions
+        for decl in module.declarations
+        if isinstance(decl, ir.AliasDecl)
+        and (functions := codec.union_functions(decl)) is not None
     }
     # Every mirror re-exports the package's one error class, so `except
     # roles.MirrorValidationError` catches what any mirror of the package raises.
@@ -146,6 +159,7 @@ def render_module(module: ir.Module) -> str:
             imports=import_lines(module, codec.uses),
             exported=exported_names(module, codec.uses),
             classes=classes,
+            unions=unions,
             helpers=[
                 *codec.constants.values(),
                 *codec.setters.values(),
@@ -192,6 +206,9 @@ def import_lines(module: ir.Module, uses: set[str]) -> list[str]:
                 for f in decl.fields:
                     if not (f.optional and f.type == ir.NEVER):  # annotated None
                         _walk_names(f.type, names)
+                if decl.extra is not None:
+                    names.add("Mapping")
+                    _walk_names(decl.extra, names)
             case _:
                 assert_never(decl)
     standard: dict[str, set[str]] = {}
@@ -207,12 +224,12 @@ def import_lines(module: ir.Module, uses: set[str]) -> list[str]:
         local[f".{KERNEL_MODULE}"] = kernel
     renamed: list[str] = []
     for imported in module.imports:
-        alias = imported.declaration.name
         mod = f".{imported.module}"
-        if alias == imported.exported:
-            local.setdefault(mod, []).append(alias)
-        else:
-            renamed.append(f"from {mod} import {imported.exported} as {alias}")
+        for exported, alias in _imported_names(module, imported):
+            if alias == exported:
+                local.setdefault(mod, []).append(alias)
+            else:
+                renamed.append(f"from {mod} import {exported} as {alias}")
     if local or renamed:
         lines.append("")
     for mod in sorted(local):
@@ -226,9 +243,34 @@ def exported_names(module: ir.Module, uses: set[str]) -> list[str]:
     package's other mirrors (so ``users.Role is roles.Role``) and the kernel's public names,
     in the order ruff wants it (RUF022)."""
     names = [d.name for d in module.declarations]
-    names += [i.declaration.name for i in module.imports]
+    names += [
+        f"{d.name}{suffix}" for d in union_aliases(module) for suffix in UNION_FUNCTIONS
+    ]
+    names += [alias for i in module.imports for _, alias in _imported_names(module, i)]
     names += [n for n in _KERNEL_EXPORTS if n in uses]
     return sorted(set(names), key=_member_order)
+
+
+def union_aliases(module: ir.Module) -> list[ir.AliasDecl]:
+    """The aliases this mirror emits that have a decoder of their own."""
+    return [
+        d
+        for d in module.declarations
+        if isinstance(d, ir.AliasDecl)
+        and algebra.is_object_union(d.type, module.lookup)
+    ]
+
+
+def _imported_names(module: ir.Module, imported: ir.Import) -> list[tuple[str, str]]:
+    """``(name there, name here)`` of what an import brings: the declaration, and the
+    functions of an alias of a union of object types with it."""
+    decl = imported.declaration
+    pairs = [(imported.exported, decl.name)]
+    if isinstance(decl, ir.AliasDecl) and algebra.is_object_union(
+        decl.type, module.lookup
+    ):
+        pairs += [(imported.exported + s, decl.name + s) for s in UNION_FUNCTIONS]
+    return pairs
 
 
 def _member_order(name: str) -> tuple[int, list[str | int]]:
@@ -276,7 +318,7 @@ def _walk_names(type_: ir.TypeRef, names: set[str]) -> None:
         case ir.LiteralType():
             names.add("Literal")
         case ir.Primitive(name):
-            if name == "never":
+            if name is ir.PrimitiveName.NEVER:
                 names.add("Never")
         case ir.ArrayType(element):
             if element != ir.NEVER:  # an empty array is tuple[()], no Never
@@ -396,6 +438,51 @@ def const_assignment(decl: ir.ConstDecl) -> str:
     return f"{decl.name}: Final[\n{INDENT}{layout_type(decl.type, INDENT)}\n] = {value}"
 
 
+def alias_assignment(decl: ir.AliasDecl) -> str:
+    """``NAME: TypeAlias = A | B | C`` laid out as ruff lays it out: a union too long for
+    its line goes in parentheses, on one line of its own when it fits there, else one
+    member a line."""
+    head = f"{decl.name}: TypeAlias = "
+    text = py_type(decl.type)
+    parts = split_top(text, " | ")
+    if len(head) + len(text) <= LINE_LENGTH or len(parts) < 2:
+        return head + text
+    if len(INDENT) + len(text) <= LINE_LENGTH:
+        return f"{head}(\n{INDENT}{text}\n)"
+    lines = [f"{INDENT}{parts[0]}", *(f"{INDENT}| {part}" for part in parts[1:])]
+    return head + "(\n" + "\n".join(lines) + "\n)"
+
+
+def split_top(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` outside brackets and string literals."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    index = 0
+    quote = ""
+    while index < len(text):
+        ch = text[index]
+        if quote:
+            if ch == "\\":
+                index += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, index):
+            parts.append(text[start:index])
+            index += len(separator)
+            start = index
+            continue
+        index += 1
+    parts.append(text[start:])
+    return parts
+
+
 def layout_type(type_: ir.TypeRef | str, indent: str, tail: int = 0) -> str:
     """``py_type(type_)`` at ``indent``, followed by ``tail`` characters on its line; when
     too long, each subscript is exploded one argument a line, outermost first, as ruff does
@@ -424,15 +511,28 @@ def layout_type(type_: ir.TypeRef | str, indent: str, tail: int = 0) -> str:
 
 # --- Python types -----------------------------------------------------------------------------
 
-_PRIMITIVE_TYPES = {
-    "string": "str",
-    "number": "float",
-    "integer": "int",
-    "boolean": "bool",
-    "null": "None",
-    "never": "Never",
-    "unknown": "object",  # any JSON value, as parsed
-}
+
+def primitive_py_type(name: ir.PrimitiveName) -> str:
+    """The Python annotation of a primitive type."""
+    match name:
+        case ir.PrimitiveName.STRING:
+            return "str"
+        case ir.PrimitiveName.NUMBER:
+            return "float"
+        case ir.PrimitiveName.INTEGER:
+            return "int"
+        case ir.PrimitiveName.BOOLEAN:
+            return "bool"
+        case ir.PrimitiveName.NULL:
+            return "None"
+        case ir.PrimitiveName.NEVER:
+            return "Never"
+        case ir.PrimitiveName.UNKNOWN:
+            return "object"  # any JSON value, as parsed
+        case ir.PrimitiveName.UNDEFINED:
+            raise AssertionError("undefined never reaches a mirror")
+        case _:
+            assert_never(name)
 
 
 def field_annotation(field: ir.Field, absent: str) -> str:
@@ -456,7 +556,7 @@ def literal_members(type_: ir.TypeRef) -> list[str]:
 def py_type(type_: ir.TypeRef) -> str:
     match type_:
         case ir.Primitive(name):
-            return _PRIMITIVE_TYPES[name]
+            return primitive_py_type(name)
         case ir.LiteralType(value):
             return f"Literal[{py_scalar(value)}]"
         case ir.NamedType(name):

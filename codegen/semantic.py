@@ -81,6 +81,7 @@ class DeclShape:
     type: ir.TypeRef | None = None  # aliases
     members: tuple[tuple[str, str | int | float], ...] = ()  # enums: (py_name, value)
     fields: tuple[FieldShape, ...] = ()  # objects
+    extra: ir.TypeRef | None = None  # objects: the index signature's value type
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +108,19 @@ def shape_of_module(module: ir.Module) -> MirrorShape:
             case ir.EnumDecl(name, members):
                 pairs = tuple((m.py_name, m.value) for m in members)
                 shapes.append(DeclShape(name, "enum", members=pairs))
-            case ir.ObjectDecl(name, fields):
+            case ir.ObjectDecl(name, fields, _, _, extra):
                 found = tuple(
                     FieldShape(f.name, f.py_name, canonical(f.type), f.optional)
                     for f in fields
                 )
-                shapes.append(DeclShape(name, "object", fields=found))
+                shapes.append(
+                    DeclShape(
+                        name,
+                        "object",
+                        fields=found,
+                        extra=canonical(extra) if extra is not None else None,
+                    )
+                )
             case _:
                 assert_never(decl)
     return MirrorShape(tuple(shapes), module.strict_objects)
@@ -661,6 +669,49 @@ def _diff_object(
                     )
                 )
             _diff_type_ref(result, name, path, was.type, now.type)
+    _diff_extra(result, name, before.extra, after.extra, strict)
+
+
+def _diff_extra(
+    result: MirrorDiff,
+    name: str,
+    was: ir.TypeRef | None,
+    now: ir.TypeRef | None,
+    strict: bool,
+) -> None:
+    """The index signature beside the fields: the keys no field names."""
+    path = f"{name}[string]"  # no key: the index signature itself
+    if was is not None and now is not None:
+        _diff_type_ref(result, name, path, was, now)
+    elif was is None and now is not None:
+        result.changes.append(
+            Change(
+                name,
+                path,
+                Kind.FIELD_ADDED,
+                Impact.BREAKING if strict else Impact.COMPATIBLE,
+                ABSENT,
+                show_type(now),
+                note=(
+                    "other keys may now be present; the committed reader rejects "
+                    "unknown keys"
+                    if strict
+                    else "the committed reader ignores unknown keys"
+                ),
+            )
+        )
+    elif was is not None:
+        result.changes.append(
+            Change(
+                name,
+                path,
+                Kind.FIELD_REMOVED,
+                Impact.COMPATIBLE,
+                show_type(was),
+                ABSENT,
+                note="other keys are no longer sent",
+            )
+        )
 
 
 def _field_text(shape: FieldShape) -> str:

@@ -7,8 +7,10 @@ import importlib
 import importlib.util
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from tsmirror.generate import build_ir, render_package
 
@@ -41,6 +43,15 @@ def render_mirror(root: Path, entry: Path, symbols: list[str], out: Path) -> Mod
     for name, text in render_package([module], strict_objects=True).items():
         (out.parent / name).write_text(text, encoding="utf-8")
     return import_mirror(out.parent, out.stem)
+
+
+def decoder(mirror: ModuleType, name: str) -> Callable[[object], Any]:
+    """What decodes parsed JSON into the mirrored type ``name``: the class's ``from_json``,
+    or, for an alias of a union of object types, the ``<name>_from_json`` beside it."""
+    declared = getattr(mirror, name)
+    if hasattr(declared, "from_json"):
+        return declared.from_json  # type: ignore[no-any-return]
+    return getattr(mirror, f"{name}_from_json")  # type: ignore[no-any-return]
 
 
 REPO = Path(__file__).resolve().parent.parent

@@ -480,6 +480,22 @@ def test_diff_refuses_a_record_it_cannot_trust(edit: object) -> None:
         read_record(edit(text), "generated/tsmirror.lock.json")
 
 
+def test_a_record_naming_no_primitive_is_refused() -> None:
+    """Primitive names are a closed set: a record that names another, even with a digest
+    that matches, is not one this version wrote."""
+    from tsmirror.record import _self_digest
+
+    config = load_config(config_files()[0], cwd=REPO_ROOT, environ={})
+    text = render_package(build_package(config), True)[RECORD_NAME]
+    body = text[: text.rindex(',\n  "sha256"')] + "\n}\n"
+    assert '"kind": "string"' in body
+    body = body.replace('"kind": "string"', '"kind": "strin"', 1)
+    forged = body[: -len("\n}\n")] + f',\n  "sha256": "{_self_digest(body)}"\n}}\n'
+    assert read_record(text, RECORD_NAME).mirrors  # the genuine one reads
+    with pytest.raises(InputError, match="run `tsmirror regen`"):
+        read_record(forged, "generated/tsmirror.lock.json")
+
+
 # --- the rules, one by one ----------------------------------------------------------------
 
 S, N, B, NULL = ir.STRING, ir.NUMBER, ir.BOOLEAN, ir.NULL
@@ -555,6 +571,31 @@ def test_field_added_is_compatible_without_strict_objects() -> None:
     [tight] = diff_mirror("m", "m.py", strict, new).changes
     assert (loose.kind, loose.impact) == (Kind.FIELD_ADDED, Impact.COMPATIBLE)
     assert (tight.kind, tight.impact) == (Kind.FIELD_ADDED, Impact.BREAKING)
+
+
+def test_index_signature_changes_go_through_the_record() -> None:
+    """The keys beside the fields: added (breaking under strict objects), widened
+    (breaking), narrowed (compatible) and removed (compatible), read back from the record."""
+
+    def module(extra: ir.TypeRef | None) -> ir.Module:
+        fields = (ir.Field("id", "id", S, False, None),)
+        decl = ir.ObjectDecl("T", fields, None, extra=extra)
+        return ir.Module("m", (), "0" * 64, (decl,), True)
+
+    def change(old: ir.TypeRef | None, new: ir.TypeRef | None) -> tuple[str, str]:
+        [found] = diff_mirror(
+            "m", "m.py", recorded(module(old)), shape_of_module(module(new))
+        ).changes
+        assert found.path == "T[string]"
+        return found.kind, found.impact
+
+    assert change(None, S) == (Kind.FIELD_ADDED, Impact.BREAKING)
+    assert change(lit("a"), S) == (Kind.TYPE_CHANGED, Impact.BREAKING)
+    assert change(S, lit("a")) == (Kind.TYPE_CHANGED, Impact.COMPATIBLE)
+    assert change(S, None) == (Kind.FIELD_REMOVED, Impact.COMPATIBLE)
+    assert (
+        diff_mirror("m", "m.py", recorded(module(S)), recorded(module(S))).changes == []
+    )
 
 
 def test_const_values_are_compared_at_their_full_path() -> None:

@@ -4,7 +4,10 @@ ts-json-schema-generator + ajv.
 Each campaign writes one TypeScript file: fixed base declarations, then ``count`` interfaces
 ``FuzzN { v: <random type expression> }`` built from generics, mapped types, the utility
 types, keyof, indexed access, conditional types, intersections over unions and template
-literal types. tsmirror mirrors them; documents come from the mirror's own IR (valid
+literal types, index signatures beside properties, and unions of object types
+(discriminated or not); every fourth is instead an alias ``FuzzN = <union of object
+types>``, judged through its own ``FuzzN_from_json``. tsmirror mirrors them; documents
+come from the mirror's own IR (valid
 samples, then mutations of them) and from a fixed pool, and every one must get the same
 verdict from ``from_json`` as from ajv, or, where they differ, as from tsc --strict itself
 (the generator departs from TypeScript in places; tests/corpus/types/*/case.json notes them).
@@ -14,11 +17,12 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.mirrors import render_mirror
+from tests.mirrors import decoder, render_mirror
 from tests.oracle import ajv_verdicts_many, typescript_accepts
 from tsmirror import ir
 from tsmirror.errors import InputError
@@ -115,8 +119,37 @@ def _expression(rng: random.Random, depth: int) -> str:
         lambda: "[label: Keys, count?: number]",
         lambda: "Uppercase<Keys>",
         lambda: f"{{ a: {inner()}; b?: {inner()} }}",
+        lambda: _object_union(rng, depth),
+        lambda: "Base | Other",
+        lambda: f"{{ id: string; [k: string]: string | {_atom(inner())} }}",
+        lambda: f"Record<string, {inner()}> & {{ id: {inner()} }}",
     ]
     return rng.choice(forms)()
+
+
+_TAGS = ["'p'", "'q'", "'r'", "1", "true", "null", "'s' | 'u'"]
+
+
+def _object_union(rng: random.Random, depth: int) -> str:
+    """A union of object types: discriminated by ``t`` (literal, numeric, boolean, null or
+    several literals per member), or with overlapping keys and no discriminant; sometimes
+    with a member that is no object, or an interface beside them (which has no ``t``)."""
+    inner = lambda: _expression(rng, depth - 1)  # noqa: E731
+    count = rng.randint(2, 3)
+    if rng.random() < 0.6:
+        tags = rng.sample(_TAGS, k=count)
+        members = [
+            f"{{ t: {tag}; {rng.choice('ab')}{rng.choice(['', '?'])}: {inner()} }}"
+            for tag in tags
+        ]
+    else:
+        shapes = ["a: {}", "b: {}", "a: {}; b?: {}", "a?: {}; c: {}"]
+        members = [
+            "{ " + shape.format(*(inner() for _ in range(2))) + " }"
+            for shape in rng.sample(shapes, k=count)
+        ]
+    extra = rng.choice(["", "", " | null", " | string", " | Base", " | 'lit'"])
+    return " | ".join(members) + extra
 
 
 def _atom(text: str) -> str:
@@ -147,6 +180,8 @@ def _sample(
             "integer": 3,
             "boolean": True,
             "null": None,
+            "never": None,  # no value is one; the document tests a rejection
+            "unknown": None,
         }[type_.name]
     if isinstance(type_, ir.LiteralType):
         return type_.value
@@ -184,11 +219,15 @@ def _sample(
     if isinstance(decl, ir.EnumDecl):
         return rng.choice(decl.members).value
     assert isinstance(decl, ir.ObjectDecl)
-    return {
+    known = {
         f.name: _sample(f.type, decls, rng, depth + 1)
         for f in decl.fields
         if not f.optional or rng.random() < 0.6
     }
+    if decl.extra is not None:
+        for key in ["k1", "k2"][: rng.randint(0, 2)]:
+            known[key] = _sample(decl.extra, decls, rng, depth + 1)
+    return known
 
 
 def _mutate(doc: Any, rng: random.Random) -> Any:
@@ -225,9 +264,16 @@ def campaign(count: int, seed: int, workdir: Path, docs_per_type: int = 8) -> Re
     rng = random.Random(seed)
     lines = [BASE]
     names = []
+    aliases: set[str] = set()
     for i in range(count):
         names.append(f"Fuzz{i}")
-        lines.append(f"export interface Fuzz{i} {{\n  v: {_expression(rng, 3)};\n}}\n")
+        if i % 4 == 3:  # an alias of a union of object types, with a decoder of its own
+            # (its inline members are named after it: Fuzz3's Fuzz31 is not Fuzz31's)
+            aliases.add(f"Fuzz{i}")
+            lines.append(f"export type Fuzz{i} = {_object_union(rng, 2)};\n")
+        else:
+            expression = _expression(rng, 3)
+            lines.append(f"export interface Fuzz{i} {{\n  v: {expression};\n}}\n")
     source = workdir / "fuzz.ts"
     report = Report()
     source.write_text("\n".join(lines), encoding="utf-8")
@@ -251,7 +297,8 @@ def campaign(count: int, seed: int, workdir: Path, docs_per_type: int = 8) -> Re
             valid = other = {"v": None}
         documents: list[object] = [valid, other]
         documents += [_mutate(valid, rng) for _ in range(docs_per_type - 3)]
-        documents.append({"v": rng.choice(_POOL)})
+        pooled = rng.choice(_POOL)
+        documents.append(pooled if name in aliases else {"v": pooled})
         jobs.append((name, documents))
     for (name, documents), verdicts in zip(
         jobs, ajv_verdicts_many(source, jobs), strict=True
@@ -259,19 +306,23 @@ def campaign(count: int, seed: int, workdir: Path, docs_per_type: int = 8) -> Re
         if isinstance(verdicts, str):
             report.generator_failed.append(f"{name}: {verdicts}")
             continue
-        cls = getattr(mirror, name)
+        from_json = decoder(mirror, name)
         for document, theirs in zip(documents, verdicts, strict=True):
             try:
-                cls.from_json(document)
+                from_json(document)
                 ours = True
             except ValueError:
                 ours = False
             report.compared += 1
             report.accepted += theirs
             if ours != theirs:
-                expression = source.read_text().split(f"interface {name} {{\n  v: ")[1]
+                declared = next(
+                    text
+                    for text in source.read_text().split("export ")
+                    if re.match(rf"(type|interface) {name}\b", text)
+                )
                 line = (
-                    f"{name} (v: {expression.split(';')[0]}) on {document!r}: "
+                    f"{declared.strip()} on {document!r}: "
                     f"ajv says {theirs}, from_json says {ours}"
                 )
                 if typescript_accepts(source, name, document) == ours:

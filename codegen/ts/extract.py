@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import cast
+from typing import assert_never, cast
 
 from tree_sitter import Node
 
@@ -28,7 +28,9 @@ from tsmirror.const_types import infer_type, name_literals
 from tsmirror.errors import InputError
 from tsmirror.naming import (
     ENUM_RESERVED,
+    EXTRA_ATTRIBUTE,
     FIELD_RESERVED,
+    UNION_FUNCTIONS,
     pascal_case,
     python_identifier,
 )
@@ -64,7 +66,6 @@ _REFUSED_MEMBERS = {
     "method_signature": "method signature",
     "call_signature": "call signature",
     "construct_signature": "construct signature",
-    "index_signature": "index signature (use Record<K, V>)",
 }
 
 
@@ -89,6 +90,8 @@ class MirrorBuilder:
         self._expanding: set[tuple[Path, str, tuple[ops.Type, ...]]] = set()
         self._infer_allowed = False
         self._inferred: dict[str, bool] = {}  # unannotated consts -> under `as const`
+        self._declared: tuple[int, frozenset[str]] = (-1, frozenset())
+        self._alias_functions: set[str] = set()  # Shape_from_json, beside type Shape
 
     # --- mirrored symbols -----------------------------------------------------------------
 
@@ -122,16 +125,26 @@ class MirrorBuilder:
         if key in self._names:
             return self._names[key]
         ts_name, name = name, python_identifier(file.qualifier + name)
-        owner = self._taken.get(name)
-        if owner is not None and owner != key:
-            where = node if node is not None else decl.node
-            raise file.error(
-                where,
-                f"{ts_name!r} and another declaration both become the Python name "
-                f"{name!r} in this mirror",
-            )
+        # an alias may be a union of object types, whose functions are named after it
+        derived = [name + s for s in UNION_FUNCTIONS] if decl.kind == "type" else []
+        for claimed in (name, *derived):
+            owner = self._taken.get(claimed)
+            if owner is not None and owner != key:
+                where = node if node is not None else decl.node
+                raise file.error(
+                    where,
+                    f"{ts_name!r} and another declaration both become the Python name "
+                    f"{claimed!r} in this mirror"
+                    + (
+                        " (a function of a union alias)"
+                        if claimed != name or claimed in self._alias_functions
+                        else ""
+                    ),
+                )
         self._names[key] = name
-        self._taken[name] = key
+        for claimed in (name, *derived):
+            self._taken[claimed] = key
+        self._alias_functions.update(derived)
         self._building.add(key)
         value = decl.node.child_by_field_name("value") if decl.kind == "type" else None
         self._stack.append(
@@ -190,10 +203,13 @@ class MirrorBuilder:
                 as_const = self._inferred[decl.name]
                 decl = replace(decl, type=name_literals(decl.type, aliases, as_const))
             if isinstance(decl, ir.ObjectDecl):
+                reserved = (
+                    module_names | {EXTRA_ATTRIBUTE}
+                    if decl.extra is not None
+                    else module_names
+                )
                 fields = tuple(
-                    replace(
-                        f, py_name=python_identifier(f.py_name, reserved=module_names)
-                    )
+                    replace(f, py_name=python_identifier(f.py_name, reserved=reserved))
                     for f in decl.fields
                 )
                 names = [(f.name, f.py_name) for f in fields]
@@ -267,13 +283,10 @@ class MirrorBuilder:
         if decl.kind == "interface":
             body = decl.node.child_by_field_name("body")
             assert body is not None
-            extends = any(c.type == "extends_type_clause" for c in decl.node.children)
-            record = None if extends else self._index_signature(file, body, name)
-            if record is not None:
-                return ir.AliasDecl(name, record, doc)
-            return ir.ObjectDecl(
-                name, tuple(self._interface_fields(file, decl.node, name)), doc
-            )
+            fields, extra = self._interface_fields(file, decl.node, name)
+            if not fields and extra is not None:
+                return ir.AliasDecl(name, ir.RecordType(ir.STRING, extra), doc)
+            return ir.ObjectDecl(name, tuple(fields), doc, extra=extra)
         if decl.kind == "class":
             return ir.ObjectDecl(
                 name, tuple(self._class_fields(file, decl.node, name)), doc
@@ -285,7 +298,12 @@ class MirrorBuilder:
             fields = [
                 self._lowered_field(file, value_node, f, name) for f in result.fields
             ]
-            return ir.ObjectDecl(name, tuple(_checked(file, value_node, fields)), doc)
+            return ir.ObjectDecl(
+                name,
+                tuple(_checked(file, value_node, fields)),
+                doc,
+                extra=result.extra,
+            )
         type_ = _no_undefined(
             file, value_node, self.lower(file, value_node, result, name)
         )
@@ -392,40 +410,129 @@ class MirrorBuilder:
             self._expanding.discard(key)
 
     def _fresh_name(self, wanted: str) -> str:
+        """A name for an anonymous object type or a generic instance that no declaration
+        has taken, nor may take later: ``type Shape = {...} | {...}`` names its members
+        Shape1 and Shape2 unless a file read declares one of those names itself."""
         base = python_identifier(wanted or "Anonymous")
+        declared = self._declared_names()
         name, n = base, 2
-        while name in self._taken:
+        while name in self._taken or name in declared:
             name, n = f"{base}{n}", n + 1
         return name
+
+    def _declared_names(self) -> frozenset[str]:
+        """The Python names of every declaration in the files read so far."""
+        files = self.program.files
+        if len(files) != self._declared[0]:
+            names: set[str] = set()
+            scopes = list(files)
+            while scopes:
+                scope = scopes.pop()
+                scopes += scope.namespaces.values()
+                for name in (*scope.types, *scope.values):
+                    names.add(python_identifier(scope.qualifier + name))
+            self._declared = (len(files), frozenset(names))
+        return self._declared[1]
 
     # --- object shapes --------------------------------------------------------------------
 
     def _interface_fields(
         self, file: SourceFile, node: Node, owner: str
-    ) -> list[ir.Field]:
+    ) -> tuple[list[ir.Field], ir.TypeRef | None]:
+        """An interface's properties, inherited ones first, and the value type of the
+        string index signature it declares or inherits (None without one)."""
         fields: dict[str, ir.Field] = {}
+        extras: list[tuple[ir.TypeRef, Node]] = []
         for child in node.children:
             if child.type == "extends_type_clause":
                 for base in child.children_by_field_name("type"):
-                    for f in self._base_fields(file, base, owner):
+                    base_fields, base_extra = self._base_fields(file, base, owner)
+                    for f in base_fields:
                         fields[f.name] = f
+                    if base_extra is not None:
+                        extras.append((base_extra, base))
         body = node.child_by_field_name("body")
         assert body is not None
         for f in self._member_fields(file, body, owner):
             fields[f.name] = (
                 f  # a redeclared field overrides the base's, in the base's place
             )
-        return _checked(file, node, list(fields.values()))
+        own = self._index_signature(file, body, owner)
+        extra = None
+        if own is not None:
+            extra = own[0]
+            for inherited, where in extras:
+                # TS2430: the interface's signature must fit each base's
+                self._assignable_or_refuse(
+                    file,
+                    own[1],
+                    extra,
+                    inherited,
+                    f"its index signature is not assignable to the one {file.snippet(where)} declares",
+                )
+        elif extras:
+            extra = extras[0][0]
+            if any(e != extra for e, _ in extras[1:]):
+                raise file.error(
+                    node,
+                    f"{file.snippet(node, 40)} inherits different index signatures, "
+                    "which is not supported",
+                )
+        if extra is not None:
+            self._check_index(file, body, list(fields.values()), extra)
+        return _checked(file, node, list(fields.values())), extra
 
-    def _base_fields(self, file: SourceFile, node: Node, owner: str) -> list[ir.Field]:
+    def _base_fields(
+        self, file: SourceFile, node: Node, owner: str
+    ) -> tuple[list[ir.Field], ir.TypeRef | None]:
         base = self.evaluate_type(file, node, owner + "Base")
-        fields = ops.fields_of(base, self.find)
-        if fields is None:
+        found = ops.object_of(base, self.find)
+        if found is None:
             raise file.error(
                 node,
                 f"{file.snippet(node)} is not an object type and cannot be extended",
             )
-        return [self._lowered_field(file, node, f, owner) for f in fields]
+        fields, extra = found
+        return [self._lowered_field(file, node, f, owner) for f in fields], extra
+
+    def _check_index(
+        self, file: SourceFile, body: Node, fields: list[ir.Field], extra: ir.TypeRef
+    ) -> None:
+        """TS2411: every property must be assignable to the string index signature's type
+        (an optional one with ``undefined``), or TypeScript rejects the declaration."""
+        where = {
+            self._property_key(file, name): member
+            for member in body.named_children
+            if member.type == "property_signature"
+            and (name := member.child_by_field_name("name")) is not None
+        }
+        for f in fields:
+            type_: ir.TypeRef = (
+                union([f.type, _UNDEFINED_TYPE]) if f.optional else f.type
+            )
+            self._assignable_or_refuse(
+                file,
+                where.get(f.name, body),
+                type_,
+                extra,
+                f"property {f.name!r} is not assignable to the string index signature's "
+                "type, which TypeScript rejects (TS2411)",
+            )
+
+    def _assignable_or_refuse(
+        self,
+        file: SourceFile,
+        node: Node,
+        source: ir.TypeRef,
+        target: ir.TypeRef,
+        message: str,
+    ) -> None:
+        try:
+            fits = ops.assignable(source, target, self.find)
+        except ops.Undecidable as error:
+            raise file.error(node, f"{file.snippet(node)}: {error}") from None
+        if not fits:
+            raise file.error(node, message)
 
     def _class_fields(self, file: SourceFile, node: Node, owner: str) -> list[ir.Field]:
         """What ``JSON.stringify`` gives of an instance: own public fields that are not
@@ -608,8 +715,8 @@ class MirrorBuilder:
     ) -> list[ir.Field]:
         fields: list[ir.Field] = []
         for member in body.named_children:
-            if member.type == "comment":
-                continue
+            if member.type in ("comment", "index_signature"):
+                continue  # an index signature is read by _index_signature
             if member.type in _REFUSED_MEMBERS:
                 raise file.error(
                     member,
@@ -652,38 +759,59 @@ class MirrorBuilder:
     ) -> ir.TypeRef:
         """An evaluated type as IR: object shapes become declarations named after
         ``context``; what has no exact mirror is refused at ``node``."""
-        if isinstance(type_, ops.Shape):
-            name = self._fresh_name(pascal_case(context))
-            self._taken[name] = (file.path, f"<anonymous {node.start_byte}>")
-            fields = [self._lowered_field(file, node, f, name) for f in type_.fields]
-            self._add(
-                ir.ObjectDecl(
-                    name,
-                    tuple(_checked(file, node, fields)),
-                    None,
-                ),
-                f"{file.display}#@",
-            )
-            return ir.NamedType(name)
-        if isinstance(type_, ops.ShapeUnion):
-            return ops.union(
-                [
-                    self.lower(
-                        file,
-                        node,
-                        m,
-                        f"{context}{i + 1}" if isinstance(m, ops.Shape) else context,
-                    )
-                    for i, m in enumerate(type_.members)
-                ]
-            )
-        if isinstance(type_, ops.InferVar):
-            if self._infer_allowed:
-                return cast(ir.TypeRef, type_)
-            raise file.error(
-                node, "infer is only allowed in a conditional type's extends clause"
-            )
-        return type_
+        match type_:
+            case ops.Shape():
+                return self._named_shape(file, node, type_, context)
+            case ops.ShapeUnion(members):
+                return ops.union(
+                    [
+                        self.lower(
+                            file,
+                            node,
+                            m,
+                            f"{context}{i + 1}"
+                            if isinstance(m, ops.Shape)
+                            else context,
+                        )
+                        for i, m in enumerate(members)
+                    ]
+                )
+            case ops.InferVar():
+                if self._infer_allowed:
+                    return cast(ir.TypeRef, type_)
+                raise file.error(
+                    node, "infer is only allowed in a conditional type's extends clause"
+                )
+            case (
+                ir.Primitive()
+                | ir.LiteralType()
+                | ir.ArrayType()
+                | ir.TupleType()
+                | ir.RecordType()
+                | ir.UnionType()
+                | ir.NamedType()
+            ):
+                return type_
+            case _:
+                assert_never(type_)
+
+    def _named_shape(
+        self, file: SourceFile, node: Node, type_: ops.Shape, context: str
+    ) -> ir.NamedType:
+        """An unnamed object type, declared under a name made from ``context``."""
+        name = self._fresh_name(pascal_case(context))
+        self._taken[name] = (file.path, f"<anonymous {node.start_byte}>")
+        fields = [self._lowered_field(file, node, f, name) for f in type_.fields]
+        self._add(
+            ir.ObjectDecl(
+                name,
+                tuple(_checked(file, node, fields)),
+                None,
+                extra=type_.extra,
+            ),
+            f"{file.display}#@",
+        )
+        return ir.NamedType(name)
 
     def _lowered_field(
         self, file: SourceFile, node: Node, field: ir.Field, owner: str
@@ -755,12 +883,12 @@ class MirrorBuilder:
             mapped = _mapped_clause(node)
             if mapped is not None:
                 return self._mapped(file, node, mapped, context)
-            record = self._index_signature(file, node, context)
-            if record is not None:
-                return record
-            return ops.Shape(
-                tuple(_checked(file, node, self._member_fields(file, node, context)))
-            )
+            fields = _checked(file, node, self._member_fields(file, node, context))
+            index = self._index_signature(file, node, context)
+            if index is None:
+                return ops.Shape(tuple(fields))
+            self._check_index(file, node, fields, index[0])
+            return ops.object_type(tuple(fields), index[0])
         if kind == "type_query":
             return self._typeof(file, node, context)
         if kind == "conditional_type":
@@ -842,19 +970,33 @@ class MirrorBuilder:
 
     def _index_signature(
         self, file: SourceFile, body: Node, context: str
-    ) -> ir.RecordType | None:
-        """``{ [key: string]: V }`` alone is ``Record<string, V>``; beside properties it is
-        refused (see _REFUSED_MEMBERS)."""
-        members = [m for m in body.named_children if m.type != "comment"]
-        if len(members) != 1 or members[0].type != "index_signature":
+    ) -> tuple[ir.TypeRef, Node] | None:
+        """The value type of the body's ``[key: string]: V`` (and the signature's node), or
+        None without one. A signature over other keys is refused: JSON's keys are strings,
+        and which of them ``number`` or a pattern admits is not mirrored."""
+        signatures = [m for m in body.named_children if m.type == "index_signature"]
+        if not signatures:
             return None
-        signature = members[0]
+        if len(signatures) > 1:
+            raise file.error(
+                signatures[1],
+                f"a second index signature {file.snippet(signatures[1])} is not supported",
+            )
+        signature = signatures[0]
         key = signature.child_by_field_name("index_type")
         value = signature.child_by_field_name("type")
-        if key is None or value is None or file.text(key) != "string":
-            return None
+        if key is None or value is None:
+            raise file.error(
+                signature, f"index signature {file.snippet(signature)} is not supported"
+            )
+        if self.evaluate_type(file, key, context) != ir.STRING:
+            raise file.error(
+                key,
+                f"index signature key type {file.snippet(key)} is not supported (only "
+                "string keys are mirrored)",
+            )
         type_ = self.type_of(file, value.named_children[0], context + "Value")
-        return ir.RecordType(ir.STRING, _no_undefined(file, value, type_))
+        return _no_undefined(file, value, type_), signature
 
     def _template(self, file: SourceFile, node: Node, context: str) -> ops.Type:
         """A template literal type over finite unions: every string it admits, as a
@@ -896,14 +1038,8 @@ class MirrorBuilder:
 
     def _plain(self, file: SourceFile, node: Node, type_: ops.Type) -> ir.TypeRef:
         """A type that is no object shape, as a member of a union."""
-        if isinstance(type_, ops.InferVar):
-            if self._infer_allowed:
-                return cast(ir.TypeRef, type_)
-            raise file.error(
-                node, "infer is only allowed in a conditional type's extends clause"
-            )
         assert not isinstance(type_, ops.Shape | ops.ShapeUnion)
-        return type_
+        return self.lower(file, node, type_, "")  # names nothing: no shape is left
 
     def _predefined(self, file: SourceFile, node: Node) -> ops.Type:
         text = file.text(node)
@@ -1684,15 +1820,27 @@ _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "cl
 
 def _template_text(file: SourceFile, node: Node, type_: ops.Type) -> str:
     """How a literal type is spelled inside a template literal type."""
-    if isinstance(type_, ir.LiteralType):
-        value = type_.value
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return value if isinstance(value, str) else number_to_string(value)
-    if type_ == ir.NULL:
-        return "null"
-    if type_ == _UNDEFINED_TYPE:
-        return "undefined"
+    match type_:
+        case ir.LiteralType(value):
+            if isinstance(value, bool):
+                return "true" if value else "false"
+            return value if isinstance(value, str) else number_to_string(value)
+        case ir.Primitive(ir.PrimitiveName.NULL | ir.PrimitiveName.UNDEFINED as name):
+            return name.value
+        case (
+            ir.Primitive()
+            | ir.ArrayType()
+            | ir.TupleType()
+            | ir.RecordType()
+            | ir.UnionType()
+            | ir.NamedType()
+            | ops.Shape()
+            | ops.ShapeUnion()
+            | ops.InferVar()
+        ):
+            pass  # no single spelling: refused below
+        case _:
+            assert_never(type_)
     raise file.error(
         node,
         f"template literal type substitution {file.snippet(node)} is not a finite union "
@@ -1727,19 +1875,23 @@ def _mapped_clause(node: Node) -> Node | None:
 
 def _describe(type_: ops.Type) -> str:
     """A name fragment for a type argument: ``Box<string[]>`` becomes ``BoxStringArray``."""
-    if isinstance(type_, ir.Primitive):
-        return pascal_case(type_.name if type_ != ir.INTEGER else "number")
-    if isinstance(type_, ir.LiteralType):
-        return pascal_case(str(type_.value)) or "Literal"
-    if isinstance(type_, ir.NamedType):
-        return type_.name
-    if isinstance(type_, ir.ArrayType):
-        return _describe(type_.element) + "Array"
-    if isinstance(type_, ir.RecordType):
-        return "Record" + _describe(type_.value)
-    if isinstance(type_, ir.UnionType):
-        return "Or".join(_describe(m) for m in type_.members[:4])
-    return "Object"
+    match type_:
+        case ir.Primitive(name):
+            return pascal_case(name.value if type_ != ir.INTEGER else "number")
+        case ir.LiteralType(value):
+            return pascal_case(str(value)) or "Literal"
+        case ir.NamedType(name):
+            return name
+        case ir.ArrayType(element):
+            return _describe(element) + "Array"
+        case ir.RecordType(_, value):
+            return "Record" + _describe(value)
+        case ir.UnionType(members):
+            return "Or".join(_describe(m) for m in members[:4])
+        case ir.TupleType() | ops.Shape() | ops.ShapeUnion() | ops.InferVar():
+            return "Object"
+        case _:
+            assert_never(type_)
 
 
 def _with_optional(field: ir.Field, optional: bool) -> ir.Field:
@@ -1757,12 +1909,13 @@ def _key_name(file: SourceFile, node: Node, key: object) -> str:
 def _flat_literal_key(key: ir.TypeRef, find: ops.Finder) -> bool:
     """Whether the record decoder sees this key as one literal union (or enum)."""
     if isinstance(key, ir.NamedType):
-        decl = find(key.name)
-        if isinstance(decl, ir.EnumDecl):
-            return True
-        if isinstance(decl, ir.AliasDecl):
-            return _flat_literal_key(decl.type, find)
-        return False
+        match find(key.name):
+            case ir.EnumDecl():
+                return True
+            case ir.AliasDecl(_, aliased):
+                return _flat_literal_key(aliased, find)
+            case _:
+                return False
     return all(isinstance(m, ir.LiteralType) for m in ops.members(key))
 
 
@@ -1785,27 +1938,39 @@ def _references(decl: ir.Declaration) -> list[str]:
     found: list[str] = []
 
     def walk(type_: ir.TypeRef) -> None:
-        if isinstance(type_, ir.NamedType):
-            found.append(type_.name)
-        elif isinstance(type_, ir.ArrayType):
-            walk(type_.element)
-        elif isinstance(type_, ir.TupleType):
-            for element in type_.elements:
+        match type_:
+            case ir.NamedType(name):
+                found.append(name)
+            case ir.ArrayType(element):
                 walk(element)
-            if type_.rest is not None:
-                walk(type_.rest)
-        elif isinstance(type_, ir.RecordType):
-            walk(type_.key)
-            walk(type_.value)
-        elif isinstance(type_, ir.UnionType):
-            for member in type_.members:
-                walk(member)
+            case ir.TupleType(elements, _, rest):
+                for element in elements:
+                    walk(element)
+                if rest is not None:
+                    walk(rest)
+            case ir.RecordType(key, value):
+                walk(key)
+                walk(value)
+            case ir.UnionType(members):
+                for member in members:
+                    walk(member)
+            case ir.Primitive() | ir.LiteralType():
+                pass
+            case _:
+                assert_never(type_)
 
-    if isinstance(decl, ir.ObjectDecl):
-        for field in decl.fields:
-            walk(field.type)
-    elif isinstance(decl, ir.AliasDecl | ir.ConstDecl):
-        walk(decl.type)
+    match decl:
+        case ir.ObjectDecl():
+            for field in decl.fields:
+                walk(field.type)
+            if decl.extra is not None:
+                walk(decl.extra)
+        case ir.AliasDecl() | ir.ConstDecl():
+            walk(decl.type)
+        case ir.EnumDecl():
+            pass
+        case _:
+            assert_never(decl)
     return found
 
 

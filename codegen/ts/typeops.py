@@ -24,15 +24,17 @@ from tsmirror.algebra import flatten
 
 # Internal markers; only a field's top-level union may keep UNDEFINED (it makes the field
 # optional). UNKNOWN is `unknown` and `any`: the top type, as a conditional type's target.
-UNDEFINED = ir.Primitive("undefined")
+UNDEFINED = ir.Primitive(ir.PrimitiveName.UNDEFINED)
 UNKNOWN = ir.UNKNOWN
 
 
 @dataclass(frozen=True)
 class Shape:
-    """An object type without a name yet: its properties in declaration order."""
+    """An object type without a name yet: its properties in declaration order, and the
+    value type of a string index signature beside them (see ``ir.ObjectDecl.extra``)."""
 
     fields: tuple[ir.Field, ...]
+    extra: ir.TypeRef | None = None
 
 
 @dataclass(frozen=True)
@@ -108,15 +110,45 @@ def resolve(type_: Type, find: Finder) -> Type:
 
 
 def fields_of(type_: Type, find: Finder) -> tuple[ir.Field, ...] | None:
-    """The properties of an object type, or None when it is not one."""
+    """The properties of an object type, or None when it is not one. An object with an
+    index signature beside its properties is refused: the operators that see only its
+    properties (Pick, Omit, Partial, extends checks...) would drop the signature."""
+    found = object_of(type_, find, records=False)
+    if found is None:
+        return None
+    fields, extra = found
+    if extra is not None:
+        raise Undecidable(
+            "this operation on an object type with an index signature beside its "
+            "properties is not supported"
+        )
+    return fields
+
+
+def object_of(
+    type_: Type, find: Finder, *, records: bool = True
+) -> tuple[tuple[ir.Field, ...], ir.TypeRef | None] | None:
+    """An object type's properties and its index signature's value type (None without
+    one); with ``records``, ``Record<string, V>`` too, as no properties and ``V``."""
     type_ = resolve(type_, find)
     if isinstance(type_, Shape):
-        return type_.fields
+        return type_.fields, type_.extra
     if isinstance(type_, ir.NamedType):
         decl = find(type_.name)
         if isinstance(decl, ir.ObjectDecl):
-            return decl.fields
+            return decl.fields, decl.extra
+    if records and isinstance(type_, ir.RecordType) and type_.key == ir.STRING:
+        return (), type_.value
     return None
+
+
+def object_type(
+    fields: tuple[ir.Field, ...], extra: ir.TypeRef | None
+) -> Shape | ir.RecordType:
+    """An object type from its parts: an index signature alone is ``Record<string, V>``."""
+    if not fields and extra is not None:
+        return ir.RecordType(ir.STRING, extra)
+    return Shape(fields, extra)
 
 
 def enum_literals(type_: Type, find: Finder) -> list[ir.LiteralType] | None:
@@ -160,6 +192,9 @@ def keyof(type_: Type, find: Finder) -> ir.TypeRef:
         sets = [keyof(m, find) for m in resolved.members]
         common = [k for k in members(sets[0]) if all(k in members(s) for s in sets[1:])]
         return union([k for k in common if isinstance(k, ir.TypeRef)])
+    found = object_of(resolved, find, records=False)
+    if found is not None and found[1] is not None:
+        return union([ir.STRING, ir.NUMBER])  # the index signature's keys take them all
     fields = fields_of(resolved, find)
     if fields is not None:
         return union([key_literal(f.name) for f in fields])
@@ -207,18 +242,34 @@ def _index_one(type_: Type, key: Type, find: Finder) -> ir.TypeRef | Shape:
         raise Undecidable("an array indexed by something other than a number")
     if isinstance(resolved, ir.RecordType):
         return resolved.value
+    found = object_of(resolved, find, records=False)
+    if found is not None and (extra := found[1]) is not None:
+        known = found[0]
+        if key in (ir.STRING, ir.NUMBER, ir.INTEGER):
+            return extra
+        if isinstance(key, ir.LiteralType) and not isinstance(key.value, bool):
+            for field in known:
+                if field.name == _property_name(key.value):
+                    return field.type  # never optional beside a signature (TS2411)
+            return extra  # any other key is the index signature's
+        raise Undecidable("an index that is not a property name")
     fields = fields_of(resolved, find)
     if fields is not None and isinstance(key, ir.LiteralType):
-        name = key.value if isinstance(key.value, str) else None
-        if isinstance(key.value, int | float) and not isinstance(key.value, bool):
-            from tsmirror.ts.literals import number_to_string
-
-            name = number_to_string(key.value)
+        name = None if isinstance(key.value, bool) else _property_name(key.value)
         for field in fields:
             if field.name == name:
                 return union([field.type, UNDEFINED]) if field.optional else field.type
         raise Undecidable(f"the type has no property {key.value!r}")
     raise Undecidable("an indexed access into a type that has no such key")
+
+
+def _property_name(value: str | int | float) -> str:
+    """The property a literal key names: a number by its JavaScript spelling."""
+    if isinstance(value, str):
+        return value
+    from tsmirror.ts.literals import number_to_string
+
+    return number_to_string(value)
 
 
 # --- assignability ------------------------------------------------------------------------
@@ -411,10 +462,12 @@ def _intersect_one(left: Type, right: Type, find: Finder) -> Type:
     assert not isinstance(left, InferVar) and not isinstance(right, InferVar)
     if left == right:
         return left
+    left_object = object_of(left, find)
+    right_object = object_of(right, find)
+    if left_object is not None and right_object is not None:
+        return _merge(left_object, right_object, find)
     left_fields = fields_of(left, find)
     right_fields = fields_of(right, find)
-    if left_fields is not None and right_fields is not None:
-        return _merge(left_fields, right_fields, find)
     if left_fields is not None or right_fields is not None:
         other = right if left_fields is not None else left
         if isinstance(other, ir.Primitive | ir.LiteralType) and other not in (
@@ -452,13 +505,23 @@ def _intersect_one(left: Type, right: Type, find: Finder) -> Type:
 
 
 def _merge(
-    left: tuple[ir.Field, ...], right: tuple[ir.Field, ...], find: Finder
+    left: tuple[tuple[ir.Field, ...], ir.TypeRef | None],
+    right: tuple[tuple[ir.Field, ...], ir.TypeRef | None],
+    find: Finder,
 ) -> ir.TypeRef | Shape:
-    merged: dict[str, ir.Field] = {f.name: f for f in left}
-    for field in right:
+    """Two object types' properties merged. A value of ``A & B`` is a value of both, so
+    a property only one side declares must also hold the other side's index signature
+    type, and only keys both sides admit may be extra."""
+    (left_fields, left_extra), (right_fields, right_extra) = left, right
+    right_names = {f.name for f in right_fields}
+    left_names = {f.name for f in left_fields}
+    merged: dict[str, ir.Field] = {
+        f.name: _constrained(f, right_extra, right_names, find) for f in left_fields
+    }
+    for field in right_fields:
         previous = merged.get(field.name)
         if previous is None:
-            merged[field.name] = field
+            merged[field.name] = _constrained(field, left_extra, left_names, find)
             continue
         type_ = intersect(previous.type, field.type, find)
         if isinstance(type_, InferVar):
@@ -473,7 +536,40 @@ def _merge(
             optional=previous.optional and field.optional,
             doc=previous.doc or field.doc,
         )
-    return Shape(tuple(merged.values()))
+    # a key neither side declares is known to the side with an index signature, so it
+    # passes TypeScript's excess property check, and must hold that signature's type
+    extra = left_extra if right_extra is None else right_extra
+    if left_extra is not None and right_extra is not None:
+        both = _intersect_scalars(left_extra, right_extra, find)
+        if isinstance(both, Shape | ShapeUnion | InferVar):
+            raise Undecidable("an intersection of index signatures of object types")
+        extra = both
+    return object_type(tuple(merged.values()), extra)
+
+
+def _constrained(
+    field: ir.Field, extra: ir.TypeRef | None, declared: set[str], find: Finder
+) -> ir.Field:
+    """A property of one side of ``A & B`` as the other side's index signature (``extra``)
+    also constrains it, unless that side declares the property itself."""
+    if extra is None or field.name in declared:
+        return field
+    return replace(field, type=_intersect_scalars(field.type, extra, find))
+
+
+def _intersect_scalars(left: Type, right: Type, find: Finder) -> ir.TypeRef:
+    """``A & B`` where TypeScript checks a value against ``A`` and ``B`` one at a time
+    (a property against another side's index signature). For an object literal that is
+    not the merged object: each side's excess property check sees only its own keys. So
+    only types of primitives and literals are intersected here; the rest is refused."""
+    for side in (left, right):
+        for member in expand(side, find):
+            if not isinstance(member, ir.Primitive | ir.LiteralType):
+                raise Undecidable(
+                    "an intersection that checks a value of a structured type against "
+                    "an index signature is not supported"
+                )
+    return cast(ir.TypeRef, intersect(left, right, find))
 
 
 def _is_unit(type_: ir.TypeRef) -> bool:

@@ -1,2 +1,2 @@
-// expect: I 2:33 index signature (use Record<K, V>)
-export interface I { a: string; [key: string]: string }
+// expect: I 2:22 property 'a' is not assignable to the string index signature's type
+export interface I { a: boolean; [key: string]: string }

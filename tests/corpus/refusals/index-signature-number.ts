@@ -1,0 +1,2 @@
+// expect: N 2:37 index signature key type number is not supported
+export interface N { a: string; [k: number]: string }
