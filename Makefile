@@ -20,8 +20,10 @@ $(INSTALLED): pyproject.toml Makefile
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	$(PY) -m pip install --quiet --no-deps '$(HERMES_AGENT)'
-	@# bytecode now, in case the environment never writes it (PYTHONDONTWRITEBYTECODE)
+	@# bytecode now, in case the environment never writes it (PYTHONDONTWRITEBYTECODE);
+	@# the templates' too, kept beside them the same way (tsmirror.render)
 	$(PY) -m compileall -q codegen runtime generated bench > /dev/null
+	PYTHONDONTWRITEBYTECODE= $(PY) -c 'from tsmirror.render import compile_templates; compile_templates()'
 	@touch $@
 
 # The IsoKron runtime (runtime/ and the mirrors in generated/, with asyncpg) into another

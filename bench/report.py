@@ -177,6 +177,9 @@ def markdown(data: dict[str, Any]) -> str:
             "between the first two rows. Children run with PYTHONDONTWRITEBYTECODE "
             "unset, so they use bytecode as an installed tool does; in a shell where it is "
             "set, every module edited since `make install` compiles on every run. "
+            "The templates' compiled form is kept the same way, beside them (the warm-up "
+            "run writes it when `make install` has not): the cold rows parse, evaluate, "
+            "render and compare everything, but compile no template. "
             "Absolute times follow the machine's load (see the load averages above); "
             "compare ratios within one run.",
             "",

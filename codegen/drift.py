@@ -15,7 +15,6 @@ Two records make a three-way answer possible from the output folder alone (no gi
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
@@ -65,6 +64,8 @@ class Problem:
     def unified_diff(self, shown: str) -> str:
         before = (self.actual or "").splitlines(keepends=True)
         after = (self.expected or "").splitlines(keepends=True)
+        import difflib  # here: only drift has a diff to show
+
         lines = difflib.unified_diff(
             before, after, f"{shown} (on disk)", f"{shown} (from source)"
         )

@@ -15,6 +15,8 @@ Each declaration is ``{"kind": "object", "name", "fields": [{"name", "type", "op
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,7 +111,33 @@ def _quote(text: str) -> str:
 
 
 def stringify(value: ir.JsonValue) -> str:
-    """``JSON.stringify(value)``: compact, key order kept, numbers as JavaScript prints them."""
+    """``JSON.stringify(value)``: compact, key order kept, numbers as JavaScript prints them.
+
+    For an object or array the json module's C encoder prints the same text (it escapes
+    exactly the characters JavaScript does, in lowercase) unless the value holds a float or
+    an integer of 22 digits or more (Python and JavaScript print those differently) or a
+    lone surrogate (which JavaScript escapes). Inside compact JSON a number follows ``[``,
+    ``,`` or ``:``, so both are found in the text: rarely a false alarm (in a string),
+    never missed. Otherwise the value is printed piece by piece."""
+    if isinstance(value, (dict, list)):
+        try:
+            text = _ENCODE(value)
+        except ValueError:  # NaN or an infinity (to_json has made them null already)
+            return _stringify(value)
+        if not _SURROGATE.search(text) and not _UNLIKE_JAVASCRIPT.search(text):
+            return text
+    return _stringify(value)
+
+
+_ENCODE = json.JSONEncoder(
+    ensure_ascii=False, check_circular=False, allow_nan=False, separators=(",", ":")
+).encode
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
+#: a number with a fraction or an exponent, or of 22 digits or more (10**21 and beyond)
+_UNLIKE_JAVASCRIPT = re.compile("[\\[,:]-?[0-9](?:[0-9]*[.eE]|[0-9]{21})")
+
+
+def _stringify(value: ir.JsonValue) -> str:
     if value is None:
         return "null"
     if value is True:
@@ -121,5 +149,7 @@ def stringify(value: ir.JsonValue) -> str:
     if isinstance(value, str):
         return _quote(value)
     if isinstance(value, list):
-        return "[" + ",".join(stringify(v) for v in value) + "]"
-    return "{" + ",".join(f"{_quote(k)}:{stringify(v)}" for k, v in value.items()) + "}"
+        return "[" + ",".join(_stringify(v) for v in value) + "]"
+    return (
+        "{" + ",".join(f"{_quote(k)}:{_stringify(v)}" for k, v in value.items()) + "}"
+    )

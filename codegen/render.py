@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import textwrap
 from collections.abc import Iterable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
 from tsmirror import algebra, ir
@@ -76,29 +78,26 @@ def environment() -> jinja2.Environment:
         alias=lambda d: isinstance(d, ir.AliasDecl),
         enum=lambda d: isinstance(d, ir.EnumDecl),
         object=lambda d: isinstance(d, ir.ObjectDecl),
-        literal_union=algebra.is_literal_union,
+        literal_union=_literal_only,
     )
     return env
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """The templates compiled once, kept in ``jinja-<generator fingerprint>`` in the verdict
-    cache's folder; None when the cache is off (``TSMIRROR_NO_CACHE``) or the folder cannot
-    be made. Jinja keys its entries on the template's name, path and source only, not on the
-    environment's options or its own version, which the fingerprint covers. It only saves
-    compiling: the output is the same bytes. Failing to read or write an entry (an
-    unwritable folder, a corrupt or truncated file) silently compiles afresh."""
+    """The templates compiled once, kept like Python's own bytecode: beside the templates,
+    in ``__pycache__/jinja-<generator fingerprint>`` (``make install`` fills it; a run
+    writes what is missing unless ``PYTHONDONTWRITEBYTECODE`` is set); where that folder
+    cannot be written, in the verdict cache's folder, unless ``TSMIRROR_NO_CACHE`` turns
+    the cache off. Compiled templates are code, not results: ``check`` with the cache off
+    still renders and compares everything. Jinja keys its entries on the template's name,
+    path and source only, not on the environment's options or its own version, which the
+    fingerprint covers. It only saves compiling: the output is the same bytes. Failing to
+    read or write an entry (an unwritable folder, a corrupt or truncated file) silently
+    compiles afresh."""
     import jinja2
 
-    from tsmirror.cache import cache_dir, generator_fingerprint
-
-    base = cache_dir()
-    if base is None:
-        return None
-    folder = base / f"jinja-{generator_fingerprint()[:32]}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    folder, writable = _bytecode_folder()
+    if folder is None:
         return None
 
     class _Quiet(jinja2.FileSystemBytecodeCache):
@@ -109,12 +108,56 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
                 bucket.reset()
 
         def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            if not writable:
+                return
             try:
                 super().dump_bytecode(bucket)
             except OSError:
                 pass
 
     return _Quiet(str(folder), "%s.cache")
+
+
+def compile_templates() -> None:
+    """Compile every template into the folder beside them, as ``make install`` does for
+    the Python code."""
+    env = environment()
+    for name in env.list_templates(extensions=["j2"]):
+        env.get_template(name)
+
+
+def _bytecode_folder() -> tuple[Path | None, bool]:
+    """Where compiled templates are read from, and whether new ones may be written there
+    (see :func:`_bytecode_cache`)."""
+    from tsmirror.cache import cache_dir, generator_fingerprint
+
+    name = f"jinja-{generator_fingerprint()[:32]}"
+    beside = template_dir() / "__pycache__"
+    writable = not sys.dont_write_bytecode
+    if (beside / name).is_dir():
+        return beside / name, writable
+    if writable:
+        try:
+            (beside / name).mkdir(parents=True)
+        except FileExistsError:
+            return beside / name, True
+        except OSError:
+            pass
+        else:
+            import shutil
+
+            for stale in beside.glob("jinja-*"):  # a generator since changed
+                if stale.name != name:
+                    shutil.rmtree(stale, ignore_errors=True)
+            return beside / name, True
+    base = cache_dir()
+    if base is None:
+        return None, False
+    try:
+        (base / name).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None, False
+    return base / name, True
 
 
 def render_module(module: ir.Module) -> str:
@@ -409,11 +452,12 @@ def py_literal(value: ir.JsonValue, indent: str = "", room: int | None = None) -
         if not value:
             return "MappingProxyType({})"
         deeper = inner + INDENT
-        items = ""
+        lines = []
         for k, v in value.items():
             key = py_string(k)
             room_after_key = LINE_LENGTH - len(deeper) - len(key) - 3
-            items += f"{deeper}{key}: {py_literal(v, deeper, room_after_key)},\n"
+            lines.append(f"{deeper}{key}: {py_literal(v, deeper, room_after_key)},\n")
+        items = "".join(lines)
         return f"MappingProxyType(\n{inner}{{\n{items}{inner}}},\n{indent})"
     return py_scalar(value)
 
@@ -483,21 +527,46 @@ def split_top(text: str, separator: str) -> list[str]:
     return parts
 
 
-def layout_type(type_: ir.TypeRef | str, indent: str, tail: int = 0) -> str:
-    """``py_type(type_)`` at ``indent``, followed by ``tail`` characters on its line; when
-    too long, each subscript is exploded one argument a line, outermost first, as ruff does
-    (with a trailing comma, except in a subscript of one argument, where a comma would make
-    a tuple)."""
+def layout_type(
+    type_: ir.TypeRef | str, indent: str, tail: int = 0, lead: int = 0
+) -> str:
+    """``py_type(type_)`` at ``indent`` after ``lead`` characters, followed by ``tail``
+    characters on its line; when too long, a union is split before each ``|`` and each
+    subscript is exploded one argument a line, outermost first, as ruff does (with a
+    trailing comma, except in a subscript of one argument, where a comma would make a
+    tuple)."""
     text = type_ if isinstance(type_, str) else py_type(type_)
-    if len(indent) + len(text) + tail <= LINE_LENGTH or isinstance(type_, str):
+    if len(indent) + lead + len(text) + tail <= LINE_LENGTH or isinstance(type_, str):
         return text
     args: Sequence[ir.TypeRef | str]
     match type_:
+        case ir.UnionType(parts) if not _literal_only(type_):
+            # the operands py_type writes: the literals as one Literal[...], None last
+            literals = [
+                m
+                for m in parts
+                if isinstance(m, ir.LiteralType) and not _float_literal(m)
+            ]
+            operands: list[ir.TypeRef] = [
+                *([ir.UnionType(tuple(literals))] if len(literals) > 1 else literals),
+                *([ir.NUMBER] if any(map(_float_literal, parts)) else []),
+                *(
+                    m
+                    for m in parts
+                    if not isinstance(m, ir.LiteralType) and m != ir.NULL
+                ),
+                *([ir.NULL] if ir.NULL in parts else []),
+            ]
+            last = len(operands) - 1
+            return f"\n{indent}| ".join(
+                layout_type(o, indent, tail if i == last else 0, lead if i == 0 else 2)
+                for i, o in enumerate(operands)
+            )
         case ir.ArrayType(element) if element != ir.NEVER:
             head, args = "tuple", [element, "..."]
         case ir.RecordType(key, value):
             head, args = "Mapping", [key, value]
-        case ir.LiteralType() | ir.UnionType() if algebra.is_literal_union(type_):
+        case ir.LiteralType() | ir.UnionType() if _literal_only(type_):
             head, args = "Literal", literal_members(type_)
         case _:
             return text
@@ -548,6 +617,19 @@ def field_annotation(field: ir.Field, absent: str) -> str:
     return f"{annotation} | None = None"
 
 
+def _float_literal(type_: ir.TypeRef) -> bool:
+    """A literal Python's typing cannot spell (``Literal`` admits no float): it is
+    annotated ``float``, and from_json still checks the value itself."""
+    return isinstance(type_, ir.LiteralType) and isinstance(type_.value, float)
+
+
+def _literal_only(type_: ir.TypeRef) -> bool:
+    """Spelled as one ``Literal[...]``."""
+    return algebra.is_literal_union(type_) and not any(
+        map(_float_literal, algebra.members(type_))
+    )
+
+
 def literal_members(type_: ir.TypeRef) -> list[str]:
     members = type_.members if isinstance(type_, ir.UnionType) else (type_,)
     return [py_scalar(m.value) for m in members if isinstance(m, ir.LiteralType)]
@@ -558,7 +640,7 @@ def py_type(type_: ir.TypeRef) -> str:
         case ir.Primitive(name):
             return primitive_py_type(name)
         case ir.LiteralType(value):
-            return f"Literal[{py_scalar(value)}]"
+            return "float" if _float_literal(type_) else f"Literal[{py_scalar(value)}]"
         case ir.NamedType(name):
             return name
         case ir.ArrayType(element):
@@ -573,9 +655,12 @@ def py_type(type_: ir.TypeRef) -> str:
             return tuple_py_type(type_)
         case ir.UnionType(parts):
             literals = [
-                py_scalar(m.value) for m in parts if isinstance(m, ir.LiteralType)
+                py_scalar(m.value)
+                for m in parts
+                if isinstance(m, ir.LiteralType) and not _float_literal(m)
             ]
-            others = [
+            others = ["float"] if any(map(_float_literal, parts)) else []
+            others += [
                 py_type(m)
                 for m in parts
                 if not isinstance(m, ir.LiteralType) and m != ir.NULL

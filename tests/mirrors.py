@@ -54,6 +54,14 @@ def decoder(mirror: ModuleType, name: str) -> Callable[[object], Any]:
     return getattr(mirror, f"{name}_from_json")  # type: ignore[no-any-return]
 
 
+def encoder(mirror: ModuleType, name: str) -> Callable[[Any], object]:
+    """What gives back the JSON of a decoded ``name``: the instance's ``to_json``, or the
+    ``<name>_to_json`` beside an alias of a union of object types."""
+    if hasattr(getattr(mirror, name), "from_json"):
+        return lambda value: value.to_json()
+    return getattr(mirror, f"{name}_to_json")  # type: ignore[no-any-return]
+
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 

@@ -12,13 +12,15 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO_ROOT / "node_modules"
 EVALUATE = REPO_ROOT / "tests" / "node" / "evaluate.mjs"
 VALIDATE = REPO_ROOT / "tests" / "node" / "validate.mjs"
+CASES = REPO_ROOT / "tests" / "node" / "cases.mjs"
 NODE_PACKAGES = ("typescript", "tsx", "ts-json-schema-generator", "ajv")
-TIMEOUT_SECONDS = 60
+TIMEOUT_SECONDS = 300
 
 
 class OracleError(RuntimeError):
@@ -45,13 +47,20 @@ def node_evaluate(file: Path, *symbols: str) -> list[str]:
     return lines
 
 
-def node_evaluate_many(jobs: list[tuple[Path, list[str]]]) -> list[list[str] | str]:
+def node_evaluate_many(
+    jobs: list[tuple[Path, list[str]]], tsconfig: Path | None = None
+) -> list[list[str] | str]:
     """Many files in one Node process: per file, the JSON texts of its symbols, or the
-    error message (a str) when Node could not load or evaluate it."""
+    error message (a str) when Node could not load or evaluate it. tsx reads ``paths``
+    from ``tsconfig`` (else from the repository's root)."""
     stdin = json.dumps(
         [{"file": str(Path(f).resolve()), "symbols": s} for f, s in jobs]
     )
-    out = _run_node(["--import", "tsx", str(EVALUATE), "--batch"], stdin=stdin)
+    env = dict(os.environ)
+    env.pop("TSX_TSCONFIG_PATH", None)
+    if tsconfig is not None:
+        env["TSX_TSCONFIG_PATH"] = str(tsconfig)
+    out = _run_node(["--import", "tsx", str(EVALUATE), "--batch"], stdin=stdin, env=env)
     results = json.loads(out)
     if len(results) != len(jobs):
         raise OracleError(f"evaluate.mjs answered {len(results)} of {len(jobs)} files")
@@ -87,6 +96,19 @@ def ajv_verdicts_many(
     ):
         raise OracleError("validate.mjs --batch answered a different shape")
     return [v if isinstance(v, str) else list(map(bool, v)) for v in verdicts]
+
+
+def judge_cases(jobs: list[dict[str, object]]) -> list[dict[str, Any]]:
+    """tests/node/cases.mjs on many case folders in one Node process: per case, tsc's
+    diagnostics, Node's values, ajv's and tsc's verdicts (see that script for the shapes)."""
+    out = _run_node([str(CASES)], stdin=json.dumps(jobs, allow_nan=False))
+    answers = json.loads(out)
+    if not isinstance(answers, list) or len(answers) != len(jobs):
+        raise OracleError("cases.mjs answered a different number of cases")
+    for answer in answers:
+        if "error" in answer:
+            raise OracleError(f"cases.mjs: {answer['error']}")
+    return answers
 
 
 def typescript_accepts(file: Path, type_name: str, document: object) -> bool:

@@ -175,84 +175,105 @@ def test_no_cache_and_an_unusable_cache_dir_only_cost_speed(
     assert check(project, env).returncode == 0
 
 
-def _jinja_folders(cache: Path) -> dict[str, set[str]]:
-    """Each compiled-template folder in ``cache``, with the entries it holds."""
+def _jinja_folders(folder: Path) -> dict[str, set[str]]:
+    """Each compiled-template folder in ``folder``, with the entries it holds."""
     return {
-        folder.name: {entry.name for entry in folder.iterdir()}
-        for folder in cache.glob("jinja-*")
+        found.name: {entry.name for entry in found.iterdir()}
+        for found in folder.glob("jinja-*")
     }
 
 
-def test_compiled_templates_are_keyed_on_the_generator(tmp_path: Path) -> None:
-    """Jinja keys its bytecode on a template's path and source only; the folder is named
-    after the generator fingerprint, so a template edit (or anything else that changes the
-    generator) compiles into a folder of its own and is seen on the very next run."""
+def _generator_copy(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A copy of the generator (its code and templates) with a project to check and a
+    cache dir: the copy's templates, their compiled forms and the cache are this test's
+    own. Python may write bytecode unless the test says otherwise."""
     copy = tmp_path / "repo"
     shutil.copytree(REPO_ROOT / "codegen", copy / "codegen", ignore=_pycache)
-    shutil.copytree(REPO_ROOT / "templates", copy / "templates")
+    shutil.copytree(REPO_ROOT / "templates", copy / "templates", ignore=_pycache)
     (copy / "tsmirror").symlink_to("codegen")
     project = copy_project(tmp_path / "project")
-    cache = tmp_path / "cache"
-    env = clean_env(TSMIRROR_CACHE_DIR=str(cache), PYTHONPATH=str(copy))
+    env = clean_env(TSMIRROR_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(copy))
     env.pop("TSMIRROR_NO_CACHE", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return copy, project, env
 
-    def check_from_copy() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "tsmirror", "check", "--quiet"],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
 
-    assert check_from_copy().returncode == 0
-    (before,) = _jinja_folders(cache).items()
+def _run_copy(
+    project: Path, env: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tsmirror", *(args or ("check", "--quiet"))],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_compiled_templates_live_beside_them_keyed_on_the_generator(
+    tmp_path: Path,
+) -> None:
+    """Compiled templates are kept as Python keeps its bytecode, beside the templates,
+    with the cache off too (they are code, not results: everything is still rendered and
+    compared). Jinja keys its bytecode on a template's path and source only; the folder is
+    named after the generator fingerprint, so a template edit (or anything else that
+    changes the generator) compiles into a folder of its own, seen on the very next run,
+    and the stale one goes."""
+    copy, project, env = _generator_copy(tmp_path)
+    env["TSMIRROR_NO_CACHE"] = "1"
+    beside = copy / "templates" / "__pycache__"
+
+    assert _run_copy(project, env).returncode == 0
+    (before,) = _jinja_folders(beside).items()
     assert len(before[1]) >= 3, before  # module, header, kernel, package __init__
+    assert not (tmp_path / "cache").exists()
     template = copy / "templates" / "module.py.j2"
     template.write_text(
         template.read_text().replace("Regenerate with", "Rebuild with", 1)
     )
 
-    result = check_from_copy()
+    result = _run_copy(project, env)
 
     assert result.returncode == 1, result.stderr
     assert result.stdout.count("generator changed") == 2, result.stdout
-    folders = _jinja_folders(cache)
-    assert len(folders) == 2 and folders[before[0]] == before[1]
+    (after,) = _jinja_folders(beside).items()
+    assert after[0] != before[0] and len(after[1]) >= 3, (before, after)
 
 
-def test_no_cache_leaves_no_compiled_templates(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+def test_without_bytecode_writes_compiled_templates_go_to_the_cache(
+    tmp_path: Path,
+) -> None:
+    """With PYTHONDONTWRITEBYTECODE nothing is written beside the templates; then the
+    cache dir keeps them, unless the cache is off, which leaves no trace at all."""
+    copy, project, env = _generator_copy(tmp_path)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     cache = tmp_path / "cache"
-    env = clean_env(TSMIRROR_CACHE_DIR=str(cache), TSMIRROR_NO_CACHE="1")
     # rendered and compared in full: the templates are needed
     flip_kora_cell(project / MATRIX_TS, DENIED_TO_KORA)
 
-    result = check(project, env)
+    result = _run_copy(project, {**env, "TSMIRROR_NO_CACHE": "1"})
 
     assert result.returncode == 1 and "source changed" in result.stdout
     assert not cache.exists()
-    del env["TSMIRROR_NO_CACHE"]
-    assert check(project, env).returncode == 1
+    assert not (copy / "templates" / "__pycache__").exists()
+    assert _run_copy(project, env).returncode == 1
     assert _jinja_folders(cache), "with the cache on, the templates are kept compiled"
+    assert not (copy / "templates" / "__pycache__").exists()
 
 
 def test_a_corrupt_or_unwritable_template_cache_only_costs_speed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = copy_project(tmp_path / "project")
-    cache = tmp_path / "cache"
-    env = clean_env(TSMIRROR_CACHE_DIR=str(cache))
-    env.pop("TSMIRROR_NO_CACHE", None)
-    assert check(project, env).returncode == 0
-    (folder,) = cache.glob("jinja-*")
+    copy, project, env = _generator_copy(tmp_path)
+    assert _run_copy(project, env).returncode == 0
+    (folder,) = (copy / "templates" / "__pycache__").glob("jinja-*")
     for entry in folder.iterdir():
         entry.write_bytes(entry.read_bytes()[:40])  # truncated mid-entry
-    for verdict in cache.glob("check-*.json"):
+    for verdict in (tmp_path / "cache").glob("check-*.json"):
         verdict.unlink()
-    result = run_tsmirror("regen", cwd=project, env=env)
+    result = _run_copy(project, env, "regen")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "0 written" in result.stderr
@@ -260,6 +281,8 @@ def test_a_corrupt_or_unwritable_template_cache_only_costs_speed(
     # a folder that cannot take an entry (here it became a file) is not an error either
     from tsmirror import render
 
+    monkeypatch.setattr(render, "template_dir", lambda: tmp_path / "no-templates")
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
     monkeypatch.setenv("TSMIRROR_CACHE_DIR", str(tmp_path / "in-process"))
     monkeypatch.delenv("TSMIRROR_NO_CACHE", raising=False)
     bytecode_cache = render._bytecode_cache()

@@ -199,3 +199,22 @@ def test_line_separators_in_strings_print_as_node_prints_them(tmp_path: Path) ->
     value = evaluate(tmp_path, source, "S")
     assert value == ["\u2028", "\u2029", "\x1c", "\x85"]
     assert node_evaluate(tmp_path / "main.ts", "S") == [stringify(value)]
+
+
+@pytest.mark.node
+def test_escapes_and_numbers_in_containers_print_as_node_prints_them(
+    tmp_path: Path,
+) -> None:
+    # Objects and arrays print through the json module's encoder unless a float, a huge
+    # integer or a lone surrogate needs JavaScript's own spelling; each case, and strings
+    # that only look like such numbers, against Node.
+    source = (
+        "export const A = { 'q\"\\\\\\b\\f\\n\\r\\t\\x00\\x1f\\x7f': [1, -5, 'é😀/<'] };\n"
+        "export const B = [1.5, 1e21, 1e-7, -0.0001, 123456789012345680000];\n"
+        "export const C = { a: ['\\ud800', 'x\\udfffy'] };\n"
+        "export const D = { ',1.5': ':2e3', '[1': 9007199254740992 };\n"
+        "export const E = [[], {}, [[{}]], null, true, false];\n"
+    )
+    for name in "ABCDE":
+        value = evaluate(tmp_path, source, name)
+        assert node_evaluate(tmp_path / "main.ts", name) == [stringify(value)], name

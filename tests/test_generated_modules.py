@@ -19,9 +19,30 @@ import generated
 from generated import capability_matrix as cm
 from generated import role_charter
 from tests.oracle import node_evaluate
-from tests.project import GENERATED, MATRIX_TS, REPO_ROOT, run_tsmirror
+from tests.project import GENERATED, MATRIX_TS, REPO_ROOT, run_tsmirror, snapshot
+from tsmirror.config import load_config
+from tsmirror.generate import render_all
+from tsmirror.paths import RECORD_NAME
 
 ACTORS = ("operator", "kora", "critic", "oracle", "claude_pm")
+
+
+def test_example_substrate_renders_the_committed_generated_files() -> None:
+    config = load_config(REPO_ROOT / "pyproject.toml", cwd=REPO_ROOT, environ={})
+
+    rendered = {
+        path.relative_to(GENERATED).as_posix(): text
+        for path, text in render_all(config).items()
+    }
+
+    committed = {
+        name: data.decode("utf-8")
+        for name, data in snapshot(GENERATED).items()
+        if name.endswith(".py") or name == RECORD_NAME
+    }
+    assert sorted(rendered) == sorted(committed), "run `make regen`"
+    for name, text in rendered.items():
+        assert text == committed[name], f"generated/{name} is stale: run `make regen`"
 
 
 def test_forty_eight_capabilities_sea_first() -> None:

@@ -1,4 +1,4 @@
-"""The module-graph proof (tsmirror.ts.graph) beyond the corpus: trusted callees, erased
+"""The module-graph proof (tsmirror.ts.graph) beyond tests/cases: trusted callees, erased
 imports, evaluation order, import(), and a verdict cache that notices a file no value is read
 from. Values are compared with Node; refusals are checked for their place and wording."""
 

@@ -1,8 +1,8 @@
 """Aliases of unions of object types: their own decoders, dispatch on a discriminant, and
 the errors a user reads (the verdicts themselves are compared with ajv in
-tests/corpus/types/unions and the type fuzzer).
+tests/cases/unions/unions and the type fuzzer).
 
-The golden case tests/golden/unions holds two mirrors: `shapes` emits the aliases and
+The case tests/cases/unions/scene holds two mirrors: `shapes` emits the aliases and
 `scene` imports them, with their decoders, for its fields.
 """
 
@@ -20,12 +20,12 @@ from tests.oracle import ajv_verdicts, typescript_accepts
 from tsmirror import ir
 from tsmirror.generate import build_ir, render_package
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "unions"
+CASE = Path(__file__).resolve().parent / "cases" / "unions" / "scene"
 
 
 @pytest.fixture(scope="module")
 def package() -> str:
-    return load_package(GOLDEN / "expected")
+    return load_package(CASE / "expected")
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_fields_and_other_mirrors_use_the_alias_own_decoder(
     assert scene.Shape_from_json is shapes.Shape_from_json
     assert scene.Contact_to_json is shapes.Contact_to_json
     assert "Shape_from_json" in scene.__all__
-    text = (GOLDEN / "expected" / "scene.py").read_text()
+    text = (CASE / "expected" / "scene.py").read_text()
     assert 'Shape_from_json(obj["main"], ".main")' in text
     assert "Shape_from_json(item," in text  # the elements of Shape[]
     assert 'Contact_from_json(obj["owner"], ".owner")' in text
@@ -285,7 +285,7 @@ def test_discriminant_rule() -> None:
 
 
 def test_generated_dispatch_is_straight_to_the_branch() -> None:
-    text = (GOLDEN / "expected" / "shapes.py").read_text()
+    text = (CASE / "expected" / "shapes.py").read_text()
     body = text.split("def Shape_from_json(", 1)[1].split("\ndef ", 1)[0]
     # one lookup of the discriminant, one comparison per member, no trial and error (the
     # one try adds the caller's path to an error)

@@ -10,7 +10,7 @@ types>``, judged through its own ``FuzzN_from_json``. tsmirror mirrors them; doc
 come from the mirror's own IR (valid
 samples, then mutations of them) and from a fixed pool, and every one must get the same
 verdict from ``from_json`` as from ajv, or, where they differ, as from tsc --strict itself
-(the generator departs from TypeScript in places; tests/corpus/types/*/case.json notes them).
+(the generator departs from TypeScript in places; tests/cases/*/*/oracle/documents.json notes them).
 """
 
 from __future__ import annotations

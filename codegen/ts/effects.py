@@ -41,7 +41,7 @@ from tree_sitter import Node
 
 from tsmirror.errors import InputError
 from tsmirror.ts.literals import decode_string
-from tsmirror.ts.source import SourceFile
+from tsmirror.ts.source import SourceFile, is_plain_object
 
 K = TypeVar("K")
 
@@ -153,6 +153,10 @@ _FUNCTIONS = frozenset(
         "arrow_function",
     }
 )
+#: Functions that see the object they are a property of as ``this`` when called on it.
+_METHODS = _FUNCTIONS - {"arrow_function"}
+#: Values that hold nothing, refer to nothing and run nothing.
+_INERT = frozenset({"string", "number", "true", "false", "null", "regex", "comment"})
 _TRANSPARENT = frozenset(
     {"parenthesized_expression", "as_expression", "satisfies_expression"}
 )
@@ -964,7 +968,7 @@ class _Walker:
                 node, f"code nests deeper than {MAX_CODE_DEPTH} levels"
             )
         kind = node.type
-        if kind in ("string", "number", "true", "false", "null", "regex", "comment"):
+        if kind in _INERT:
             return []
         if kind == "identifier":
             name = self.source.text(node)
@@ -1085,25 +1089,28 @@ class _Walker:
         when called as its method (``O.m()``, ``A[0]()``); then it is not fresh either."""
         atom = self.fresh()
         inner = self.new_scope(scope, scope.fn)
+        if is_plain_object(self.source, node):
+            self._fresh.add(atom)  # holds nothing, runs nothing: as walked, faster
+            return [atom]
         inner.names["this"] = atom
         parts: list[str] = []
         methods = False
         for member in node.named_children:
             value: Node | None = member
-            if member.type in ("pair", "method_definition"):
-                field = "key" if member.type == "pair" else "name"
-                key = member.child_by_field_name(field)
+            kind = member.type
+            if kind == "pair" or kind == "method_definition":
+                key = member.child_by_field_name("key" if kind == "pair" else "name")
                 if key is not None and key.type == "computed_property_name":
                     self.expression(scope, key.named_children[0], depth + 1)
                 value = member.child_by_field_name("value")
-            if member.type == "method_definition":
+            if kind == "method_definition":
                 methods = True
                 parts.append(self.function(inner, member, None, depth + 1))
-            elif member.type == "spread_element":  # a shallow copy of its parts
+            elif kind == "spread_element":  # a shallow copy of its parts
                 spread = member.named_children[0]
                 parts += self.held_by(self.expression(scope, spread, depth + 1))
-            elif value is not None:
-                method = _unwrap(value).type in _FUNCTIONS - {"arrow_function"}
+            elif value is not None and value.type not in _INERT:
+                method = _unwrap(value).type in _METHODS
                 methods = methods or method
                 parts += self.expression(inner if method else scope, value, depth + 1)
         return self.holder(parts, fresh=not methods, atom=atom)

@@ -42,7 +42,7 @@ from tsmirror.ts.literals import (
     parse_number,
 )
 from tsmirror.ts.program import Binding, Program
-from tsmirror.ts.source import Declaration, SourceFile
+from tsmirror.ts.source import Declaration, SourceFile, plain_object
 
 if TYPE_CHECKING:
     from tsmirror.ir import JsonValue
@@ -71,14 +71,27 @@ _WRAPPERS = frozenset(
 )
 
 
+#: Types whose values ``to_json`` gives back unchanged.
+_JSON_LEAVES = frozenset({str, bool, int, type(None)})
+
+
 def to_json(value: Any) -> JsonValue:
     """What ``JSON.parse(JSON.stringify(value))`` gives: ``undefined`` and function
     properties dropped, ``undefined``, holes and functions in arrays become ``null``, NaN and
     the infinities ``null``, ``-0`` becomes ``0``, and a set ``{}``."""
-    if isinstance(value, dict):
-        return {k: to_json(v) for k, v in value.items() if not _omitted(v)}
+    if isinstance(
+        value, dict
+    ):  # (leaves that JSON keeps as they are inline: 20,000 rows)
+        return {
+            k: v if type(v) in _JSON_LEAVES else to_json(v)
+            for k, v in value.items()
+            if type(v) in _JSON_LEAVES or not _omitted(v)
+        }
     if isinstance(value, list):
-        return [None if _omitted(v) else to_json(v) for v in value]
+        return [
+            v if type(v) in _JSON_LEAVES else None if _omitted(v) else to_json(v)
+            for v in value
+        ]
     if isinstance(value, float):
         if not math.isfinite(value):
             return None
@@ -543,6 +556,10 @@ class Evaluator:
         )
 
     def _object(self, file: SourceFile, node: Node, depth: int) -> dict[str, Any]:
+        if depth < MAX_DEPTH:  # else its values are too deep, as evaluate says
+            plain = plain_object(file, node)
+            if plain is not None:
+                return order_keys(plain)
         result: dict[str, Any] = {}
         # Keys written in this literal; a spread may be overridden, a written key may not repeat.
         written: dict[str, Node] = {}

@@ -436,12 +436,19 @@ class ModuleGraph:
             if key is None:
                 continue
             chain, loop = self._classes.chain(key)
+            written = [
+                (depth, blocker)
+                for depth, reached in enumerate(chain)
+                if (blocker := self._written.get(reached)) is not None
+            ]
+            if not written:
+                continue  # nothing writes there: where the value has objects is moot
+            # read from the initializer only now: at 20,000 entries that is a whole walk
             depths = self._object_depths(owner, name)
-            for depth, reached in enumerate(chain):
-                blocker = self._written.get(reached)
-                if blocker is None or not _has_objects(depths, depth, loop):
-                    continue  # a write there changes no object of this value
-                raise blocker.error(subject)
+            for depth, blocker in written:
+                if _has_objects(depths, depth, loop):
+                    raise blocker.error(subject)
+                # else a write there changes no object of this value
 
     # --- where a value has objects --------------------------------------------------------
 

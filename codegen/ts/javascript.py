@@ -22,12 +22,10 @@ Where JavaScript would throw, or where tsmirror cannot match V8 exactly, a funct
 
 from __future__ import annotations
 
-import decimal
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from fractions import Fraction
 from functools import cmp_to_key
 from typing import Any
 
@@ -244,7 +242,7 @@ def is_array_index(key: str) -> bool:
 
 def order_keys(obj: dict[str, Any]) -> dict[str, Any]:
     """Apply JavaScript's property order: array indices ascending, then insertion order."""
-    indices = [k for k in obj if is_array_index(k)]
+    indices = [k for k in obj if k.isdigit() and is_array_index(k)]
     if not indices:
         return obj
     indices.sort(key=int)
@@ -426,6 +424,8 @@ def exponentiate(x: float, y: float) -> float:
             f"{_operand(x)} ** {n} is not computed: V8 may round it differently from a "
             "correctly rounded pow; tsmirror computes ** for integer bases and powers of two"
         )
+    from fractions import Fraction  # here: rarely needed, and slow to import
+
     exact = Fraction(x) ** n
     if abs(exact) >= (2**1024 if power_of_two else 2**1025):
         return math.copysign(math.inf, sign)
@@ -669,6 +669,8 @@ def _to_fixed(x: float, args: Sequence[Any]) -> str:
     if abs(x) >= 1e21:
         return number_to_string(x)
     sign = "-" if x < 0 else ""
+    import decimal  # here: rarely needed, and slow to import
+
     with decimal.localcontext() as context:
         context.prec = 200
         rounded = decimal.Decimal(abs(x)).quantize(

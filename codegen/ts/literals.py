@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -157,6 +156,8 @@ def number_to_string(value: int | float) -> str:
     if value == 0:
         return "0"
     sign = "-" if value < 0 else ""
+    from decimal import Decimal  # here: only a float needs it, and it is slow to import
+
     # repr gives the shortest round-tripping digits, the same digits ECMAScript asks for.
     decimal = Decimal(repr(abs(value))).normalize()
     _, digit_tuple, exponent = decimal.as_tuple()

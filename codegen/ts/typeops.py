@@ -328,19 +328,24 @@ def assignable(
         if isinstance(target, ir.ArrayType):
             return all(assignable(e, target.element, find, bindings) for e in every)
         if isinstance(target, ir.TupleType):
+            fixed = len(target.elements)
+            # the source's elements past the target's fixed ones, and its rest, go to
+            # the target's rest: [boolean, string] is a [infer F, ...unknown[]]; a
+            # shorter source leaves out only optional ones: [A] is an [A, B?]
+            beyond: list[ir.TypeRef] | None = every[fixed:]
+            if len(source.elements) < fixed and source.rest is not None:
+                beyond = None
             return (
-                len(source.elements) == len(target.elements)
+                beyond is not None
                 and source.required >= target.required
-                and (source.rest is None or target.rest is not None)
+                and (target.rest is not None or beyond == [])
                 and all(
                     assignable(s, t, find, bindings)
-                    for s, t in zip(source.elements, target.elements, strict=True)
+                    for s, t in zip(source.elements, target.elements, strict=False)
                 )
-                and (
-                    source.rest is None
-                    or assignable(
-                        source.rest, cast(ir.TypeRef, target.rest), find, bindings
-                    )
+                and all(
+                    assignable(b, cast(ir.TypeRef, target.rest), find, bindings)
+                    for b in beyond
                 )
             )
         return False

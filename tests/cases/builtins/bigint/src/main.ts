@@ -1,0 +1,2 @@
+// refused: type 'bigint' has no JSON form
+export interface B { big: bigint }

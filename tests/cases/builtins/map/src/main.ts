@@ -1,0 +1,2 @@
+// refused: type 'Map' has no JSON form
+export interface Holder { name: string; value: Map<string, number> }

@@ -1,0 +1,2 @@
+// refused: type 'Promise' has no JSON form
+export interface Holder { name: string; value: Promise<string> }

@@ -1,0 +1,3 @@
+// refused: assigns current.theme, so SETTINGS
+import './helper';
+export { SETTINGS } from './settings';

@@ -1,0 +1,2 @@
+// refused: arrow function
+export const X = (p: number) => p;

@@ -1,0 +1,2 @@
+// refused: function type
+export interface F { name: string; handler: (x: number) => void }

@@ -1,0 +1,2 @@
+// refused: generic declaration interface Box<T> { value: T } needs type arguments
+export interface Box<T> { value: T }

@@ -1,0 +1,4 @@
+// refused: method or accessor
+export const X = {
+  get now() { return 1; },
+};

@@ -1,0 +1,3 @@
+// refused: syntax error
+import { Y } from './broken';
+export const X = { y: Y };

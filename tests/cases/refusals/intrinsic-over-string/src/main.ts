@@ -1,0 +1,2 @@
+// refused: Uppercase<string> admits infinitely many strings
+export type T = Uppercase<string>;

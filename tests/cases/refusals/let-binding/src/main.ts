@@ -1,0 +1,3 @@
+// refused: let binding
+let flag = true;
+export const X = { flag };

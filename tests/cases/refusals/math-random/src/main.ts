@@ -1,0 +1,2 @@
+// refused: call expression Math.random()
+export const X = { a: Math.random() };

@@ -1,0 +1,3 @@
+// refused: assigns ns.DEFAULTS.beta, so FLAGS
+import './patch';
+export { FLAGS } from './flags';

@@ -1,0 +1,3 @@
+// refused: is not an exact double
+// V8's pow is not correctly rounded: only exact powers are computed
+export const X = 3 ** 40;

@@ -1,0 +1,2 @@
+// refused: syntax error: unterminated string literal
+export const X = ['a'];

@@ -1,0 +1,3 @@
+// refused: syntax error
+export const X = { a: 1 };
+export const Y = { b: };

@@ -1,0 +1,2 @@
+// refused: an element after the rest element
+export type T = [...string[], number];

@@ -1,0 +1,3 @@
+// refused: var binding
+var n = 1;
+export const X = [n];

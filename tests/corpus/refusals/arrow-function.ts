@@ -1,2 +1,0 @@
-// expect: X 2:18 arrow function
-export const X = (p: number) => p;

@@ -1,3 +1,0 @@
-// expect: LABELS polyfill.ts:1:1 toJSON, a built-in every module shares, so LABELS
-import './polyfill';
-export const LABELS = { a: 'A' };

@@ -1,9 +1,0 @@
-// expect: DEFAULTS 6:5 calls DEFAULTS.unshift, so DEFAULTS
-export const DEFAULTS = ['a', 'b'];
-
-class Boot {
-  static {
-    DEFAULTS.unshift('z');
-  }
-}
-export { Boot };

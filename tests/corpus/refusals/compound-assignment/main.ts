@@ -1,4 +1,0 @@
-// expect: LIMITS 4:1 updates LIMITS.seats, so LIMITS
-export const LIMITS = { seats: 5, projects: 3 };
-
-LIMITS.seats += 1;

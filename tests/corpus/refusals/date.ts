@@ -1,2 +1,0 @@
-// expect: D 2:40 type 'Date' has no JSON form
-export interface D { at: string; when: Date }

@@ -1,5 +1,0 @@
-// expect: CONFIG 5:3 assigns nested.enabled, so CONFIG
-export const CONFIG = { name: 'app', nested: { enabled: true } };
-
-const { nested } = CONFIG;
-  nested.enabled = false;

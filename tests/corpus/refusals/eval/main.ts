@@ -1,4 +1,0 @@
-// expect: X 4:1 eval() runs code that cannot be read
-export const X = { on: true };
-
-eval('X.on = false');

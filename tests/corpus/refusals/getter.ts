@@ -1,4 +1,0 @@
-// expect: X 3:3 method or accessor
-export const X = {
-  get now() { return 1; },
-};

@@ -1,2 +1,0 @@
-// expect: N 2:37 index signature key type number is not supported
-export interface N { a: string; [k: number]: string }

@@ -1,2 +1,0 @@
-// expect: O 2:22 property 'a' is not assignable to the string index signature's type
-export interface O { a?: string; [key: string]: string }

@@ -1,2 +1,0 @@
-// expect: I 2:22 property 'a' is not assignable to the string index signature's type
-export interface I { a: boolean; [key: string]: string }

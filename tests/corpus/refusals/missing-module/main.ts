@@ -1,3 +1,0 @@
-// expect: X 2:19 cannot resolve import './nowhere'
-import { Y } from './nowhere';
-export const X = { y: Y };

@@ -1,4 +1,0 @@
-// expect: X 4:18 new Function() runs code that cannot be read
-export const X = { on: true };
-
-export const f = new Function('return 1');

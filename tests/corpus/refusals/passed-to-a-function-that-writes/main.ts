@@ -1,5 +1,0 @@
-// expect: DEFAULTS register.ts:2:3 assigns target.registered, so DEFAULTS
-import { register } from './register';
-
-export const DEFAULTS = { retries: 3 };
-register(DEFAULTS);

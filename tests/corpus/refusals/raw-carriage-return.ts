@@ -1,2 +1,0 @@
-// expect: X 2:19 syntax error: unterminated string literal
-export const X = ['a'];

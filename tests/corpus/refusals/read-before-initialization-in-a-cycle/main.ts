@@ -1,4 +1,0 @@
-// expect: TABLE b.ts:3:25 reads BASE before main.ts has initialized it (b.ts runs first, in ES module order)
-import { DERIVED } from './b';
-export const BASE = 1;
-export const TABLE = [DERIVED];

@@ -1,4 +1,0 @@
-// expect: X 4:18 changes ROLES in place
-// sort() would reorder ROLES itself, which other values read
-const ROLES = ['viewer', 'admin'];
-export const X = ROLES.sort();

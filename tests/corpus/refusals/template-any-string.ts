@@ -1,2 +1,0 @@
-// expect: T 2:19 template literal type substitution ${string} is not a finite union
-export type T = `a${string}`;

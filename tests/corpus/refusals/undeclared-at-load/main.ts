@@ -1,3 +1,0 @@
-// expect: X telemetry.ts:1:1 'initTelemetry' is declared nowhere, so evaluating this throws a ReferenceError, so X
-import './telemetry';
-export const X = { on: true };

@@ -1,6 +1,0 @@
-// expect: COUNTS 5:3 updates COUNTS.total, so COUNTS
-export const COUNTS = { total: 0 };
-
-export function record(): void {
-  COUNTS.total++;
-}

@@ -1,3 +1,0 @@
-// expect: P 2:19 'Q' is used before its declaration (TS2448)
-export const P = [Q];
-export const Q = 1;

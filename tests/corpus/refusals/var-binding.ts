@@ -1,3 +1,0 @@
-// expect: X 3:19 var binding
-var n = 1;
-export const X = [n];

@@ -1,3 +1,0 @@
-// expect: FLAGS patch.ts:3:1 assigns FLAGS.beta, so FLAGS (src/flags.ts:1:14) is not a constant
-import './patch';
-export { FLAGS } from './flags';

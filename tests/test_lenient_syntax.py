@@ -1,0 +1,108 @@
+"""Syntax the grammar accepts but TypeScript rejects (queries/lenient-syntax.scm) is refused
+with its location, wherever it is; the byte-level look for candidates that spares the query
+on most files never misses one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from tree_sitter import QueryCursor
+
+from tsmirror.errors import InputError
+from tsmirror.ts import source as source_module
+from tsmirror.ts.source import file_checks_query, parse_source
+
+
+def parse(text: str) -> None:
+    data = text.encode()
+    parse_source(Path("/m.ts"), "m.ts", "m.ts", data)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("export type T = 'a' | | 'b';\n", "1:23", "consecutive operators"),
+        ("export type T = 'a' | /* c */\n | 'b';\n", "2:2", "consecutive operators"),
+        (
+            "type A = {a: 1};\nexport type T = A & & A;\n",
+            "2:21",
+            "consecutive operators",
+        ),
+        ("export const X = { a: 1,, b: 2 };\n", "1:25", "empty object member"),
+        ("export const X = { a: 1,\n\t , b: 2 };\n", "2:3", "empty object member"),
+        ("export const X = {, a: 1 };\n", "1:19", "empty object member"),
+        ("export const X = {\u2028, a: 1 };\n", "1:20", "empty object member"),
+        ("export const A = [] as c, nst;\n", "1:27", "uninitialized const"),
+        ("export function f() {\n  const x;\n}\n", "2:9", "uninitialized const"),
+    ],
+)
+def test_lenient_syntax_is_refused_where_it_is(
+    text: str, where: str, message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        parse(text)
+    assert str(caught.value) == f"m.ts:{where}: error: syntax error: {message}"
+
+
+def test_what_typescript_accepts_passes() -> None:
+    parse("declare const X: number;\nexport const Y = [1, , 2] || { a: 1, b: [,] };\n")
+    parse("export type T = | 'a' | 'b';\nexport const Z = true && false;\n")
+
+
+def test_every_pattern_has_a_candidate() -> None:
+    # Four patterns with a byte-level candidate, then the uninitialized const: a new
+    # pattern in queries/lenient-syntax.scm needs a candidate in tsmirror.ts.source.
+    assert file_checks_query().pattern_count == 5
+
+
+_TOKENS = ["'a'", "A", "a: 1", "1", "x", "const", "=", ";", "[", "]", "{", "}", "as"]
+_EXTRAS = [
+    " ", "\n", "\r", "\t", "\u2028", "\u2029", "\u00a0", "\ufeff", "/* c */", "/* * / */",
+    "// c\n", "// c\r", "// c\u2028", "<!-- c\n", "<!-- c\u2029", "\n--> c\n", "/**/",
+]  # fmt: skip
+_CONTEXTS = [
+    ("type A = 1;\nexport type T = ", ";\n"),
+    ("type A = 1;\nexport type T = A ", " A;\n"),
+    ("export const X = {", "};\n"),
+    ("export const X = [", "];\n"),
+    ("export const X = ", ";\n"),
+    ("export function f() {\n", "\n}\n"),
+    ("", ""),
+]
+_PARTS = st.lists(st.sampled_from(_TOKENS), max_size=3).map(" ".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@example(_CONTEXTS[1], "", "|", "// c\r", "|", "")  # a CR ends a line comment
+@example(_CONTEXTS[1], "", "&", "<!-- c\u2029", "&", "")
+@given(
+    st.sampled_from(_CONTEXTS),
+    _PARTS,
+    st.sampled_from(["|", "&", ",", "{"]),
+    st.lists(st.sampled_from(_EXTRAS), max_size=4).map("".join),
+    st.sampled_from(["|", "&", ","]),
+    _PARTS,
+)
+def test_the_query_matches_only_where_a_candidate_was_found(
+    context: tuple[str, str],
+    before: str,
+    first: str,
+    between: str,
+    second: str,
+    after: str,
+) -> None:
+    text = context[0] + before + first + between + second + after + context[1]
+    data = text.encode()
+    tree = source_module.typescript_parser().parse(data)
+    if tree.root_node.has_error:
+        return  # refused as a syntax error before the query runs
+    file = source_module.SourceFile(
+        path=Path("/m.ts"), display="m.ts", shown="m.ts", data=data, tree=tree
+    )
+    if QueryCursor(file_checks_query()).captures(tree.root_node):
+        assert source_module._lenient_candidate(
+            data
+        ) or source_module._uninitialized_const(file)
