@@ -1,10 +1,15 @@
 """The straight-line Python that decodes JSON into a module's types and encodes it back.
 
-Each object type gets its own ``_from_json_at`` and ``to_json``, written out field by field:
+Each object type gets its own ``_decode`` and ``to_json``, written out field by field:
 inline ``isinstance`` checks, the dataclass built directly. What a field cannot check inline
 (arrays, records, enums, unions that hold objects) is a call to a module-level function made
 for that type, once, and named after it. Only the error paths call into the generated kernel
 (``templates/kernel.py.j2``), which builds the messages that name the JSON path.
+
+Decoders take no path: an error names its path from the value the decoder was given, and each
+call that descended adds its step as the error passes through it (``error.within(step)``,
+free until something fails), so a document that decodes never builds a path. The ``path``
+arguments below are Python expressions for such relative paths, ``HERE`` for the value itself.
 
 A type is *checkable* when a single condition decides whether a JSON value belongs to it and
 the value decodes to itself: primitives, literals, and unions and aliases of these.
@@ -23,6 +28,8 @@ from tsmirror.render import docstring, py_scalar, py_type, split_top
 
 INDENT = "    "
 LINE_LENGTH = 88
+#: The relative path of the value a decoder was given.
+HERE = '""'
 #: A tuple of allowed values longer than this is a constant: an argument line is indented
 #: at most 28 columns (an array item inside an optional field) and ends in a comma.
 _INLINE_TUPLE = LINE_LENGTH - 29
@@ -37,8 +44,11 @@ class Codec:
     module: ir.Module
     functions: dict[str, str] = field(default_factory=dict)  # name -> source
     constants: dict[str, str] = field(default_factory=dict)  # name -> source
+    setters: dict[str, str] = field(default_factory=dict)  # class name -> source
     uses: set[str] = field(default_factory=set)  # kernel and standard names used
     _names: dict[str, str] = field(default_factory=dict)  # type key -> function name
+    _setter_names: set[str] = field(default_factory=set)
+    _taking_path: set[str] = field(default_factory=set)  # decoders called with a path
 
     # --- types ---------------------------------------------------------------------------
 
@@ -142,7 +152,7 @@ class Codec:
         key = hashlib.sha256(json.dumps(values).encode()).hexdigest()[:8]
         name = f"_{hint}{suffix}" if hint else f"_{key}{suffix}"
         text = f"{name}: Final = {source}"
-        if self.constants.get(name, text) != text:
+        if self.constants.get(name, text) != text or name in self._setter_names:
             name = f"_{hint}_{key}{suffix}"
             text = f"{name}: Final = {source}"
         self.constants[name] = text
@@ -152,13 +162,14 @@ class Codec:
     def error(self, type_: ir.TypeRef, var: str, path: str) -> str:
         """The expression that builds the error for ``var`` not being a ``type_``."""
         type_ = self.resolve(type_)
+        at = _at(path)
         if isinstance(type_, ir.Primitive):
             self.uses.add("expected")
-            return f'expected("{_primitive_check(type_.name)[1]}", {var}, {path})'
+            return f'expected("{_primitive_check(type_.name)[1]}", {var}{at})'
         if isinstance(type_, ir.TemplateType):
             self.uses.add("expected")
             what = _py(f"string matching `{algebra.template_text(type_)}`")
-            return f"expected({what}, {var}, {path})"
+            return f"expected({what}, {var}{at})"
         if algebra.is_literal_union(type_):
             self.uses.add("expected_one_of")
             values = [
@@ -166,9 +177,9 @@ class Codec:
                 for m in algebra.members(type_)
                 if isinstance(m, ir.LiteralType)
             ]
-            return f"expected_one_of({self.values_tuple(values)}, {var}, {path})"
+            return f"expected_one_of({self.values_tuple(values)}, {var}{at})"
         self.uses.add("no_member")
-        return f"no_member({var}, {path})"
+        return f"no_member({var}{at})"
 
     def values_tuple(self, values: list[str], hint: str | None = None) -> str:
         """A tuple of the Python literals ``values`` for an error to name: inline, or a
@@ -192,55 +203,114 @@ class Codec:
                 *if_lines(negate(condition), indent),
                 *raise_lines(self.error(type_, var, path), indent + INDENT),
             ]
-        return call_lines(f"{var} = ", self.function(type_), [var, path], indent)
+        return self.call(f"{var} = ", self.function(type_), var, path, indent)
+
+    def call(
+        self,
+        prefix: str,
+        function: str,
+        argument: str,
+        path: str,
+        indent: str,
+        into: str | None = None,
+    ) -> list[str]:
+        """``prefix + function(argument)`` (passed ``into`` a call, when given), a call
+        that decodes the value at ``path``, adding that step to the path of its error."""
+
+        def statement(indent: str) -> list[str]:
+            if into is not None:
+                return call_lines(
+                    prefix, into, [self.invoke(function, argument, path)], indent
+                )
+            arguments = (
+                [argument, path] if function in self._taking_path else [argument]
+            )
+            return call_lines(prefix, function, arguments, indent)
+
+        if path == HERE or function in self._taking_path:
+            return statement(indent)
+        self.uses.add("MirrorValidationError")
+        inner = indent + INDENT
+        return [
+            f"{indent}try:",
+            *statement(inner),
+            f"{indent}except MirrorValidationError as error:",
+            *call_lines("raise ", "error.within", [path], inner, " from None"),
+        ]
+
+    def invoke(self, function: str, argument: str, path: str) -> str:
+        """The call of a decoder on ``argument``, the value at ``path``: a union alias's
+        public function takes the path and adds it to an error itself."""
+        if function in self._taking_path:
+            return f"{function}({argument}, {path})"
+        return f"{function}({argument})"
 
     def take(
         self, type_: ir.TypeRef, var: str, source: str, path: str, indent: str
     ) -> list[str]:
         """Lines that bind ``var`` to the decoded value of the expression ``source``. An
-        array of checkable elements is checked in place, the commonest case not worth a
-        call."""
+        array is decoded in place, the commonest case not worth a call: its items checked,
+        or each decoded into a list."""
         resolved = self.resolve(type_)
-        if (
-            isinstance(resolved, ir.ArrayType)
-            and resolved.element != ir.NEVER
-            and self.check(resolved.element, "item") is not None
-        ):
+        if isinstance(resolved, ir.ArrayType) and resolved.element != ir.NEVER:
             self.uses.add("expected")
             inner = indent + INDENT
-            each = self.decode(
-                resolved.element, "item", f'{path} + f"[{{index}}]"', inner
-            )
-            loop = (
-                [f"{indent}for index, item in enumerate({var}):", *each] if each else []
-            )
-            return [
+            lines = [
                 f"{indent}{var} = {source}",
                 f"{indent}if not isinstance({var}, (list, tuple)):",
-                *raise_lines(f'expected("array", {var}, {path})', inner),
-                *loop,
-                f"{indent}{var} = tuple({var})",
+                *raise_lines(f'expected("array", {var}{_at(path)})', inner),
             ]
+            if self.check(resolved.element, "item") is None:
+                items = f"{var.removeprefix('v_')}_items"  # never a field's v_ name
+                return [
+                    *lines,
+                    *self.decode_items(resolved.element, var, items, path, indent),
+                    f"{indent}{var} = tuple({items})",
+                ]
+            each = self.decode(resolved.element, "item", _indexed(path), inner)
+            if each:
+                lines += [f"{indent}for index, item in enumerate({var}):", *each]
+            return [*lines, f"{indent}{var} = tuple({var})"]
         if self.check(type_, var) is None:
-            return call_lines(f"{var} = ", self.function(type_), [source, path], indent)
+            return self.call(f"{var} = ", self.function(type_), source, path, indent)
         return [f"{indent}{var} = {source}", *self.decode(type_, var, path, indent)]
 
+    def decode_items(
+        self, element: ir.TypeRef, var: str, items: str, path: str, indent: str
+    ) -> list[str]:
+        """Lines that decode each item of the array ``var`` at ``path``, a non-checkable
+        ``element``, into the new list ``items``. A loop, not a comprehension, which would
+        cost a call; and no index, which is the length of ``items`` when an item fails."""
+        return [
+            f"{indent}{items}: list[Any] = []",
+            f"{indent}for item in {var}:",
+            *self.call(
+                "",
+                self.function(element),
+                "item",
+                _indexed(path, f"len({items})"),
+                indent + INDENT,
+                into=f"{items}.append",
+            ),
+        ]
+
     def function(self, type_: ir.TypeRef) -> str:
-        """The callable ``(value, path)`` that decodes a non-checkable ``type_``: an
+        """The callable that decodes a non-checkable ``type_`` (see :meth:`invoke`): an
         alias of a union of object types has its own (:meth:`union_functions`)."""
         alias = self._union_alias(type_)
         if alias is not None:
+            self._taking_path.add(f"{alias}_from_json")
             return f"{alias}_from_json"
         type_ = self.resolve(type_)
         if isinstance(type_, ir.NamedType):
             decl = self.module.lookup(type_.name)
             if isinstance(decl, ir.ObjectDecl):
-                return f"{decl.name}._from_json_at"
+                return f"{decl.name}._decode"
         key = algebra.type_key(type_)
         if key in self._names:
             return self._names[key]
         name = f"_decode_{self._slug(type_)}"
-        if name in self.functions:
+        if name in self.functions or name in self._setter_names:
             name += "_" + hashlib.sha256(key.encode()).hexdigest()[:8]
         self._names[key] = name
         self.functions[name] = ""  # reserve the name and its place before the body
@@ -272,10 +342,10 @@ class Codec:
                 assert_never(type_)
 
     def _function_source(self, name: str, type_: ir.TypeRef) -> str:
-        i1, i2, i3 = INDENT, INDENT * 2, INDENT * 3
-        head = f"def {name}(value: Any, path: str) -> {py_type(type_)}:"
+        i1, i2 = INDENT, INDENT * 2
+        head = f"def {name}(value: Any) -> {py_type(type_)}:"
         if len(head) > LINE_LENGTH:  # as ruff splits it
-            head = f"def {name}(\n{i1}value: Any, path: str\n) -> {py_type(type_)}:"
+            head = f"def {name}(\n{i1}value: Any,\n) -> {py_type(type_)}:"
         lines = [head]
         self.uses.add("Any")
         match type_:
@@ -288,41 +358,23 @@ class Codec:
                 lines += [
                     *if_lines(guard, i1),
                     f"{i2}return {enum_name}(value)",
-                    *raise_lines(self.error(values, "value", "path"), i1),
+                    *raise_lines(self.error(values, "value", HERE), i1),
                 ]
             case ir.ArrayType(element):
                 self.uses.add("expected")
                 lines += [
                     f"{i1}if not isinstance(value, (list, tuple)):",
-                    f'{i2}raise expected("array", value, path)',
+                    f'{i2}raise expected("array", value)',
                 ]
                 condition = self.check(element, "item")
                 if condition is not None:
-                    each = self.decode(element, "item", 'f"{path}[{index}]"', i2)
+                    each = self.decode(element, "item", 'f"[{index}]"', i2)
                     if each:
                         lines += [f"{i1}for index, item in enumerate(value):", *each]
                     lines.append(f"{i1}return tuple(value)")
                 else:
-                    call = f'{self.function(element)}(item, f"{{path}}[{{index}}]")'
-                    loop = "for index, item in enumerate(value)"
-                    one_line = f"{i1}return tuple([{call} {loop}])"
-                    if len(one_line) <= LINE_LENGTH:
-                        lines.append(one_line)
-                    elif len(f"{i2}[{call} {loop}]") <= LINE_LENGTH:
-                        lines += [
-                            f"{i1}return tuple(",
-                            f"{i2}[{call} {loop}]",
-                            f"{i1})",
-                        ]
-                    else:
-                        lines += [
-                            f"{i1}return tuple(",
-                            f"{i2}[",
-                            f"{i3}{call}",
-                            f"{i3}{loop}",
-                            f"{i2}]",
-                            f"{i1})",
-                        ]
+                    lines += self.decode_items(element, "value", "items", HERE, i1)
+                    lines.append(f"{i1}return tuple(items)")
             case ir.RecordType(key, value):
                 lines += self._record_body(key, value)
             case ir.TupleType():
@@ -342,25 +394,27 @@ class Codec:
             return name
         return None
 
-    def _union_body(self, type_: ir.UnionType, hint: str | None = None) -> list[str]:
+    def _union_body(
+        self, type_: ir.UnionType, hint: str | None = None, indent: str = INDENT
+    ) -> list[str]:
         """Decode ``value`` as a member of a union. A discriminated union of object types
         dispatches on its discriminant straight to the one object type its value names
         (members that are no objects are checked apart: a JSON value is an object or not);
         otherwise the members are tried in the order the union lists them, and the first
         that accepts the value wins. A constant it needs is named after ``hint``."""
-        i1, i2, i3 = INDENT, INDENT * 2, INDENT * 3
+        i1, i2, i3 = indent, indent + INDENT, indent + INDENT * 2
         dispatch = self._dispatch(type_)
         if dispatch is None:
-            return self._try_members(list(algebra.flatten(type_)))
+            return self._try_members(list(algebra.flatten(type_)), indent)
         tag, decls = dispatch
         self.uses.update(("missing_key", "expected_one_of"))
         key = _py(tag)
-        where = "path + " + _py(_key_path(tag))
+        where = _py(_key_path(tag))
         allowed: list[str] = []
         lines = [
             f"{i1}if isinstance(value, dict):",
             f"{i2}if {key} not in value:",
-            f"{i3}raise missing_key(value, ({key},), path)",
+            f"{i3}raise missing_key(value, ({key},))",
             f"{i2}tag = value[{key}]",
         ]
         for decl in decls:
@@ -374,9 +428,7 @@ class Codec:
             ]
             lines += [
                 *if_lines(condition, i2),
-                *call_lines(
-                    "return ", f"{decl.name}._from_json_at", ["value", "path"], i3
-                ),
+                *call_lines("return ", f"{decl.name}._decode", ["value"], i3),
             ]
         values = self.values_tuple(allowed, hint)
         lines += raise_lines(f"expected_one_of({values}, tag, {where})", i2)
@@ -386,9 +438,9 @@ class Codec:
             if not algebra.holds_objects(m, self.module.lookup)
         ]
         if rest:
-            return lines + self._try_members(rest)
+            return lines + self._try_members(rest, indent)
         self.uses.add("expected")
-        return [*lines, f'{i1}raise expected("object", value, path)']
+        return [*lines, f'{i1}raise expected("object", value)']
 
     def _dispatch(self, type_: ir.UnionType) -> tuple[str, list[ir.ObjectDecl]] | None:
         """The discriminant of a union whose members that are JSON objects are all object
@@ -402,10 +454,10 @@ class Codec:
         tag = algebra.discriminant(decls, self._units)
         return None if tag is None else (tag, decls)
 
-    def _try_members(self, members: list[ir.TypeRef]) -> list[str]:
+    def _try_members(self, members: list[ir.TypeRef], indent: str) -> list[str]:
         """Each member in turn, checked inline where it can be; the first that accepts
         ``value`` is returned, else the error of the one that got furthest into it."""
-        i1, i2 = INDENT, INDENT * 2
+        i1, i2 = indent, indent + INDENT
         lines: list[str] = []
         tried = False
         for index, member in enumerate(members):
@@ -421,18 +473,18 @@ class Codec:
             tried = True
             lines += [
                 f"{i1}try:",
-                f"{i2}return {self.function(member)}(value, path)",
+                f"{i2}return {self.invoke(self.function(member), 'value', HERE)}",
                 f"{i1}except MirrorValidationError as error:",
                 f"{i2}errors.append(error)",
             ]
         if not tried:
             self.uses.add("no_member")
-            return [*lines, f"{i1}raise no_member(value, path)"]
+            return [*lines, f"{i1}raise no_member(value)"]
         self.uses.update(("MirrorValidationError", "deepest"))
         return [
             f"{i1}errors: list[MirrorValidationError] = []",
             *lines,
-            f"{i1}raise deepest(errors, value, path)",
+            f"{i1}raise deepest(errors, value)",
         ]
 
     def _units(self, type_: ir.TypeRef) -> list[ir.TypeRef] | None:
@@ -459,13 +511,13 @@ class Codec:
             what = f"array of {type_.required} to {count} items"
         lines = [
             f"{i1}if not isinstance(value, list | tuple):",
-            f'{i2}raise expected("array", value, path)',
+            f'{i2}raise expected("array", value)',
             f"{i1}if {length}:",
-            f'{i2}raise expected("{what}", value, path)',
+            f'{i2}raise expected("{what}", value)',
             f"{i1}items: list[Any] = []",
         ]
         for index, element in enumerate(type_.elements):
-            var, path = f"item{index}", f'f"{{path}}[{index}]"'
+            var, path = f"item{index}", f'"[{index}]"'
             indent = i1
             if index >= type_.required:
                 lines.append(f"{i1}if len(value) > {index}:")
@@ -473,11 +525,12 @@ class Codec:
             lines += self.take(element, var, f"value[{index}]", path, indent)
             lines.append(f"{indent}items.append({var})")
         if type_.rest is not None:
-            lines.append(f"{i1}for index in range({count}, len(value)):")
+            # not `index` and `item`: the names an array checked in place loops with
+            lines.append(f"{i1}for position in range({count}, len(value)):")
             lines += self.take(
-                type_.rest, "item", "value[index]", 'f"{path}[{index}]"', i2
+                type_.rest, "element", "value[position]", 'f"[{position}]"', i2
             )
-            lines.append(f"{i2}items.append(item)")
+            lines.append(f"{i2}items.append(element)")
         lines.append(f"{i1}return tuple(items)")
         return lines
 
@@ -486,7 +539,7 @@ class Codec:
         self.uses.update(("expected", "child", "MappingProxyType"))
         lines = [
             f"{i1}if not isinstance(value, dict):",
-            f'{i2}raise expected("object", value, path)',
+            f'{i2}raise expected("object", value)',
         ]
         resolved_key = self.resolve(key)
         required: list[str] = []
@@ -510,7 +563,7 @@ class Codec:
             )
             lines += [
                 f"{i1}if not value.keys() >= set({keys}):",
-                f"{i2}raise missing_key(value, {keys}, path)",
+                f"{i2}raise missing_key(value, {keys})",
             ]
         lines += [
             f"{i1}result: dict[Any, Any] = {{}}",
@@ -518,27 +571,26 @@ class Codec:
         ]
         if required and not self.module.strict_objects:
             lines += [f"{i2}if key not in {keys}:", f"{i3}continue"]
-        lines.append(f"{i2}where = child(path, str(key))")
-        lines += self.decode(key, "key", "where", i2)
-        lines += self.decode(value, "item", "where", i2)
+        lines += self.decode(key, "key", "child(str(key))", i2)
+        lines += self.decode(value, "item", "child(str(key))", i2)
         lines += [f"{i2}result[key] = item", f"{i1}return MappingProxyType(result)"]
         return lines
 
     # --- object types --------------------------------------------------------------------
 
     def from_json_body(self, decl: ir.ObjectDecl) -> str:
-        """The body of ``_from_json_at(cls, obj, path)``: check, decode each field, build."""
+        """The body of ``_decode(cls, obj)``: check, decode each field, build."""
         i2, i3 = INDENT * 2, INDENT * 3
         self.uses.add("expected")
         lines = [
             f"{i2}if not isinstance(obj, dict):",
-            f'{i3}raise expected("object", obj, path)',
+            f'{i3}raise expected("object", obj)',
         ]
         if self.module.strict_objects and decl.extra is None:
             self.uses.add("unknown_key")
             lines += [
                 f"{i2}if not cls._KEYS.issuperset(obj):",
-                f"{i3}raise unknown_key(obj, cls._KEYS, path)",
+                f"{i3}raise unknown_key(obj, cls._KEYS)",
             ]
         required = any(not f.optional for f in decl.fields)
         body = i3 if required else i2
@@ -546,7 +598,7 @@ class Codec:
         for f in decl.fields:
             var = f"v_{f.py_name}"
             key = _py(f.name)
-            where = "path + " + _py(_key_path(f.name))
+            where = _py(_key_path(f.name))
             if f.optional:
                 if (
                     absent_value(f, self.module) == "ABSENT"
@@ -570,16 +622,50 @@ class Codec:
                 f"{i2}try:",
                 *fields,
                 f"{i2}except KeyError as error:",
-                f"{i3}raise missing_key(obj, error, path) from None",
+                f"{i3}raise missing_key(obj, error) from None",
             ]
         else:
             lines += fields
-        arguments = [f"{f.py_name}=v_{f.py_name}" for f in decl.fields]
+        values = {f.py_name: f"v_{f.py_name}" for f in decl.fields}
         if decl.extra is not None:
             lines += self._extra_lines(decl.extra)
-            arguments.append(f"{EXTRA_ATTRIBUTE}=MappingProxyType(extra)")
-        lines += call_lines("return ", "cls", arguments, i2)
+            values[EXTRA_ATTRIBUTE] = "MappingProxyType(extra)"
+        # Built as a frozen dataclass's __init__ builds it, each field set in its slot, but
+        # without the call through the class with keywords, and without object.__setattr__
+        # finding each slot by name: on documents of many small objects, these two cost
+        # more than all the checks.
+        if not values:
+            lines.append(f"{i2}return object.__new__(cls)")
+            return "\n".join(lines)
+        lines.append(f"{i2}self = object.__new__(cls)")
+        setters = self._setters(decl.name, list(values))
+        for setter, value in zip(setters, values.values(), strict=True):
+            lines += call_lines("", setter, ["self", value], i2)
+        lines.append(f"{i2}return self")
         return "\n".join(lines)
+
+    def _setters(self, name: str, attributes: list[str]) -> list[str]:
+        """The module-level names of the slot setters of the class ``name``'s
+        ``attributes``, in order."""
+        self.uses.update(("Final", "field_setter"))
+        setters: list[str] = []
+        lines = [f"# The slots of {name} that _decode fills."]
+        for attribute in attributes:
+            setter = f"_set_{name}_{attribute}"
+            if setter in self._setter_names or setter in self.constants:
+                digest = hashlib.sha256(f"{name}.{attribute}".encode()).hexdigest()
+                setter += "_" + digest[:8]
+            self._setter_names.add(setter)
+            setters.append(setter)
+            head = f"{setter}: Final = "
+            arguments = [name, _py(attribute)]
+            if len(f"{head}field_setter(") <= LINE_LENGTH:
+                lines += call_lines(head, "field_setter", arguments, "")
+            else:  # as ruff lays it out: the call in parentheses of its own
+                call = call_lines("", "field_setter", arguments, INDENT)
+                lines += [f"{head}(", *call, ")"]
+        self.setters[name] = "\n".join(lines)
+        return setters
 
     def _extra_lines(self, extra: ir.TypeRef) -> list[str]:
         """Every key that is not a field's, decoded as the index signature's type."""
@@ -590,9 +676,8 @@ class Codec:
             f"{i2}for key, item in obj.items():",
             f"{i3}if key in cls._KEYS:",
             f"{i4}continue",
-            f"{i3}where = child(path, str(key))",
-            *self.decode(ir.STRING, "key", "where", i3),
-            *self.decode(extra, "item", "where", i3),
+            *self.decode(ir.STRING, "key", "child(str(key))", i3),
+            *self.decode(extra, "item", "child(str(key))", i3),
             f"{i3}extra[key] = item",
         ]
 
@@ -658,9 +743,14 @@ class Codec:
             "naming the JSON path of the first mismatch;\n``path`` is where ``value`` "
             "sits in a larger document."
         )
+        # the members' decoders name paths from the value; the caller says where it is
+        self.uses.add("MirrorValidationError")
         decoder = [
             signature + docstring(text, i1),
-            *self._union_body(union, name),
+            f"{i1}try:",
+            *self._union_body(union, name, INDENT * 2),
+            f"{i1}except MirrorValidationError as error:",
+            f"{i1}{INDENT}raise error.within(path) from None",
         ]
         members = algebra.union_members(union, self.module.lookup)
         if all(self._object_decl(m) is not None for m in members):
@@ -748,6 +838,25 @@ def _primitive_check(name: ir.PrimitiveName) -> tuple[str, str]:
             raise AssertionError("undefined never reaches a mirror")
         case _:
             assert_never(name)
+
+
+def _at(path: str) -> str:
+    """The path argument of a kernel call reporting a mismatch at ``path``, which is
+    where the decoder stands unless it says otherwise."""
+    return "" if path == HERE else f", {path}"
+
+
+def _indexed(path: str, index: str = "index") -> str:
+    """The path of the item at ``index`` (an expression) in the array at ``path``."""
+    if path == HERE:
+        return f'f"[{{{index}}}]"'
+    if path[:2] in ('f"', "f'"):
+        return f"{path[:-1]}[{{{index}}}]{path[-1]}"
+    if path[:1] in "'\"":
+        # a plain literal: the f-string of the same text, then the index
+        text = path[:-1].replace("{", "{{").replace("}", "}}")
+        return f"f{text}[{{{index}}}]{path[-1]}"
+    return f'f"{{{path}}}[{{{index}}}]"'
 
 
 def _py(value: str | int | float | bool) -> str:
@@ -859,23 +968,27 @@ def raise_lines(expression: str, indent: str) -> list[str]:
 
 
 def call_lines(
-    prefix: str, function: str, args: list[str] | None, indent: str
+    prefix: str,
+    function: str,
+    args: list[str] | None,
+    indent: str,
+    suffix: str = "",
 ) -> list[str]:
-    """``prefix + function(args)`` on one line when it fits, else exploded one argument a
-    line with a trailing comma, which ``ruff format`` keeps as it is. With ``args`` None,
-    ``function`` is already a call."""
+    """``prefix + function(args) + suffix`` on one line when it fits, else exploded one
+    argument a line with a trailing comma, which ``ruff format`` keeps as it is. With
+    ``args`` None, ``function`` is already a call."""
     if args is None:
         head, _, rest = function.partition("(")
         args = _split_args(rest[:-1])
         function = head
-    line = f"{indent}{prefix}{function}({', '.join(args)})"
+    line = f"{indent}{prefix}{function}({', '.join(args)}){suffix}"
     if len(line) <= LINE_LENGTH:
         return [line]
     inner = indent + INDENT
     return [
         f"{indent}{prefix}{function}(",
         *(f"{inner}{a}," for a in args),
-        f"{indent})",
+        f"{indent}){suffix}",
     ]
 
 

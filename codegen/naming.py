@@ -58,7 +58,7 @@ RESERVED = frozenset(
 FIELD_RESERVED = RESERVED | {
     "from_json",
     "to_json",
-    "_from_json_at",
+    "_decode",
     "_KEYS",
     "str",
     "int",

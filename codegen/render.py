@@ -203,7 +203,11 @@ def render_module(module: ir.Module) -> str:
             exported=exported_names(module, codec.uses),
             classes=classes,
             unions=unions,
-            helpers=[*codec.constants.values(), *codec.functions.values()],
+            helpers=[
+                *codec.constants.values(),
+                *codec.setters.values(),
+                *codec.functions.values(),
+            ],
         )
     )
     return render_header(module.sources, module.source_sha256, body) + body
@@ -342,6 +346,7 @@ _KERNEL_NAMES = frozenset(
         "deepest",
         "expected",
         "expected_one_of",
+        "field_setter",
         "missing_key",
         "no_member",
         "plain",

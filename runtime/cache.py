@@ -78,6 +78,7 @@ class Entry(Generic[V]):
     retry_at: float = -math.inf  # no load before this; inf while a load is overdue
     failures: int = 0  # failed loads in a row
     stored_at: float = -math.inf
+    outcome: int = 0  # which of the cache's loads stored it, counted from 1
     weight: int = 0  # of the value, by the cache's `weigh`
 
     def is_fresh(self, now: float) -> bool:
@@ -164,7 +165,8 @@ class FailureCache(Generic[K, V]):
         if task is None and not isinstance(seen, _Unseen):
             with self._lock:
                 current = self._entries.get(key)
-            if current is not None and current is not seen:
+            # Stored by a later load, not merely marked overdue since (`mark_overdue`).
+            if current is not None and current.outcome > (seen.outcome if seen else 0):
                 return current
         if task is None:
             task = asyncio.get_running_loop().create_task(self._load(key, asked=True))
@@ -261,13 +263,13 @@ class FailureCache(Generic[K, V]):
                 entry = _entry_for(outcome, now, self.policy)
                 if self._weigh is not None:
                     entry = replace(entry, weight=self._weigh(outcome))
-            entry = replace(entry, stored_at=now)
+            self._stores += 1
+            entry = replace(entry, stored_at=now, outcome=self._stores)
             self._put(key, entry)
             # Asked for since the previous outcome was stored (a turn that found it), or now.
             since = previous.stored_at if previous is not None else math.inf
             wanted = asked or self._wanted.get(key, -math.inf) >= since
             self._evict_over_capacity()
-            self._stores += 1
             if self._stores % max(1, self.policy.max_entries // 4) == 0:
                 self._sweep(now)
         if isinstance(outcome, DatabaseError) and wanted:

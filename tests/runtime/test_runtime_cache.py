@@ -106,6 +106,28 @@ def test_a_miss_reaching_the_loop_after_the_shared_load_ended_is_served_by_it() 
     asyncio.run(main())
 
 
+def test_an_entry_marked_overdue_before_its_load_started_is_no_answer() -> None:
+    """A turn asks for a load, gives up at once and marks the entry overdue, all before
+    the loop starts the load: the load must still run, or the entry stays overdue (no
+    retry before infinity) and the key is never read again."""
+
+    async def main() -> None:
+        clock, load = FakeClock(), CountingLoader()
+        load.fail_with = DatabaseUnavailableError("down")
+        cache = make(load, clock, backoff_base=1, backoff_max=1)
+        failed = await cache.load("ws")
+        clock.now = failed.retry_at
+        seen = cache.lookup("ws")
+        assert seen is failed and not seen.in_backoff(clock.now)
+        overdue = cache.mark_overdue("ws", seen, DatabaseUnavailableError("no answer"))
+        assert overdue.retry_at == math.inf
+        load.fail_with = None
+        entry = await cache.load("ws", seen)
+        assert entry.value == "ws-2" and load.calls == 2
+
+    asyncio.run(main())
+
+
 def test_one_cancelled_waiter_does_not_cancel_the_shared_load() -> None:
     async def main() -> None:
         load = CountingLoader()
