@@ -78,6 +78,40 @@ def holds_objects(type_: ir.TypeRef, lookup: Lookup) -> bool:
     )
 
 
+def names_a_class(
+    type_: ir.TypeRef, lookup: Callable[[str], ir.Declaration | None]
+) -> bool:
+    """Whether the Python form of ``type_`` names a class anywhere in it (an object type or
+    an enum, or a name ``lookup`` does not know): its values are then instances, not the
+    plain data a const's value is rendered as."""
+    seen: set[str] = set()
+
+    def walk(t: ir.TypeRef) -> bool:
+        match t:
+            case ir.NamedType(name):
+                if name in seen:
+                    return False
+                seen.add(name)
+                decl = lookup(name)
+                if isinstance(decl, ir.AliasDecl):
+                    return walk(decl.type)
+                return decl is None or isinstance(decl, ir.ObjectDecl | ir.EnumDecl)
+            case ir.ArrayType(element):
+                return walk(element)
+            case ir.TupleType(elements, _, rest):
+                return any(map(walk, (*elements, *([rest] if rest else []))))
+            case ir.RecordType(key, value):
+                return walk(key) or walk(value)
+            case ir.UnionType(parts):
+                return any(map(walk, parts))
+            case ir.LiteralType() | ir.Primitive() | ir.TemplateType():
+                return False
+            case _:
+                assert_never(t)
+
+    return walk(type_)
+
+
 def is_object_union(type_: ir.TypeRef, lookup: Lookup) -> bool:
     """A union with an object type among its members: an alias of one gets a decoder of
     its own (``<alias>_from_json``, see ``codec``)."""

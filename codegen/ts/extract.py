@@ -22,7 +22,7 @@ from typing import assert_never, cast
 
 from tree_sitter import Node
 
-from tsmirror import ir
+from tsmirror import algebra, ir
 from tsmirror.algebra import union
 from tsmirror.const_types import infer_type, name_literals
 from tsmirror.errors import InputError
@@ -238,10 +238,15 @@ class MirrorBuilder:
                         "null; its declared type does not admit null",
                     )
                 value = to_json(value)
+            type_ = None
             if annotation is not None:
                 type_ = self.type_of(file, annotation.named_children[0], name)
                 type_ = _no_undefined(file, annotation, type_)
-            else:
+                if algebra.names_a_class(type_, self.find):
+                    # Its value is mirrored as data, which that type's classes are not:
+                    # typed as if it had no annotation.
+                    type_ = None
+            if type_ is None:
                 as_const = _is_as_const(decl.node.child_by_field_name("value"))
                 type_ = infer_type(value, as_const)
                 self._inferred[name] = as_const
