@@ -487,16 +487,13 @@ def const_assignment(decl: ir.ConstDecl) -> str:
 def alias_assignment(decl: ir.AliasDecl) -> str:
     """``NAME: TypeAlias = A | B | C`` laid out as ruff lays it out: a union too long for
     its line goes in parentheses, on one line of its own when it fits there, else one
-    member a line."""
+    member a line (``layout_type``)."""
     head = f"{decl.name}: TypeAlias = "
     text = py_type(decl.type)
     parts = split_top(text, " | ")
     if len(head) + len(text) <= LINE_LENGTH or len(parts) < 2:
         return head + text
-    if len(INDENT) + len(text) <= LINE_LENGTH:
-        return f"{head}(\n{INDENT}{text}\n)"
-    lines = [f"{INDENT}{parts[0]}", *(f"{INDENT}| {part}" for part in parts[1:])]
-    return head + "(\n" + "\n".join(lines) + "\n)"
+    return f"{head}(\n{INDENT}{layout_type(decl.type, INDENT)}\n)"
 
 
 def split_top(text: str, separator: str) -> list[str]:
