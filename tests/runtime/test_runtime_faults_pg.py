@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import ssl
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -412,6 +413,12 @@ def test_no_connection_slot_left(
         ("postgresql://u@h:port/db", ValueError),
         ("mysql://u@h/db", asyncpg.exceptions.ClientConfigurationError),
         ("postgresql://u@h/db?sslmode=sometimes", ValueError),
+        # The parser loads the TLS files it names: missing, or not a certificate.
+        (
+            "postgresql://u@h/db?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
+            FileNotFoundError,
+        ),
+        ("postgresql://u@h/db?sslmode=require&sslrootcert=/etc/hostname", ssl.SSLError),
     ],
 )
 def test_a_dsn_the_driver_cannot_use_is_refused_at_construction(
