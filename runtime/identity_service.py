@@ -100,6 +100,9 @@ class IdentityService:
             weigh=RenderedIdentity.characters,
         )
         self._lock = threading.Lock()
+        # Whether the user has been told there is no workspace (at `initialize`, or by
+        # the first call that found none): once, not on every turn of the session.
+        self._told_no_workspace = False
         self._loop: BackgroundLoop | None = None
         self._database: Database | None = None
 
@@ -116,12 +119,15 @@ class IdentityService:
             else self.config.default_workspace_id
         )
         self.sessions.bind(session_id, workspace)
+        if workspace is None:  # the provider warns, with the host's callback
+            self._told_no_workspace = True
         self.running_loop()
         return workspace
 
     def workspace_for(self, call: Mapping[str, object]) -> uuid.UUID | None:
         workspace = self.sessions.resolve(call, self.config.default_workspace_id)
-        if workspace is None:
+        if workspace is None and not self._told_no_workspace:
+            self._told_no_workspace = True
             logger.warning(
                 "isokron: no workspace_id given and no default_workspace_id configured;"
                 " no identity block"
