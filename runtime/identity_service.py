@@ -157,11 +157,12 @@ class IdentityService:
             return self._stale_or_raise(entry, now)
         try:
             entry = future.result(self.turn_deadline)
-        except concurrent.futures.TimeoutError:
+        except concurrent.futures.TimeoutError as exc:
             error = DatabaseUnavailableError(
                 f"reading the identity of workspace {workspace}: no answer within the turn"
                 f" deadline of {self.turn_deadline:g} s; the read goes on in the background"
             )
+            error.__cause__ = exc  # a TimeoutError, as a read's own timeout gives
             entry = self._cache.mark_overdue(workspace, entry, error)
         except concurrent.futures.CancelledError as exc:
             raise DatabaseUnavailableError(

@@ -153,6 +153,7 @@ def test_black_hole_costs_one_turn_deadline_then_nothing_and_recovers(
         provider = make_provider(proxy.dsn, default_workspace_id=str(workspace_id))
         first, error = timed(provider.system_prompt_block)
         assert isinstance(error, DatabaseUnavailableError), error
+        assert_runtime_error(error, TimeoutError)
         assert "turn deadline of 0.5 s" in str(error)
         assert 0.5 <= first < 0.5 + 1.0, first
         other, error = timed(
@@ -171,6 +172,7 @@ def test_black_hole_costs_one_turn_deadline_then_nothing_and_recovers(
             seconds, error = timed(provider.system_prompt_block)
             later.append(seconds)
             assert isinstance(error, DatabaseUnavailableError), error
+            assert_runtime_error(error, TimeoutError)
         assert max(later) < 0.25, later
         proxy.resume()
         recovered = fresh_within(provider, "## §1 Identity", RECOVERY)
