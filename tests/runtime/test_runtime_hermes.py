@@ -279,6 +279,22 @@ def test_hermes_memory_setup_writes_what_the_provider_reads(
     status = memory_status(home)
     assert "state: configured" in status and "Status:    available ✓" in status
 
+    # Run again, keeping every value: Hermes offers each as str() of what config.yaml
+    # holds (the list as "['policy.voice.provider', 'policy.budget']") and hands that
+    # text back, after writing it to config.yaml itself.
+    kept = [(prompt, "") for prompt, _ in answers]
+    transcript = run_on_terminal(
+        [Path(sys.executable).parent / "hermes", "memory", "setup"],
+        env=hermes_env(home, TERM="xterm"),
+        keys=[("Built-in only", "\x1b[A\r"), *((p, a + "\r") for p, a in kept)],
+        until="Start a new session",
+    )
+    assert "Provider config saved" in transcript, transcript
+    assert "Failed to write provider config" not in transcript, transcript
+    again = yaml.safe_load((home / "config.yaml").read_text())["memory"]
+    assert again == written
+    assert "state: configured" in memory_status(home)
+
 
 def run_on_terminal(
     argv: list[str | Path],
