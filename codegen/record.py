@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any, assert_never
 
 from tsmirror import ir
 from tsmirror.errors import InputError
 from tsmirror.header import FORMAT_VERSION
+from tsmirror.valueclass import valueclass
 
 _ABOUT = (
     "The IR each mirror was rendered from. Written by `tsmirror regen`, verified by "
@@ -32,7 +32,7 @@ _ABOUT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class Record:
     format: int
     strict_objects: bool
@@ -248,7 +248,7 @@ def _record(data: dict[str, Any]) -> Record:
 
 
 def _renamed(decl: ir.Declaration, name: str) -> ir.Declaration:
-    from dataclasses import replace
+    from tsmirror.valueclass import replace
 
     return decl if decl.name == name else replace(decl, name=name)
 
