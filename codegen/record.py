@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+from json.encoder import encode_basestring_ascii as _quote
 from typing import Any, assert_never
 
 from tsmirror import ir
@@ -125,7 +127,40 @@ def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
 
 
 def _dumps(data: object) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=True) + "\n"
+    """``json.dumps(data, indent=2, ensure_ascii=True) + "\\n"``, byte for byte, in a third
+    of its time: the standard library indents in Python only, through a generator per
+    container, and the record of a 20,000-row matrix holds a million values (0.5 s of CPU
+    in a regen, 0.2 s this way)."""
+    return _indented(data, "\n") + "\n"
+
+
+def _indented(value: object, newline: str) -> str:
+    if isinstance(value, str):
+        return _quote(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    inner = newline + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{_quote(k)}: {_indented(v, inner)}" for k, v in value.items()]
+        return f"{{{inner}{f',{inner}'.join(items)}{newline}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        items = [_indented(v, inner) for v in value]
+        return f"[{inner}{f',{inner}'.join(items)}{newline}]"
+    if isinstance(value, float) and math.isfinite(value):
+        return float.__repr__(value)
+    return json.dumps(
+        value
+    )  # NaN and the infinities as json spells them, or its TypeError
 
 
 def render_record(
