@@ -158,9 +158,8 @@ def _indented(value: object, newline: str) -> str:
         return f"[{inner}{f',{inner}'.join(items)}{newline}]"
     if isinstance(value, float) and math.isfinite(value):
         return float.__repr__(value)
-    return json.dumps(
-        value
-    )  # NaN and the infinities as json spells them, or its TypeError
+    # NaN and the infinities as json spells them, or json's TypeError for what is not JSON
+    return json.dumps(value)
 
 
 def render_record(
