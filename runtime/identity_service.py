@@ -11,8 +11,9 @@ asking for a block:
    deadline. A load that misses it goes on in the background; until it ends, every turn
    answers from the entry without waiting, as in 1.
 
-A first read that misses the deadline (a cold pool on a loaded machine) costs that turn its
-block, not the session: the read goes on, and the next call is served it.
+A session's first read starts at `initialize`, before its first turn asks for the block. A
+first read that still misses the deadline (a cold pool on a loaded machine) costs that turn
+its block, not the session: the read goes on, and the next call is served it.
 
 So once a read fails or times out, no turn waits on the database until it has answered
 again: an outage costs one turn deadline, then nothing. What a turn can be served is
@@ -122,7 +123,18 @@ class IdentityService:
         if workspace is None:  # the provider warns, with the host's callback
             self._told_no_workspace = True
         self.running_loop()
+        if workspace is not None:
+            self._warm(workspace)
         return workspace
+
+    def _warm(self, workspace: uuid.UUID) -> None:
+        """Start reading the identity a new session will ask for first, without waiting:
+        a host builds the session's system prompt once, soon after `initialize`, and that
+        turn then finds the read done rather than starting it against the turn deadline.
+        Nothing starts for a fresh entry, or one in backoff after a failure."""
+        entry = self._cache.lookup(workspace)
+        if entry is None or (entry.error is None and not entry.is_fresh(self._clock())):
+            self._start_load(workspace, entry)
 
     def workspace_for(self, call: Mapping[str, object]) -> uuid.UUID | None:
         workspace = self.sessions.resolve(call, self.config.default_workspace_id)
