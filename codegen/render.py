@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
 from tsmirror import algebra, ir
+from tsmirror.errors import InputError, Location, shown
 from tsmirror.header import render_header
 from tsmirror.naming import EXTRA_ATTRIBUTE, UNION_FUNCTIONS
 from tsmirror.paths import KERNEL_MODULE, template_dir
@@ -83,6 +84,49 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def render_template(name: str, **context: object) -> str:
+    """The template ``name`` rendered with ``context``. A template that no longer compiles
+    or renders (one edited in an installation, or deleted) is an error located in it, exit
+    2 like any bad input, never a traceback; one that renders, whatever it now says, is
+    what ``check`` reports as a generator change."""
+    try:
+        return environment().get_template(name).render(**context)
+    except InputError:
+        raise
+    except Exception as error:
+        located = _template_error(name, error)
+        if located is None:
+            raise
+        raise located from None
+
+
+def _template_error(name: str, error: Exception) -> InputError | None:
+    """``error``, raised while ``name`` was compiled or rendered, located in the template
+    at fault (``name`` or one it includes); None when no template is at fault."""
+    import traceback
+
+    import jinja2
+
+    folder = template_dir()
+    line: int | None = None
+    if isinstance(error, jinja2.TemplateNotFound):
+        name = error.name if isinstance(error.name, str) else name
+        message = f"template {name} is missing; reinstall tsmirror"
+    else:
+        if isinstance(error, jinja2.TemplateSyntaxError):
+            name, line = error.name or name, error.lineno
+        else:  # raised while rendering: Jinja puts the template's lines in the traceback
+            for frame in traceback.extract_tb(error.__traceback__):
+                if Path(frame.filename).parent == folder:
+                    name, line = Path(frame.filename).name, frame.lineno
+            if line is None and not isinstance(error, jinja2.TemplateError):
+                return None  # a fault of the generator's own code
+        why = str(getattr(error, "message", None) or error).rstrip(".")
+        message = f"template {name} fails: {why}; reinstall tsmirror"
+    path = shown(folder / name)
+    return InputError(message, Location(path, line, 1) if line else None, path)
+
+
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """The templates compiled once, kept like Python's own bytecode: beside the templates,
     in ``__pycache__/jinja-<generator fingerprint>`` (``make install`` fills it; a run
@@ -121,9 +165,14 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 def compile_templates() -> None:
     """Compile every template into the folder beside them, as ``make install`` does for
     the Python code."""
+    import jinja2
+
     env = environment()
     for name in env.list_templates(extensions=["j2"]):
-        env.get_template(name)
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError as error:
+            raise _template_error(name, error) or error from None
 
 
 def _bytecode_folder() -> tuple[Path | None, bool]:
@@ -194,34 +243,29 @@ def render_module(module: ir.Module) -> str:
         codec.uses.update(("dataclass", "Self", "Any"))
         if module.strict_objects:
             codec.uses.add("ClassVar")
-    body = (
-        environment()
-        .get_template("module.py.j2")
-        .render(
-            module=module,
-            imports=import_lines(module, codec.uses),
-            exported=exported_names(module, codec.uses),
-            classes=classes,
-            unions=unions,
-            helpers=[
-                *codec.constants.values(),
-                *codec.setters.values(),
-                *codec.functions.values(),
-            ],
-        )
+    body = render_template(
+        "module.py.j2",
+        module=module,
+        imports=import_lines(module, codec.uses),
+        exported=exported_names(module, codec.uses),
+        classes=classes,
+        unions=unions,
+        helpers=[
+            *codec.constants.values(),
+            *codec.setters.values(),
+            *codec.functions.values(),
+        ],
     )
     return render_header(module.sources, module.source_sha256, body) + body
 
 
 def render_kernel() -> str:
-    body = environment().get_template("kernel.py.j2").render()
+    body = render_template("kernel.py.j2")
     return render_header((), hashlib.sha256(b"").hexdigest(), body) + body
 
 
 def render_package_init(modules: Iterable[str]) -> str:
-    body = (
-        environment().get_template("package_init.py.j2").render(modules=sorted(modules))
-    )
+    body = render_template("package_init.py.j2", modules=sorted(modules))
     return render_header((), hashlib.sha256(b"").hexdigest(), body) + body
 
 

@@ -131,6 +131,37 @@ def test_installed_wheel_regenerates_a_copied_project(tmp_path: Path) -> None:
     states = {p["state"] for p in json.loads(changed.stdout)["problems"]}
     assert states == {"generator changed"}
 
+    # A template that no longer compiles, or no longer renders (whatever it raises), is
+    # an error located in it (exit 2) for check and regen alike, and regen writes nothing.
+    header_text = template.read_text()
+    broken_line = header_text.count("\n") + 1
+    module_template = template.parent / "module.py.j2"
+    module_text = module_template.read_text()
+    before = snapshot(project / "generated")
+    for broken, edit, line, why in (
+        (
+            template,
+            header_text + "{{ oops\n",
+            broken_line,
+            "unexpected end of template",
+        ),
+        (module_template, "{{ nothing }}\n" + module_text, 1, "'nothing' is undefined"),
+        (module_template, "{{ 1 / 0 }}\n" + module_text, 1, "division by zero"),
+    ):
+        template.write_text(header_text)
+        broken.write_text(edit)
+        for command in ("check", "regen"):
+            result = run_tsmirror(
+                command, cwd=project, executable=tsmirror, env=isolated_env()
+            )
+            assert result.returncode == 2, result.stdout + result.stderr
+            error = f"{broken}:{line}:1: error: template {broken.name} fails: {why}"
+            assert result.stderr.startswith(error), result.stderr
+            assert result.stderr.endswith("; reinstall tsmirror\n"), result.stderr
+            assert result.stderr.count("\n") == 1, result.stderr
+        module_template.write_text(module_text)
+    assert snapshot(project / "generated") == before
+
 
 def test_install_runtime_installs_the_runtime_and_its_mirrors(tmp_path: Path) -> None:
     """`make install-runtime PYTHON=...` gives that interpreter `runtime.provider`, the
