@@ -281,7 +281,8 @@ def import_lines(module: ir.Module, uses: set[str]) -> list[str]:
         match decl:
             case ir.ConstDecl():
                 names.add("Final")
-                _walk_names(decl.type, names)
+                if not bare_final(decl):
+                    _walk_names(decl.type, names)
                 if _contains_object(decl.value):
                     names.add("MappingProxyType")
             case ir.AliasDecl():
@@ -405,7 +406,8 @@ def _walk_names(type_: ir.TypeRef, names: set[str]) -> None:
     """The typing names ``py_type`` needs to spell ``type_``."""
     match type_:
         case ir.LiteralType():
-            names.add("Literal")
+            if not _float_literal(type_):  # spelled float
+                names.add("Literal")
         case ir.Primitive(name):
             if name is ir.PrimitiveName.NEVER:
                 names.add("Never")
@@ -508,9 +510,19 @@ def py_literal(value: ir.JsonValue, indent: str = "", room: int | None = None) -
     return py_scalar(value)
 
 
+def bare_final(decl: ir.ConstDecl) -> bool:
+    """Whether a const's type is a single literal Python can spell, annotated as a bare
+    ``Final``, which mypy reads as that literal (and ruff's PYI064 asks for)."""
+    return isinstance(decl.type, ir.LiteralType) and py_type(decl.type).startswith(
+        "Literal["
+    )
+
+
 def const_assignment(decl: ir.ConstDecl) -> str:
-    """``NAME: Final[T] = value`` laid out as ruff lays it out."""
-    annotation = f"Final[{py_type(decl.type)}]"
+    """``NAME: Final[T] = value`` laid out as ruff lays it out, or ``NAME: Final = value``
+    (see :func:`bare_final`)."""
+    single = bare_final(decl)
+    annotation = "Final" if single else f"Final[{py_type(decl.type)}]"
     head = f"{decl.name}: {annotation} = "
     value = py_literal(decl.value, "", LINE_LENGTH - len(head))
     first_line = value.split("\n", 1)[0]
@@ -523,7 +535,7 @@ def const_assignment(decl: ir.ConstDecl) -> str:
         return head + value
     if len(head) + 1 <= LINE_LENGTH and first_line != "(":
         return f"{head}(\n{INDENT}{py_literal(decl.value, INDENT)}\n)"
-    if first_line == "(" and len(head) + 1 <= LINE_LENGTH:
+    if (first_line == "(" and len(head) + 1 <= LINE_LENGTH) or single:
         return head + value
     return f"{decl.name}: Final[\n{INDENT}{layout_type(decl.type, INDENT)}\n] = {value}"
 
