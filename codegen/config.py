@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -96,6 +95,8 @@ def _has_table(path: Path) -> bool:
         return True  # let load_config say what is wrong with it
     if "tsmirror" not in text:
         return False  # no need to parse it
+    import tomllib  # here: extract imports this module and reads no config
+
     try:
         return isinstance(tomllib.loads(text).get("tool", {}).get("tsmirror"), dict)
     except tomllib.TOMLDecodeError:
@@ -113,6 +114,8 @@ def load_config(
     env = os.environ if environ is None else environ
     config_path = (cwd / path) if path is not None else find_config(cwd)
     shown = _shown(config_path, cwd)
+    import tomllib  # here: extract imports this module and reads no config
+
     try:
         data = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except FileNotFoundError:

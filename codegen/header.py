@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from functools import cache
+
+from tsmirror.valueclass import valueclass
 
 #: Bump when the shape of generated output changes (not for every template edit).
 FORMAT_VERSION = 2
@@ -26,7 +27,7 @@ _FIELDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class Header:
     """What a header says. A field the template does not write is None when parsed."""
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import assert_never, cast
 
@@ -46,6 +45,7 @@ from tsmirror.ts.evaluate import (
 from tsmirror.ts.literals import decode_string, number_to_string, parse_number
 from tsmirror.ts.program import Binding, Program
 from tsmirror.ts.source import Declaration, SourceFile
+from tsmirror.valueclass import replace
 
 # Internal marker for ``undefined`` inside a type; only a field's top-level union may hold it
 # (it makes the field optional). It never reaches the IR.
