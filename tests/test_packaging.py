@@ -199,3 +199,11 @@ def test_the_sdist_installs_the_same_tool(tmp_path: Path) -> None:
     assert top == {"PKG-INFO", "README.md", "pyproject.toml", "templates", "tsmirror"}
     assert not [name for name in members if "__pycache__" in name]
     assert_the_generator_alone_works(install_in_new_venv(sdist, tmp_path), tmp_path)
+
+
+def test_make_runs_npm_without_its_update_notice() -> None:
+    """`make test` (through `make node`) prints no "new version of npm" notice."""
+    planned = run("make", "-n", "-B", "node", cwd=REPO_ROOT).stdout.splitlines()
+    npm = [line for line in planned if line.split()[:1] == ["npm"]]
+    assert npm, planned
+    assert all("--no-update-notifier" in line.split() for line in npm), npm
