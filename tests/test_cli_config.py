@@ -268,6 +268,15 @@ def test_extract_with_a_config_reads_file_from_its_source_root(project: Path) ->
     )
     assert both.returncode == 2
     assert "--root cannot be combined with --config" in both.stderr
+    # FILE where the source root has none: the one line says which root, and what set it
+    missing = run_tsmirror(
+        "extract", "--config", "../pyproject.toml", MATRIX_TS, "X", cwd=sub
+    )
+    assert missing.returncode == 2
+    assert missing.stderr == (
+        f"error: source {MATRIX_TS!r} not found in the source root "
+        f"{project / 'examples' / 'substrate'} (set by source_root)\n"
+    )
 
 
 def readme_blocks(section: str, language: str) -> list[str]:
