@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from typing import assert_never
 
 from tsmirror import algebra, ir
 from tsmirror.naming import EXTRA_ATTRIBUTE
 from tsmirror.render import docstring, py_scalar, py_type, split_top
+from tsmirror.valueclass import field, valueclass
 
 INDENT = "    "
 LINE_LENGTH = 88
@@ -37,7 +37,7 @@ _INLINE_TUPLE = LINE_LENGTH - 29
 _INLINE_LITERALS = 3
 
 
-@dataclass
+@valueclass(frozen=False)
 class Codec:
     """Collects, for one module, the helper functions and constants its decoders use."""
 

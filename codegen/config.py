@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -54,6 +53,13 @@ class Config(NamedTuple):
         index = None if mirror is None else self.mirrors.index(mirror)
         return _locate(self.path, self.shown or str(self.path), key, value, index)
 
+    def missing_source(self, source: str) -> str:
+        """What a source file that is not there is reported as: where it was looked for."""
+        return (
+            f"source {source!r} not found in the source root {self.source_root} "
+            f"(set by {self.source_root_from})"
+        )
+
     def output_path(self, mirror: Mirror) -> Path:
         return self.output_dir / f"{mirror.module}.py"
 
@@ -96,6 +102,8 @@ def _has_table(path: Path) -> bool:
         return True  # let load_config say what is wrong with it
     if "tsmirror" not in text:
         return False  # no need to parse it
+    import tomllib  # here: extract imports this module and reads no config
+
     try:
         return isinstance(tomllib.loads(text).get("tool", {}).get("tsmirror"), dict)
     except tomllib.TOMLDecodeError:
@@ -113,6 +121,8 @@ def load_config(
     env = os.environ if environ is None else environ
     config_path = (cwd / path) if path is not None else find_config(cwd)
     shown = _shown(config_path, cwd)
+    import tomllib  # here: extract imports this module and reads no config
+
     try:
         data = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except FileNotFoundError:

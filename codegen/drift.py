@@ -16,7 +16,6 @@ Two records make a three-way answer possible from the output folder alone (no gi
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -25,6 +24,7 @@ from tsmirror.errors import InputError, shown
 from tsmirror.header import is_intact, parse_header
 from tsmirror.paths import RECORD_NAME
 from tsmirror.record import Record, parse_record
+from tsmirror.valueclass import valueclass
 
 
 class State(StrEnum):
@@ -54,7 +54,7 @@ FIX_REGEN = "tsmirror regen"
 FIX_PRUNE = "tsmirror regen --prune"
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class Problem:
     path: Path
     state: State

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from functools import cache
+
+from tsmirror.valueclass import valueclass
 
 #: Bump when the shape of generated output changes (not for every template edit).
 FORMAT_VERSION = 2
@@ -26,7 +27,7 @@ _FIELDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class Header:
     """What a header says. A field the template does not write is None when parsed."""
 
@@ -47,17 +48,14 @@ def digest(text: str) -> str:
 
 def render_header(sources: tuple[str, ...], source_sha256: str, body: str) -> str:
     """The header that goes in front of ``body``."""
-    from tsmirror.render import environment
+    from tsmirror.render import render_template
 
-    return (
-        environment()
-        .get_template("header.py.j2")
-        .render(
-            sources=sources_text(sources),
-            source_sha256=source_sha256,
-            body_sha256=digest(body),
-            format=FORMAT_VERSION,
-        )
+    return render_template(
+        "header.py.j2",
+        sources=sources_text(sources),
+        source_sha256=source_sha256,
+        body_sha256=digest(body),
+        format=FORMAT_VERSION,
     )
 
 
@@ -65,10 +63,10 @@ def render_header(sources: tuple[str, ...], source_sha256: str, body: str) -> st
 def _pattern() -> re.Pattern[str]:
     """The template rendered with a placeholder per field, escaped, each placeholder then
     turned into a named group (a field written twice must repeat the same text)."""
-    from tsmirror.render import environment
+    from tsmirror.render import render_template
 
     marks = {name: f"\x00{name}\x00" for name in _FIELDS}
-    text = environment().get_template("header.py.j2").render(**marks)
+    text = render_template("header.py.j2", **marks)
     pattern = re.escape(text)
     for name, mark in marks.items():
         escaped = re.escape(mark)

@@ -23,12 +23,10 @@ Const values are plain Python data with JavaScript's JSON semantics already appl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
-
-# The classes are frozen but not slotted: slots would double the cost of defining them,
-# which every command pays at start-up, and the IR is never large enough to need them.
 from typing import TypeAlias
+
+from tsmirror.valueclass import field, valueclass
 
 #: A JSON value as ``JSON.stringify`` would see it, dict key order significant.
 JsonValue: TypeAlias = (
@@ -59,14 +57,14 @@ class PrimitiveName(StrEnum):
     UNDEFINED = "undefined"
 
 
-@dataclass(frozen=True)
+@valueclass
 class Primitive:
     """``string``, ``number``, ``boolean``, ``null`` and the other :class:`PrimitiveName`."""
 
     name: PrimitiveName
 
 
-@dataclass(frozen=True, eq=False)
+@valueclass
 class LiteralType:
     """A single literal type: ``'kora'``, ``1``, ``true``.
 
@@ -84,14 +82,14 @@ class LiteralType:
         return hash(self._key())
 
 
-@dataclass(frozen=True)
+@valueclass
 class ArrayType:
     """``T[]``, ``readonly T[]``, ``Array<T>``, ``ReadonlyArray<T>``; a tuple in Python."""
 
     element: TypeRef
 
 
-@dataclass(frozen=True)
+@valueclass
 class TupleType:
     """``[A, B?, ...C[]]`` (names and ``readonly`` dropped): ``elements`` in order, the first
     ``required`` of them required and the rest optional, then any number of ``rest`` when
@@ -102,7 +100,7 @@ class TupleType:
     rest: TypeRef | None = None
 
 
-@dataclass(frozen=True)
+@valueclass
 class RecordType:
     """``Record<K, V>``. ``key`` is ``Primitive("string")`` or a union of string literals
     (possibly behind a :class:`NamedType`); with literal keys every key is required."""
@@ -111,14 +109,14 @@ class RecordType:
     value: TypeRef
 
 
-@dataclass(frozen=True)
+@valueclass
 class UnionType:
     """``A | B | ...`` with at least two members, flattened and without duplicates."""
 
     members: tuple[TypeRef, ...]
 
 
-@dataclass(frozen=True)
+@valueclass
 class TemplateType:
     """A template literal type with holes that admit infinitely many strings:
     ``texts[0]${holes[0]}texts[1]...${holes[-1]}texts[-1]`` (``len(texts) == len(holes) +
@@ -134,7 +132,7 @@ class TemplateType:
     holes: tuple[PrimitiveName, ...]
 
 
-@dataclass(frozen=True)
+@valueclass
 class NamedType:
     """A reference to another declaration of the same module, by its TypeScript name."""
 
@@ -164,7 +162,7 @@ UNKNOWN = Primitive(PrimitiveName.UNKNOWN)
 # --- declarations -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@valueclass
 class Field:
     """One property of an object type."""
 
@@ -177,7 +175,7 @@ class Field:
     doc: str | None
 
 
-@dataclass(frozen=True)
+@valueclass
 class ConstDecl:
     """``export const NAME = value``: rendered as ``NAME: Final[...] = ...``."""
 
@@ -190,7 +188,7 @@ class ConstDecl:
     )  # which TypeScript declaration; see below
 
 
-@dataclass(frozen=True)
+@valueclass
 class AliasDecl:
     """``type NAME = ...`` that is not an object type: rendered as a ``TypeAlias``.
 
@@ -205,7 +203,7 @@ class AliasDecl:
     )  # which TypeScript declaration; see below
 
 
-@dataclass(frozen=True)
+@valueclass
 class EnumMember:
     name: str
     py_name: str
@@ -213,7 +211,7 @@ class EnumMember:
     doc: str | None
 
 
-@dataclass(frozen=True)
+@valueclass
 class EnumDecl:
     """``enum NAME {...}``; string enums become ``StrEnum``, numeric ones ``IntEnum``."""
 
@@ -229,7 +227,7 @@ class EnumDecl:
         return all(isinstance(m.value, str) for m in self.members)
 
 
-@dataclass(frozen=True)
+@valueclass
 class ObjectDecl:
     """An interface or object type alias, with ``extends`` and intersections already
     flattened into ``fields`` (inherited fields first, in declaration order).
@@ -257,7 +255,7 @@ Declaration: TypeAlias = ConstDecl | AliasDecl | EnumDecl | ObjectDecl
 #: that emits it. It is not part of equality and is not recorded (it is no part of the output).
 
 
-@dataclass(frozen=True)
+@valueclass
 class Import:
     """A declaration this mirror uses that another mirror of the same output package emits:
     rendered ``from .<module> import <exported> as <declaration.name>``, never copied. The
@@ -269,7 +267,7 @@ class Import:
     declaration: Declaration  # its name here is ``declaration.name``
 
 
-@dataclass(frozen=True)
+@valueclass
 class Module:
     """Everything one generated file is rendered from."""
 

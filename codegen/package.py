@@ -15,11 +15,11 @@ declarations in one mirror resolves it.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from itertools import pairwise
 
 from tsmirror import ir
 from tsmirror.errors import InputError
+from tsmirror.valueclass import replace
 
 
 def _identity(module: ir.Module, decl: ir.Declaration) -> str:

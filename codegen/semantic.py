@@ -51,7 +51,6 @@ import difflib
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeAlias, assert_never
 
@@ -59,11 +58,12 @@ from tsmirror import ir
 from tsmirror.algebra import accepts, canonical, members, same_value, type_key
 from tsmirror.extract_json import stringify
 from tsmirror.render import py_scalar, py_type
+from tsmirror.valueclass import field, valueclass
 
 # --- the comparable form ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class FieldShape:
     key: str  # the JSON key
     attr: str  # the dataclass attribute
@@ -71,7 +71,7 @@ class FieldShape:
     optional: bool
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class DeclShape:
     """One declaration of a mirror, as far as a reader can observe it."""
 
@@ -84,7 +84,7 @@ class DeclShape:
     extra: ir.TypeRef | None = None  # objects: the index signature's value type
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class MirrorShape:
     declarations: tuple[DeclShape, ...]
     strict_objects: bool
@@ -183,7 +183,7 @@ ABSENT = Absent()
 Side: TypeAlias = "ir.JsonValue | Absent"
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class Change:
     symbol: str  # the declaration
     path: str  # the full path: ``ACTOR_CAPABILITY_MATRIX.cap_x.kora``, ``Sections.identity``
@@ -218,13 +218,13 @@ class Change:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class ActorTally:
     grants: int = 0
     revokes: int = 0
 
 
-@dataclass(slots=True)
+@valueclass(frozen=False)
 class MirrorDiff:
     """Every change in one mirror, in declaration order."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from tree_sitter import Node
@@ -20,6 +19,7 @@ from tsmirror.cache import Dependencies, package_manifests
 from tsmirror.config import DEFAULT_TRUSTED_CALLEES
 from tsmirror.errors import InputError, shown
 from tsmirror.ts.source import Declaration, SourceFile, parse_source
+from tsmirror.valueclass import valueclass
 
 # Extensions tried, in TypeScript's order, for a specifier written without one.
 _EXTENSIONS = (".ts", ".tsx", ".d.ts")
@@ -57,7 +57,7 @@ def _closest(name: str, exported: list[str]) -> str:
     return f" (it exports {', '.join(exported[:8])}{more})"
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class Binding:
     """What a name finally denotes: a declaration in some file, or a whole module (for
     ``import * as NS``)."""
@@ -67,7 +67,7 @@ class Binding:
     namespace: SourceFile | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class _Step:
     """One place ``Program._find_export`` looks: ``name`` in ``file``, reached from
     ``parent``. ``hop`` is the named re-export or import that led here (the file it is

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from tsmirror.errors import InputError, Location
 from tsmirror.ts.literals import decode_string
+from tsmirror.valueclass import field, valueclass
 
 # Top-level statements that declare nothing a mirror can read; they are skipped, never refused.
 _IGNORED_STATEMENTS = frozenset(
@@ -44,7 +44,7 @@ def file_checks_query() -> Query:
     return Query(typescript_language(), text)
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class Declaration:
     """A top-level binding. ``kind`` is one of: const, let, var, enum, function, class,
     interface, type, default (``export default <expr>``).
@@ -59,7 +59,7 @@ class Declaration:
     statement: Node
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class ImportBinding:
     """``import {imported as name} from specifier``; ``imported`` is ``*`` for a namespace
     import and ``default`` for a default import."""
@@ -71,7 +71,7 @@ class ImportBinding:
     specifier_node: Node  # the quoted specifier, where resolution errors point
 
 
-@dataclass(frozen=True, slots=True)
+@valueclass
 class ExportEntry:
     """``export {local as name}`` (``specifier`` is None) or
     ``export {imported as name} from specifier`` (``imported`` is ``*`` for ``export * as``)."""
@@ -84,7 +84,7 @@ class ExportEntry:
     specifier_node: Node | None = None
 
 
-@dataclass
+@valueclass(frozen=False)
 class SourceFile:
     path: Path  # absolute, symlinks resolved
     display: str  # relative to the source root, "/"-separated: what the header lists

@@ -16,11 +16,11 @@ the extractor reports at the location of the type that asked for it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from typing import TypeAlias, cast
 
 from tsmirror import ir
 from tsmirror.algebra import flatten
+from tsmirror.valueclass import replace, valueclass
 
 # Internal markers; only a field's top-level union may keep UNDEFINED (it makes the field
 # optional). UNKNOWN is `unknown` and `any`: the top type, as a conditional type's target.
@@ -28,7 +28,7 @@ UNDEFINED = ir.Primitive(ir.PrimitiveName.UNDEFINED)
 UNKNOWN = ir.UNKNOWN
 
 
-@dataclass(frozen=True)
+@valueclass
 class Shape:
     """An object type without a name yet: its properties in declaration order, and the
     value type of a string index signature beside them (see ``ir.ObjectDecl.extra``)."""
@@ -37,14 +37,14 @@ class Shape:
     extra: ir.TypeRef | None = None
 
 
-@dataclass(frozen=True)
+@valueclass
 class ShapeUnion:
     """A union some of whose members are unnamed object shapes."""
 
     members: tuple[ir.TypeRef | Shape, ...]
 
 
-@dataclass(frozen=True)
+@valueclass
 class InferVar:
     """``infer U`` inside the ``extends`` clause of a conditional type."""
 
