@@ -69,7 +69,7 @@ bench: install node postgres
 
 # Long fuzz campaigns against the Node oracle: mutated substrates, then random constant
 # expressions and derived tables; tests/test_fuzz*.py run short ones.
-FUZZ_COUNT ?= 5000
+FUZZ_COUNT ?= 20000
 FUZZ_VALUES_COUNT ?= 50000
 fuzz: install node
 	$(PY) -m tests.fuzz --count $(FUZZ_COUNT) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
