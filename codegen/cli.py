@@ -402,6 +402,8 @@ def extract(
                 )
             config = _load(config_path, source_root)
             root = config.source_root
+            if not os.path.lexists(root / file):  # blamed on FILE, not on the config
+                raise InputError(config.missing_source(file.as_posix()))
             file = root / file
         text = extract_text(file, symbol, root)
     except InputError as error:

@@ -53,6 +53,13 @@ class Config(NamedTuple):
         index = None if mirror is None else self.mirrors.index(mirror)
         return _locate(self.path, self.shown or str(self.path), key, value, index)
 
+    def missing_source(self, source: str) -> str:
+        """What a source file that is not there is reported as: where it was looked for."""
+        return (
+            f"source {source!r} not found in the source root {self.source_root} "
+            f"(set by {self.source_root_from})"
+        )
+
     def output_path(self, mirror: Mirror) -> Path:
         return self.output_dir / f"{mirror.module}.py"
 

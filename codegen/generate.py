@@ -35,8 +35,7 @@ def build_module(
     # Only a path with nothing there; Program.load names what is wrong with any other.
     if not os.path.lexists(source):
         raise InputError(
-            f"source {mirror.source!r} not found in the source root {config.source_root} "
-            f"(set by {config.source_root_from})",
+            config.missing_source(mirror.source),
             config.locate("source", mirror.source, mirror),
         )
     try:

@@ -48,17 +48,14 @@ def digest(text: str) -> str:
 
 def render_header(sources: tuple[str, ...], source_sha256: str, body: str) -> str:
     """The header that goes in front of ``body``."""
-    from tsmirror.render import environment
+    from tsmirror.render import render_template
 
-    return (
-        environment()
-        .get_template("header.py.j2")
-        .render(
-            sources=sources_text(sources),
-            source_sha256=source_sha256,
-            body_sha256=digest(body),
-            format=FORMAT_VERSION,
-        )
+    return render_template(
+        "header.py.j2",
+        sources=sources_text(sources),
+        source_sha256=source_sha256,
+        body_sha256=digest(body),
+        format=FORMAT_VERSION,
     )
 
 
@@ -66,10 +63,10 @@ def render_header(sources: tuple[str, ...], source_sha256: str, body: str) -> st
 def _pattern() -> re.Pattern[str]:
     """The template rendered with a placeholder per field, escaped, each placeholder then
     turned into a named group (a field written twice must repeat the same text)."""
-    from tsmirror.render import environment
+    from tsmirror.render import render_template
 
     marks = {name: f"\x00{name}\x00" for name in _FIELDS}
-    text = environment().get_template("header.py.j2").render(**marks)
+    text = render_template("header.py.j2", **marks)
     pattern = re.escape(text)
     for name, mark in marks.items():
         escaped = re.escape(mark)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
 from tsmirror import algebra, ir
+from tsmirror.errors import InputError, Location, shown
 from tsmirror.header import render_header
 from tsmirror.naming import EXTRA_ATTRIBUTE, UNION_FUNCTIONS
 from tsmirror.paths import KERNEL_MODULE, template_dir
@@ -83,6 +84,49 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def render_template(name: str, **context: object) -> str:
+    """The template ``name`` rendered with ``context``. A template that no longer compiles
+    or renders (one edited in an installation, or deleted) is an error located in it, exit
+    2 like any bad input, never a traceback; one that renders, whatever it now says, is
+    what ``check`` reports as a generator change."""
+    try:
+        return environment().get_template(name).render(**context)
+    except InputError:
+        raise
+    except Exception as error:
+        located = _template_error(name, error)
+        if located is None:
+            raise
+        raise located from None
+
+
+def _template_error(name: str, error: Exception) -> InputError | None:
+    """``error``, raised while ``name`` was compiled or rendered, located in the template
+    at fault (``name`` or one it includes); None when no template is at fault."""
+    import traceback
+
+    import jinja2
+
+    folder = template_dir()
+    line: int | None = None
+    if isinstance(error, jinja2.TemplateNotFound):
+        name = error.name if isinstance(error.name, str) else name
+        message = f"template {name} is missing; reinstall tsmirror"
+    else:
+        if isinstance(error, jinja2.TemplateSyntaxError):
+            name, line = error.name or name, error.lineno
+        else:  # raised while rendering: Jinja puts the template's lines in the traceback
+            for frame in traceback.extract_tb(error.__traceback__):
+                if Path(frame.filename).parent == folder:
+                    name, line = Path(frame.filename).name, frame.lineno
+            if line is None and not isinstance(error, jinja2.TemplateError):
+                return None  # a fault of the generator's own code
+        why = str(getattr(error, "message", None) or error).rstrip(".")
+        message = f"template {name} fails: {why}; reinstall tsmirror"
+    path = shown(folder / name)
+    return InputError(message, Location(path, line, 1) if line else None, path)
+
+
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """The templates compiled once, kept like Python's own bytecode: beside the templates,
     in ``__pycache__/jinja-<generator fingerprint>`` (``make install`` fills it; a run
@@ -121,9 +165,14 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 def compile_templates() -> None:
     """Compile every template into the folder beside them, as ``make install`` does for
     the Python code."""
+    import jinja2
+
     env = environment()
     for name in env.list_templates(extensions=["j2"]):
-        env.get_template(name)
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError as error:
+            raise _template_error(name, error) or error from None
 
 
 def _bytecode_folder() -> tuple[Path | None, bool]:
@@ -194,34 +243,29 @@ def render_module(module: ir.Module) -> str:
         codec.uses.update(("dataclass", "Self", "Any"))
         if module.strict_objects:
             codec.uses.add("ClassVar")
-    body = (
-        environment()
-        .get_template("module.py.j2")
-        .render(
-            module=module,
-            imports=import_lines(module, codec.uses),
-            exported=exported_names(module, codec.uses),
-            classes=classes,
-            unions=unions,
-            helpers=[
-                *codec.constants.values(),
-                *codec.setters.values(),
-                *codec.functions.values(),
-            ],
-        )
+    body = render_template(
+        "module.py.j2",
+        module=module,
+        imports=import_lines(module, codec.uses),
+        exported=exported_names(module, codec.uses),
+        classes=classes,
+        unions=unions,
+        helpers=[
+            *codec.constants.values(),
+            *codec.setters.values(),
+            *codec.functions.values(),
+        ],
     )
     return render_header(module.sources, module.source_sha256, body) + body
 
 
 def render_kernel() -> str:
-    body = environment().get_template("kernel.py.j2").render()
+    body = render_template("kernel.py.j2")
     return render_header((), hashlib.sha256(b"").hexdigest(), body) + body
 
 
 def render_package_init(modules: Iterable[str]) -> str:
-    body = (
-        environment().get_template("package_init.py.j2").render(modules=sorted(modules))
-    )
+    body = render_template("package_init.py.j2", modules=sorted(modules))
     return render_header((), hashlib.sha256(b"").hexdigest(), body) + body
 
 
@@ -237,7 +281,8 @@ def import_lines(module: ir.Module, uses: set[str]) -> list[str]:
         match decl:
             case ir.ConstDecl():
                 names.add("Final")
-                _walk_names(decl.type, names)
+                if not bare_final(decl):
+                    _walk_names(decl.type, names)
                 if _contains_object(decl.value):
                     names.add("MappingProxyType")
             case ir.AliasDecl():
@@ -361,7 +406,8 @@ def _walk_names(type_: ir.TypeRef, names: set[str]) -> None:
     """The typing names ``py_type`` needs to spell ``type_``."""
     match type_:
         case ir.LiteralType():
-            names.add("Literal")
+            if not _float_literal(type_):  # spelled float
+                names.add("Literal")
         case ir.Primitive(name):
             if name is ir.PrimitiveName.NEVER:
                 names.add("Never")
@@ -464,9 +510,19 @@ def py_literal(value: ir.JsonValue, indent: str = "", room: int | None = None) -
     return py_scalar(value)
 
 
+def bare_final(decl: ir.ConstDecl) -> bool:
+    """Whether a const's type is a single literal Python can spell, annotated as a bare
+    ``Final``, which mypy reads as that literal (and ruff's PYI064 asks for)."""
+    return isinstance(decl.type, ir.LiteralType) and py_type(decl.type).startswith(
+        "Literal["
+    )
+
+
 def const_assignment(decl: ir.ConstDecl) -> str:
-    """``NAME: Final[T] = value`` laid out as ruff lays it out."""
-    annotation = f"Final[{py_type(decl.type)}]"
+    """``NAME: Final[T] = value`` laid out as ruff lays it out, or ``NAME: Final = value``
+    (see :func:`bare_final`)."""
+    single = bare_final(decl)
+    annotation = "Final" if single else f"Final[{py_type(decl.type)}]"
     head = f"{decl.name}: {annotation} = "
     value = py_literal(decl.value, "", LINE_LENGTH - len(head))
     first_line = value.split("\n", 1)[0]
@@ -479,7 +535,7 @@ def const_assignment(decl: ir.ConstDecl) -> str:
         return head + value
     if len(head) + 1 <= LINE_LENGTH and first_line != "(":
         return f"{head}(\n{INDENT}{py_literal(decl.value, INDENT)}\n)"
-    if first_line == "(" and len(head) + 1 <= LINE_LENGTH:
+    if (first_line == "(" and len(head) + 1 <= LINE_LENGTH) or single:
         return head + value
     return f"{decl.name}: Final[\n{INDENT}{layout_type(decl.type, INDENT)}\n] = {value}"
 

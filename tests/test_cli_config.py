@@ -7,18 +7,22 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.project import (
     DENIED_TO_KORA,
     MATRIX_TS,
+    REPO_ROOT,
     clean_env,
     flip_kora_cell,
     run_tsmirror,
     snapshot,
 )
+from tsmirror.config import _TOP_KEYS, load_config
 
 
 @pytest.fixture
@@ -264,3 +268,75 @@ def test_extract_with_a_config_reads_file_from_its_source_root(project: Path) ->
     )
     assert both.returncode == 2
     assert "--root cannot be combined with --config" in both.stderr
+    # FILE where the source root has none: the one line says which root, and what set it
+    missing = run_tsmirror(
+        "extract", "--config", "../pyproject.toml", MATRIX_TS, "X", cwd=sub
+    )
+    assert missing.returncode == 2
+    assert missing.stderr == (
+        f"error: source {MATRIX_TS!r} not found in the source root "
+        f"{project / 'examples' / 'substrate'} (set by source_root)\n"
+    )
+
+
+def readme_blocks(section: str, language: str) -> list[str]:
+    """The ```language blocks of the README's ``## section``, in order."""
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    body = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return [part.split("```", 1)[0] for part in body.split(f"```{language}\n")[1:]]
+
+
+def test_the_readme_hook_and_ci_snippets_name_what_exists() -> None:
+    hook, ci = (
+        yaml.safe_load(b) for b in readme_blocks("Use it in your project", "yaml")
+    )
+    published = {h["id"] for h in yaml.safe_load(HOOKS.read_text(encoding="utf-8"))}
+    [repo] = hook["repos"]
+    assert {"repo", "rev", "hooks"} <= set(repo)
+    assert {h["id"] for h in repo["hooks"]} <= published
+    [steps] = [job["steps"] for job in ci["jobs"].values()]
+    runs = [step["run"] for step in steps if "run" in step]
+    assert runs[0].startswith("python -m pip install ") and "tsmirror" in runs[0]
+    assert "tsmirror check" in runs
+
+
+HOOKS = REPO_ROOT / ".pre-commit-hooks.yaml"
+README_ROLES_TS = """\
+export type Role = 'admin' | 'member';
+export const ROLES: readonly Role[] = ['admin', 'member'];
+export const PERMISSIONS = { 'docs.read': { admin: true, member: true } } as const;
+"""
+
+
+def test_the_readme_config_states_every_default_and_works(tmp_path: Path) -> None:
+    """The config a new user copies from "Use it in your project" names every key of
+    [tool.tsmirror], each set to its default (the same config as the mirror table alone),
+    and regen then check run on it as written."""
+    [block] = readme_blocks("Use it in your project", "toml")
+    table = tomllib.loads(block)["tool"]["tsmirror"]
+    assert set(table) == _TOP_KEYS
+    minimal = "[tool.tsmirror]\n" + block[block.index("[[tool.tsmirror.mirror]]") :]
+    configs = []
+    for name, text in (("stated", block), ("minimal", minimal)):
+        root = tmp_path / name
+        (root / "src").mkdir(parents=True)
+        (root / "src" / "roles.ts").write_text(README_ROLES_TS)
+        (root / "pyproject.toml").write_text(text)
+        config = load_config(cwd=root, environ={})
+        configs.append(
+            (
+                config.source_root.relative_to(root),
+                config.output_dir.relative_to(root),
+                config.source_root_from,
+                config.strict_objects,
+                config.trusted_callees,
+                config.mirrors,
+            )
+        )
+    assert configs[0] == configs[1]
+
+    stated = tmp_path / "stated"
+    for command in ("regen", "check"):
+        result = run_tsmirror(command, cwd=stated)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert (stated / "generated" / "roles.py").is_file()

@@ -27,6 +27,8 @@ export const CAN_WRITE = { admin: true, editor: true, viewer: false } as const;
 
 export const LIMITS = { admin: 100, editor: 10, viewer: 1 };
 
+export const DEFAULT_ROLE = 'viewer';
+
 export enum Status {
   Active = 'active',
   Suspended = 'suspended',
@@ -75,7 +77,7 @@ symbols = ["User", "Team"]
 [[tool.tsmirror.mirror]]
 module = "roles"
 source = "roles.ts"
-symbols = ["ROLES", "Role", "CAN_WRITE", "LIMITS", "Status"]
+symbols = ["ROLES", "Role", "CAN_WRITE", "LIMITS", "DEFAULT_ROLE", "Status"]
 """
 
 USER_CODE = """\
@@ -101,6 +103,9 @@ def is_active(user: users.User) -> bool:
 
 def limit(role: roles.Role) -> int:
     return roles.LIMITS[role]
+
+
+DEFAULT_LIMIT = limit(roles.DEFAULT_ROLE)
 """
 
 
@@ -192,6 +197,9 @@ def test_consts_are_typed_with_their_literal_members(project: Path) -> None:
     assert "ROLES: Final[tuple[Role, ...]] = (" in roles
     assert "CAN_WRITE: Final[Mapping[Role, bool]] = MappingProxyType(" in roles
     assert "LIMITS: Final[Mapping[Role, int]] = MappingProxyType(" in roles
+    # a const keeps a literal's type without `as const`, as TypeScript types it (a bare
+    # Final, as ruff's PYI064 asks: mypy reads it as the literal)
+    assert 'DEFAULT_ROLE: Final = "viewer"' in roles  # mypy: Literal['viewer']
     (project / "user_code.py").write_text(USER_CODE)
 
     result = subprocess.run(

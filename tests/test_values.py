@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.mirrors import lint_generated, render_mirror
-from tests.oracle import node_evaluate
+from tests.oracle import node_evaluate, tsc
 from tsmirror.errors import InputError
 from tsmirror.extract_json import stringify
 from tsmirror.ts.evaluate import Evaluator, to_json
@@ -179,12 +179,74 @@ def test_computed_consts_get_the_python_type_of_their_value(tmp_path: Path) -> N
     assert "ANGLE: Final[float] = 0.2617993877991494" in text
     assert "LABEL: Final[str] = " in text
     assert "BIG: Final[float] = 1.152921504606847e18" in text
-    assert "ZERO: Final[int] = 0" in text
+    assert "ZERO: Final = 0" in text  # -0 is a literal: TypeScript types it 0
     assert mirror.FLAGS == {"a": True, "b": False}
     assert mirror.HALVES == (0.5, 1, 1.5)
     assert mirror.HOLEY == (None, 1, 0)  # as JSON.stringify prints [NaN, 1, -0]
     assert "ONE_ONE: Final[tuple[tuple[int, ...], ...]] = ((1,),)" in text
     assert mirror.ONE_IN_OBJECT["key"] == (1,) and mirror.ONE_OBJECT[0]["a"] == (2,)
+    lint_generated(out)
+
+
+# Initializers whose type TypeScript keeps literal in a const, and ones it widens.
+LITERAL_OR_NOT = {
+    "STR": "'viewer'",
+    "NEG": "-3",
+    "NEG_ZERO": "-0",
+    "HEX": "0x10",
+    "TEMPLATE": "`plain`",
+    "SATISFIES": "('x' satisfies string)",
+    "TRUE": "true",
+    "FALSE": "false",
+    "FLOAT": "1.5",  # literal in TypeScript, but typing's Literal admits no float
+    "BIG": "1e21",  # the same: a double
+    "NOT": "!0",  # literal `true` in TypeScript, which the mirror widens to bool
+    "PLUS": "+5",
+    "SUM": "1 + 2",
+    "CONCAT": "'v' + 'w'",
+    "SUBSTITUTED": "`v${1}`",
+    "CALLED": "'ab'.slice(1)",
+}
+#: What the mirror keeps literal: a primitive literal, through parentheses and satisfies.
+KEPT_LITERAL = {
+    "STR",
+    "NEG",
+    "NEG_ZERO",
+    "HEX",
+    "TEMPLATE",
+    "SATISFIES",
+    "TRUE",
+    "FALSE",
+}
+
+
+@pytest.mark.node
+def test_a_const_keeps_a_literal_type_where_tsc_does(tmp_path: Path) -> None:
+    """``const R = 'viewer'`` has the type ``'viewer'`` in TypeScript, ``'v' + 'w'`` has
+    ``string``: the mirror writes a bare ``Final`` (mypy reads it as the literal) only
+    where tsc's declaration keeps the literal (``declare const R = "viewer"``), and for
+    every primitive literal. Elsewhere it may be wider than TypeScript, never narrower."""
+    source = "".join(f"export const {n} = {e};\n" for n, e in LITERAL_OR_NOT.items())
+    path = write(tmp_path, source)
+    result = tsc(
+        *("--declaration", "--emitDeclarationOnly", "--outDir", str(tmp_path / "d")),
+        str(path),
+    )
+    assert result.returncode == 0, result.stdout
+    declared = (tmp_path / "d" / "main.d.ts").read_text()
+    literal = {
+        line.split()[3]
+        for line in declared.splitlines()
+        if line.startswith("export declare const ") and " = " in line
+    }
+    assert KEPT_LITERAL <= literal < set(LITERAL_OR_NOT), declared
+
+    out = tmp_path / "literal_mirror.py"
+    render_mirror(tmp_path, path, list(LITERAL_OR_NOT), out)
+    text = out.read_text(encoding="utf-8")
+    bare = {name for name in LITERAL_OR_NOT if f"\n{name}: Final = " in text}
+    assert bare == KEPT_LITERAL, text
+    assert "\nFLOAT: Final[float] = 1.5\n" in text
     lint_generated(out)
 
 

@@ -247,9 +247,10 @@ class MirrorBuilder:
                     # typed as if it had no annotation.
                     type_ = None
             if type_ is None:
-                as_const = _is_as_const(decl.node.child_by_field_name("value"))
-                type_ = infer_type(value, as_const)
-                self._inferred[name] = as_const
+                init = decl.node.child_by_field_name("value")
+                literal = _is_as_const(init) or _is_literal_primitive(init)
+                type_ = infer_type(value, literal)
+                self._inferred[name] = literal
             return ir.ConstDecl(name, value, type_, doc)
         if kind == "enum":
             members = tuple(
@@ -2115,6 +2116,29 @@ def _check_unique(
                 f"{what}s {seen[py_name]!r} and {name!r} both become the Python name {py_name!r}",
             )
         seen[py_name] = name
+
+
+def _is_literal_primitive(node: Node | None) -> bool:
+    """Whether a const's initializer is a primitive literal (through parentheses and
+    ``satisfies``): a const keeps its literal type without ``as const`` (``const R =
+    'viewer'`` has the type ``'viewer'``), where a computed one (``'v' + 1``) widens."""
+    while node is not None and node.type in (
+        "parenthesized_expression",
+        "satisfies_expression",
+    ):
+        node = node.named_children[0] if node.named_children else None
+    if node is None:
+        return False
+    if node.type == "unary_expression":
+        operand = node.child_by_field_name("argument")
+        return (
+            node.children[0].type == "-"
+            and operand is not None
+            and (operand.type == "number")
+        )
+    if node.type == "template_string":
+        return not any(c.type == "template_substitution" for c in node.children)
+    return node.type in ("string", "number", "true", "false")
 
 
 def _is_as_const(node: Node | None) -> bool:
