@@ -188,8 +188,17 @@ class _Fields:
         value = self._values.get(key)
         if value is None:
             return None
-        # From an environment variable the list arrives as one comma-separated string.
-        items = value.split(",") if isinstance(value, str) else value
+        # From an environment variable the list arrives as one comma-separated string; from
+        # `hermes memory setup` perhaps bracketed, as it shows the current list (str(list))
+        # and hands that text back when the user keeps it. Quotes are dropped; what is left
+        # must be a policy path, so nothing else gets through.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("[") and text.endswith("]"):
+                text = text[1:-1]
+            items: object = [item.strip().strip("'\"") for item in text.split(",")]
+        else:
+            items = value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise self.error(key, "expected a list of strings")
         paths = tuple(item.strip() for item in items if item.strip())

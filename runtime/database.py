@@ -52,7 +52,9 @@ def validate_dsn(dsn: str) -> None:
     accepts; it is asyncpg's private function, called with every parameter but the DSN left
     unset, which is what `connect(dsn)` does. The parser leaves two things to the socket
     layer, checked here too: a port outside 1..65535 (`OverflowError` at connect) and a host
-    name IDNA cannot encode (`UnicodeError` at connect). Nothing touches the network.
+    name IDNA cannot encode (`UnicodeError` at connect). The parser itself reads the TLS
+    files the DSN names (`sslrootcert`, `sslcert`, `sslkey`), so a missing or unreadable
+    one is an `OSError` (`ssl.SSLError` is one) here. Nothing touches the network.
     """
     parse = asyncpg.connect_utils._parse_connect_dsn_and_args
     unset = {name: None for name in inspect.signature(parse).parameters}
@@ -69,6 +71,7 @@ def validate_dsn(dsn: str) -> None:
         ValueError,
         OverflowError,
         TypeError,
+        OSError,
     ) as exc:  # UnicodeError is a ValueError
         raise ConfigError(
             f"isokron_dsn: asyncpg cannot use this DSN: {type(exc).__name__}: {exc}"

@@ -11,8 +11,9 @@ asking for a block:
    deadline. A load that misses it goes on in the background; until it ends, every turn
    answers from the entry without waiting, as in 1.
 
-A first read that misses the deadline (a cold pool on a loaded machine) costs that turn its
-block, not the session: the read goes on, and the next call is served it.
+A session's first read starts at `initialize`, before its first turn asks for the block. A
+first read that still misses the deadline (a cold pool on a loaded machine) costs that turn
+its block, not the session: the read goes on, and the next call is served it.
 
 So once a read fails or times out, no turn waits on the database until it has answered
 again: an outage costs one turn deadline, then nothing. What a turn can be served is
@@ -100,6 +101,9 @@ class IdentityService:
             weigh=RenderedIdentity.characters,
         )
         self._lock = threading.Lock()
+        # Whether the user has been told there is no workspace (at `initialize`, or by
+        # the first call that found none): once, not on every turn of the session.
+        self._told_no_workspace = False
         self._loop: BackgroundLoop | None = None
         self._database: Database | None = None
 
@@ -116,12 +120,26 @@ class IdentityService:
             else self.config.default_workspace_id
         )
         self.sessions.bind(session_id, workspace)
+        if workspace is None:  # the provider warns, with the host's callback
+            self._told_no_workspace = True
         self.running_loop()
+        if workspace is not None:
+            self._warm(workspace)
         return workspace
+
+    def _warm(self, workspace: uuid.UUID) -> None:
+        """Start reading the identity a new session will ask for first, without waiting:
+        a host builds the session's system prompt once, soon after `initialize`, and that
+        turn then finds the read done rather than starting it against the turn deadline.
+        Nothing starts for a fresh entry, or one in backoff after a failure."""
+        entry = self._cache.lookup(workspace)
+        if entry is None or (entry.error is None and not entry.is_fresh(self._clock())):
+            self._start_load(workspace, entry)
 
     def workspace_for(self, call: Mapping[str, object]) -> uuid.UUID | None:
         workspace = self.sessions.resolve(call, self.config.default_workspace_id)
-        if workspace is None:
+        if workspace is None and not self._told_no_workspace:
+            self._told_no_workspace = True
             logger.warning(
                 "isokron: no workspace_id given and no default_workspace_id configured;"
                 " no identity block"
@@ -151,11 +169,12 @@ class IdentityService:
             return self._stale_or_raise(entry, now)
         try:
             entry = future.result(self.turn_deadline)
-        except concurrent.futures.TimeoutError:
+        except concurrent.futures.TimeoutError as exc:
             error = DatabaseUnavailableError(
                 f"reading the identity of workspace {workspace}: no answer within the turn"
                 f" deadline of {self.turn_deadline:g} s; the read goes on in the background"
             )
+            error.__cause__ = exc  # a TimeoutError, as a read's own timeout gives
             entry = self._cache.mark_overdue(workspace, entry, error)
         except concurrent.futures.CancelledError as exc:
             raise DatabaseUnavailableError(

@@ -178,17 +178,14 @@ class IsoKronMemoryProvider(_MemoryProviderBase):
         rewound: bool = False,
         **kwargs: Any,
     ) -> None:
-        """Follow the new session id; a new conversation (`reset`) reads the identity
-        afresh, as the charter's per-session discipline asks."""
-        old_session_id, self.session_id = self.session_id, new_session_id
+        """Follow the new session id (`SessionBindings.switch`); a new conversation
+        (`reset`) reads the identity afresh, as the charter's per-session discipline asks."""
+        self.session_id = new_session_id
         sessions = self._service.sessions
-        # The session the host names as the one left, else the one this provider last saw.
-        moved = sessions.rebind(parent_session_id, new_session_id) or sessions.rebind(
-            old_session_id, new_session_id
-        )
-        workspace_id = sessions.bound(new_session_id) if moved else None
-        if reset and workspace_id is not None:
-            self.invalidate(workspace_id)
+        if sessions.switch(new_session_id, parent_session_id) and reset:
+            workspace_id = sessions.bound(new_session_id)
+            if workspace_id is not None:
+                self.invalidate(workspace_id)
 
     def on_pre_compress(self, messages: list[dict[str, Any]]) -> str:
         """The identity lives in the system prompt, which compression keeps."""

@@ -28,25 +28,30 @@ class SessionBindings:
         self._bound: OrderedDict[str, uuid.UUID | None] = OrderedDict()
 
     def bind(self, session_id: str, workspace: uuid.UUID | None) -> None:
-        if not isinstance(session_id, str):
-            raise WorkspaceBindingError(
-                f"session id must be a string, got {type(session_id).__name__}"
-            )
+        _check_session_id(session_id)
         with self._lock:
-            self._bound[session_id] = workspace
-            self._bound.move_to_end(session_id)
-            while len(self._bound) > self._max:
-                self._bound.popitem(last=False)
+            self._put(session_id, workspace)
 
-    def rebind(self, old_session_id: str, new_session_id: str) -> bool:
-        """The host renamed a session (Hermes' `on_session_switch`): same workspace.
-        False, and nothing changes, when `old_session_id` is not bound."""
-        with self._lock:
-            if old_session_id not in self._bound:
-                return False
-            workspace = self._bound.pop(old_session_id)
-        self.bind(new_session_id, workspace)
-        return True
+    def switch(self, new_session_id: str, parent_session_id: str = "") -> bool:
+        """The host moved a session to `new_session_id` (Hermes' `on_session_switch`):
+        the binding of `parent_session_id` moves to it, or, with no bound parent, that of
+        the provider's only session. A session already bound to `new_session_id` (an
+        `/undo` keeps its id) keeps its own. Nothing is taken from a session the call does
+        not name while others share the provider: then the new id stays unbound, and its
+        calls are refused. True when `new_session_id` is bound afterwards."""
+        _check_session_id(new_session_id)
+        with self._lock:  # one step: no call sees the binding missing halfway
+            parent = parent_session_id if isinstance(parent_session_id, str) else ""
+            if parent and parent in self._bound:
+                self._put(new_session_id, self._bound.pop(parent))
+                return True
+            if new_session_id in self._bound:
+                return True
+            if len(self._bound) == 1:
+                [only] = self._bound
+                self._put(new_session_id, self._bound.pop(only))
+                return True
+            return False
 
     def bound(self, session_id: str) -> uuid.UUID | None:
         """The session's workspace; None when it has none or is not bound."""
@@ -99,3 +104,17 @@ class SessionBindings:
             if self._bound:
                 return next(iter(self._bound.values()))
         return default
+
+    def _put(self, session_id: str, workspace: uuid.UUID | None) -> None:
+        # Called with _lock held: bound, as the most recently bound.
+        self._bound[session_id] = workspace
+        self._bound.move_to_end(session_id)
+        while len(self._bound) > self._max:
+            self._bound.popitem(last=False)
+
+
+def _check_session_id(session_id: object) -> None:
+    if not isinstance(session_id, str):
+        raise WorkspaceBindingError(
+            f"session id must be a string, got {type(session_id).__name__}"
+        )

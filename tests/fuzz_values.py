@@ -393,6 +393,15 @@ class TableGenerator:
                 lambda: f"{s}.substring({rng.randint(-2, 5)}, {rng.randint(-2, 6)})",
                 lambda: f"`${{{s}.charCodeAt({rng.randint(-1, 5)})}}`",
                 lambda: f"`${{{s}.codePointAt({rng.randint(0, 5)})}}`",
+                # ?. skips the call, arguments and all, when find() or at() gives undefined
+                lambda: (
+                    f"({self.strs(depth - 1)}.find((w) => w.startsWith({a}))"
+                    f"?.replaceAll({b}, {s}) ?? {a})"
+                ),
+                lambda: (
+                    f"({self.strs(depth - 1)}.at({rng.randint(-3, 3)})"
+                    f"?.padEnd({rng.randint(0, 8)}, {b}).toUpperCase() ?? {b})"
+                ),
             ]
         )
 

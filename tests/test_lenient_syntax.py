@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tree_sitter import QueryCursor
 
 from tsmirror.errors import InputError
+from tsmirror.generate import build_ir
 from tsmirror.ts import source as source_module
 from tsmirror.ts.source import file_checks_query, parse_source
 
@@ -47,7 +48,43 @@ def test_lenient_syntax_is_refused_where_it_is(
     assert str(caught.value) == f"m.ts:{where}: error: syntax error: {message}"
 
 
+@pytest.mark.parametrize("brk", ["\n", "\r", "\r\n", "\u2028", " /*\n*/ ", " // c\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "export type{}K = 'a';\n",
+        "type{}K = 'a';\n",
+        "export declare{}const Z: 1;\n",
+        "declare{}const Q: 1;\n",
+        "abstract{}class C {{}}\n",
+        "export abstract{}class D {{}}\n",
+        "interface{}I {{}}\n",
+        "export interface{}J {{}}\n",
+        "namespace{}N {{}}\n",
+        "declare{}module 'x' {{}}\n",
+        "export async{}function g() {{}}\n",
+        "export const f = async{}(x: number) => x;\n",
+    ],
+)
+def test_a_line_break_after_a_contextual_keyword_is_refused(
+    tmp_path: Path, text: str, brk: str
+) -> None:
+    # TypeScript (and esbuild, so Node) reads such a keyword followed by a line break as
+    # a name that ends its statement, or rejects it: loading the file fails. The grammar
+    # reads on, across a CR or U+2028 and across a comment holding a line break, even
+    # where it stops at a \n (then the name is refused as declared nowhere, or what
+    # follows it as a syntax error).
+    (tmp_path / "m.ts").write_text("export const V = 1;\n" + text.format(brk))
+    with pytest.raises(InputError) as caught:
+        build_ir(tmp_path, tmp_path / "m.ts", "m", ["V"])
+    message = str(caught.value)
+    assert "m.ts:2:" in message or "m.ts:3:" in message
+    assert "syntax error" in message or "declared nowhere" in message
+
+
 def test_what_typescript_accepts_passes() -> None:
+    parse("export type /* c */ K = 'a';\nexport declare const Z: 1;\n")
+    parse("const type = 1;\nexport const T = type\n  + 1;\nasync function f() {}\n")
     parse("declare const X: number;\nexport const Y = [1, , 2] || { a: 1, b: [,] };\n")
     parse("export type T = | 'a' | 'b';\nexport const Z = true && false;\n")
 

@@ -810,9 +810,7 @@ class Evaluator:
         self.needs_json = True
         saved, self._site_depth = self._site_depth, depth
         try:
-            if callee.type == "member_expression" and not any(
-                c.type == "optional_chain" for c in callee.children
-            ):
+            if callee.type == "member_expression":
                 return self._method_call(file, node, callee, args_node, depth)
             if (
                 callee.type == "identifier"
@@ -880,6 +878,11 @@ class Evaluator:
             static_args = self._arguments(file, args_node, depth)
             return self._invoke(file, node, lambda: static(static_args))
         receiver = self.evaluate(file, obj_node, depth + 1)
+        if (receiver is None or receiver is UNDEFINED) and any(
+            c.type == "optional_chain" for c in callee.children
+        ):
+            # x?.m(args) on a nullish x is undefined, and its arguments never run
+            return UNDEFINED
         method: Any = None
         if isinstance(receiver, list):
             method = js.ARRAY_METHODS.get(name)

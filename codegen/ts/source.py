@@ -208,6 +208,8 @@ def check_whole_file(source: SourceFile) -> None:
         findings += _bad_identifiers(source)
     if b"\r" in source.data:
         findings += _raw_carriage_returns(source)
+    if _keyword_break_candidate(source.data):
+        findings += _keywords_before_a_line_break(source)
     if findings:
         node, message = min(findings, key=lambda finding: finding[0].start_byte)
         raise source.error(node, message)
@@ -360,6 +362,68 @@ def _bad_identifiers(source: SourceFile) -> list[tuple[Node, str]]:
             if not text.replace("$", "_").isidentifier():
                 found.append((node, f"syntax error: invalid identifier {text!r}"))
     return found
+
+
+#: Declarations that a contextual keyword starts, and that keyword. TypeScript reads the
+#: declaration only when no line break follows the keyword (`type` then a line break is the
+#: name `type`, and `interface` or `export type` then a line break a syntax error); the
+#: grammar reads on across a CR, U+2028 or a comment holding a line break, and sometimes
+#: across a plain one.
+_KEYWORD_DECLARATIONS = {
+    "type_alias_declaration": "type",
+    "ambient_declaration": "declare",
+    "abstract_class_declaration": "abstract",
+    "interface_declaration": "interface",
+    "internal_module": "namespace",
+    "module": "module",
+    "function_declaration": "async",
+    "generator_function_declaration": "async",
+    "function_expression": "async",
+    "arrow_function": "async",
+    "method_definition": "async",
+}
+_KEYWORD = re.compile(
+    rb"\b(?:type|declare|abstract|interface|namespace|module|async)\b"
+)
+_EXTRAS_AT = re.compile(_EXTRAS)
+_LINE_BREAK = re.compile(rb"[\r\n]|\xe2\x80[\xa8\xa9]")
+
+
+def _keyword_break_candidate(data: bytes) -> bool:
+    """Whether one of those keywords is followed by white space or comments holding a
+    line break, anywhere in the bytes (in strings and comments too: a false alarm only
+    walks the tree)."""
+    for keyword in _KEYWORD.finditer(data):
+        gap = _EXTRAS_AT.match(data, keyword.end())
+        if gap is not None and _LINE_BREAK.search(data, keyword.end(), gap.end()):
+            return True
+    return False
+
+
+def _keywords_before_a_line_break(source: SourceFile) -> list[tuple[Node, str]]:
+    found = []
+    for nodes in keyword_query().captures(source.tree.root_node).values():
+        for node in nodes:
+            keyword = _KEYWORD_DECLARATIONS[node.type]
+            first, *rest = node.children
+            after = next((c for c in rest if c.type != "comment"), None)
+            if first.type != keyword or after is None:
+                continue
+            if _LINE_BREAK.search(source.data, first.end_byte, after.start_byte):
+                found.append(
+                    (
+                        first,
+                        f"syntax error: a line break after '{keyword}' (TypeScript "
+                        "reads the declaration only when what follows is on its line)",
+                    )
+                )
+    return found
+
+
+@cache
+def keyword_query() -> QueryCursor:
+    patterns = " ".join(f"({name})" for name in _KEYWORD_DECLARATIONS)
+    return QueryCursor(Query(typescript_language(), f"[{patterns}] @declaration"))
 
 
 def _raw_carriage_returns(source: SourceFile) -> list[tuple[Node, str]]:

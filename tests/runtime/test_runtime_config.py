@@ -115,6 +115,10 @@ def test_numbers_may_come_from_variables() -> None:
             {"expected_policy_paths": [1]},
             "expected_policy_paths: expected a list of strings",
         ),
+        (  # brackets and quotes are dropped, nothing else: a path must remain
+            {"expected_policy_paths": "['policy.a', {'policy.b'}]"},
+            "\"{'policy.b'}\" is not a policy path",
+        ),
     ],
 )
 def test_invalid_values_are_one_clear_error(
@@ -122,6 +126,19 @@ def test_invalid_values_are_one_clear_error(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         ProviderConfig.from_mapping(raw, environ={})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "policy.a, policy.b.c",
+        "['policy.a', 'policy.b.c']",  # what `hermes memory setup` offers and hands back
+        '["policy.a", "policy.b.c"]',
+    ],
+)
+def test_policy_paths_as_text(text: str) -> None:
+    config = ProviderConfig.from_mapping({"expected_policy_paths": text}, environ={})
+    assert config.expected_policy_paths == ("policy.a", "policy.b.c")
 
 
 def test_ttl_zero_is_allowed() -> None:

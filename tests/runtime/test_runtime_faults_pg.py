@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import ssl
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -152,6 +153,7 @@ def test_black_hole_costs_one_turn_deadline_then_nothing_and_recovers(
         provider = make_provider(proxy.dsn, default_workspace_id=str(workspace_id))
         first, error = timed(provider.system_prompt_block)
         assert isinstance(error, DatabaseUnavailableError), error
+        assert_runtime_error(error, TimeoutError)
         assert "turn deadline of 0.5 s" in str(error)
         assert 0.5 <= first < 0.5 + 1.0, first
         other, error = timed(
@@ -170,6 +172,7 @@ def test_black_hole_costs_one_turn_deadline_then_nothing_and_recovers(
             seconds, error = timed(provider.system_prompt_block)
             later.append(seconds)
             assert isinstance(error, DatabaseUnavailableError), error
+            assert_runtime_error(error, TimeoutError)
         assert max(later) < 0.25, later
         proxy.resume()
         recovered = fresh_within(provider, "## §1 Identity", RECOVERY)
@@ -412,6 +415,12 @@ def test_no_connection_slot_left(
         ("postgresql://u@h:port/db", ValueError),
         ("mysql://u@h/db", asyncpg.exceptions.ClientConfigurationError),
         ("postgresql://u@h/db?sslmode=sometimes", ValueError),
+        # The parser loads the TLS files it names: missing, or not a certificate.
+        (
+            "postgresql://u@h/db?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
+            FileNotFoundError,
+        ),
+        ("postgresql://u@h/db?sslmode=require&sslrootcert=/etc/hostname", ssl.SSLError),
     ],
 )
 def test_a_dsn_the_driver_cannot_use_is_refused_at_construction(

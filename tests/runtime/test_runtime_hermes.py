@@ -125,18 +125,35 @@ def test_the_context_only_hooks(memory_provider_class: type[Any]) -> None:
 def test_a_missing_workspace_reaches_the_warning_callback(
     memory_provider_class: type[Any], caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Once, at `initialize`: not again on each of the session's turns, which would
+    fill errors.log with the same line."""
     provider = IsoKronMemoryProvider({"isokron_dsn": "postgresql://kora@127.0.0.1/s"})
     shown: list[str] = []
     try:
-        with caplog.at_level(logging.WARNING, logger="runtime.provider"):
+        with caplog.at_level(logging.WARNING, logger="runtime"):
             provider.initialize(
                 "s1", platform="cli", hermes_home="/h", warning_callback=shown.append
             )
+            for turn in range(1, 21):
+                provider.on_turn_start(turn, "hi")
+                assert provider.system_prompt_block() == ""
     finally:
         provider.shutdown()
     [message] = shown
     assert "no default_workspace_id" in message
     assert [r.getMessage() for r in caplog.records] == [message]
+
+
+def test_a_host_that_never_initializes_hears_of_no_workspace_once(
+    memory_provider_class: type[Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    provider = IsoKronMemoryProvider({"isokron_dsn": "postgresql://kora@127.0.0.1/s"})
+    with caplog.at_level(logging.WARNING, logger="runtime"):
+        for turn in range(1, 21):
+            provider.on_turn_start(turn, "hi")
+            assert provider.system_prompt_block() == ""
+    [record] = caplog.records
+    assert "no default_workspace_id configured" in record.getMessage()
 
 
 def test_a_provider_that_cannot_run_says_why_when_initialized_anyway(
@@ -261,6 +278,22 @@ def test_hermes_memory_setup_writes_what_the_provider_reads(
     )
     status = memory_status(home)
     assert "state: configured" in status and "Status:    available ✓" in status
+
+    # Run again, keeping every value: Hermes offers each as str() of what config.yaml
+    # holds (the list as "['policy.voice.provider', 'policy.budget']") and hands that
+    # text back, after writing it to config.yaml itself.
+    kept = [(prompt, "") for prompt, _ in answers]
+    transcript = run_on_terminal(
+        [Path(sys.executable).parent / "hermes", "memory", "setup"],
+        env=hermes_env(home, TERM="xterm"),
+        keys=[("Built-in only", "\x1b[A\r"), *((p, a + "\r") for p, a in kept)],
+        until="Start a new session",
+    )
+    assert "Provider config saved" in transcript, transcript
+    assert "Failed to write provider config" not in transcript, transcript
+    again = yaml.safe_load((home / "config.yaml").read_text())["memory"]
+    assert again == written
+    assert "state: configured" in memory_status(home)
 
 
 def run_on_terminal(

@@ -324,6 +324,31 @@ def test_on_turn_start_costs_six_round_trips(
             provider.shutdown()
 
 
+def test_initialize_starts_the_sessions_first_read(
+    substrate: Substrate, workspace_id: uuid.UUID
+) -> None:
+    """Hermes builds a session's system prompt once, soon after `initialize`: that first
+    block must not depend on a cold pool's connect and reads beating the turn deadline
+    (here 1 ms, which no cold read meets), or the whole session goes without it."""
+    provider = IsoKronMemoryProvider(
+        {"isokron_dsn": substrate.reader_dsn}, turn_deadline=0.001
+    )
+    try:
+        substrate.reset_statement_counts()
+        provider.initialize("s", workspace_id=str(workspace_id))
+        for _ in range(200):  # the read runs without anyone asking
+            if substrate.statement_calls(POLICY_SELECT) and substrate.statement_calls(
+                CHARTER_SELECT
+            ):
+                break
+            time.sleep(0.05)
+        time.sleep(0.5)  # and is rendered and stored
+        assert "## §5" in provider.system_prompt_block()
+        assert substrate.statement_calls(CHARTER_SELECT) == 1
+    finally:
+        provider.shutdown()
+
+
 # -- concurrency of the three reads ------------------------------------------------------
 
 WAITING_READS = (

@@ -52,8 +52,10 @@ def test_concurrent_sessions_on_one_provider_each_get_their_own_identity(
     provider: IsoKronMemoryProvider, tenants: dict[uuid.UUID, str]
 ) -> None:
     """Eight sessions of eight tenants, one thread each, initialise and then take turns on
-    one provider, interleaved. Before binding per session, a call was served the workspace
-    the last `initialize` or `on_turn_start` had named, whichever session it came from."""
+    one provider, interleaved, rotating their session ids as Hermes does. Before binding
+    per session, a call was served the workspace the last `initialize` or `on_turn_start`
+    had named, whichever session it came from; before `SessionBindings.switch`, a switch
+    naming no parent moved the binding of the session the provider had last seen."""
     calls_per_thread = 25_000  # 200,000 calls in all
     start = threading.Barrier(len(tenants))
     wrong: list[tuple[str, str]] = []
@@ -65,6 +67,13 @@ def test_concurrent_sessions_on_one_provider_each_get_their_own_identity(
         start.wait()
         provider.initialize(session_id, workspace_id=str(workspace), platform="cli")
         for call in range(calls_per_thread):
+            if call % 1_000 == 500:  # Hermes' /undo: the same id, no parent named
+                provider.on_session_switch(session_id, rewound=True)
+            if call % 5_000 == 0 and call:  # compression: a new id, its parent named
+                provider.on_session_switch(
+                    f"session-{n}-{call}", parent_session_id=session_id
+                )
+                session_id = f"session-{n}-{call}"
             if call % 50 == 0:
                 provider.on_turn_start(call, "hi", session_id=session_id)
             if call % 10 == 0:
@@ -182,3 +191,18 @@ def test_a_session_switch_carries_the_binding_to_the_new_session_id(
     )
     with pytest.raises(WorkspaceBindingError, match="not initialised"):
         provider.system_prompt_block(session_id="s1")
+
+
+def test_a_switch_naming_no_parent_takes_no_other_sessions_binding(
+    provider: IsoKronMemoryProvider, tenants: dict[uuid.UUID, str]
+) -> None:
+    first, second = list(tenants)[:2]
+    provider.initialize("a", workspace_id=first)
+    provider.initialize("b", workspace_id=second)
+    provider.on_session_switch("a", rewound=True)  # /undo in session a
+    assert version_of(provider.system_prompt_block(session_id="a")) == tenants[first]
+    assert version_of(provider.system_prompt_block(session_id="b")) == tenants[second]
+    provider.on_session_switch("c")  # whose? two sessions share the provider
+    with pytest.raises(WorkspaceBindingError, match="not initialised"):
+        provider.system_prompt_block(session_id="c")
+    assert version_of(provider.system_prompt_block(session_id="b")) == tenants[second]
