@@ -19,6 +19,7 @@ PYTHON = sys.executable
 # The console script a user runs, installed beside the interpreter.
 TSMIRROR = str(Path(sys.executable).with_name("tsmirror"))
 FLOOR = str(REPO_ROOT / "bench" / "floor.py")
+PHASES = str(REPO_ROOT / "bench" / "phases.py")
 LAUNCH = str(REPO_ROOT / "bench" / "launch.py")
 
 # Variables that would change what is measured: bytecode never written (or written

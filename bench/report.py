@@ -208,6 +208,17 @@ def markdown(data: dict[str, Any]) -> str:
                 )
             ),
         ]
+        phases = c["cold_phases_cpu_ms"]
+        total = sum(phases.values())
+        lines += [
+            "",
+            "Where a cold check's CPU goes (`bench/phases.py` runs its steps in order, "
+            "jinja2 imported on a line of its own; medians of CPU ms):",
+            "",
+            _row("phase", "CPU ms", "share"),
+            _row("---", "---:", "---:"),
+            *(_row(name, f"{ms}", f"{ms / total:.0%}") for name, ms in phases.items()),
+        ]
     if "alternatives" in data:
         a = data["alternatives"]
         up = a["speedup"]

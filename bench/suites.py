@@ -17,6 +17,7 @@ from typing import Any
 
 from bench.process import (
     FLOOR,
+    PHASES,
     PYTHON,
     REPO_ROOT,
     TSMIRROR,
@@ -118,8 +119,21 @@ def check_latency(results: Results, work: Path, repeat: int, warmup: int) -> Pat
     if any(p.stat().st_mtime_ns != mtime for p, mtime in written.items()):
         raise BenchError("the timed `tsmirror regen` wrote files; it was not a no-op")
 
+    phases = [
+        json.loads(
+            run(
+                Command((PYTHON, PHASES), cwd=folder, env=cold_env()), capture=True
+            ).stdout
+        )
+        for _ in range(repeat)
+    ]
     floor = stats["floor"].median
     results.sections["check_latency"] = {
+        # where a cold check's CPU goes (bench/phases.py), the median of each phase
+        "cold_phases_cpu_ms": {
+            name: round(statistics.median(p[name] for p in phases), 2)
+            for name in phases[0]
+        },
         "sources": [str(Path(s).relative_to(REPO_ROOT)) for s in sources],
         **{name: s.to_json() for name, s in stats.items()},
         **{

@@ -15,5 +15,5 @@ def template_dir() -> Path:
 
 #: The recorded IR, beside the mirrors (see tsmirror.record).
 RECORD_NAME = "tsmirror.lock.json"
-#: The generated module every mirror that validates JSON imports (templates/kernel.py.j2).
+#: The generated module every mirror imports (templates/kernel.py.j2).
 KERNEL_MODULE = "_kernel"

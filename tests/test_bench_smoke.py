@@ -52,6 +52,8 @@ def test_quick_run_measures_and_writes_every_target(tmp_path: Path) -> None:
             if target["at_most"]
             else target["value"] >= target["limit"]
         )
+    phases = data["check_latency"]["cold_phases_cpu_ms"]
+    assert "import jinja2" in phases and all(ms > 0 for ms in phases.values()), phases
     sizes = [row["capabilities"] for row in data["scale"]["series"]]
     assert sizes == data["settings"]["sizes"]
     assert [i["capabilities"] for i in data["generated_code"]["import"]] == [

@@ -254,14 +254,7 @@ def test_hermes_memory_setup_writes_what_the_provider_reads(
         ("Most connections", ""),
         ("Policy paths", "policy.voice.provider, policy.budget"),
     ]
-    transcript = run_on_terminal(
-        [Path(sys.executable).parent / "hermes", "memory", "setup"],
-        env=hermes_env(home, TERM="xterm"),
-        # "Built-in only" starts selected; the user plugin is listed just above it.
-        keys=[("Built-in only", "\x1b[A\r"), *((p, a + "\r") for p, a in answers)],
-        until="Start a new session",
-    )
-    assert "Provider config saved" in transcript, transcript
+    memory_setup(home, answers)
     written = yaml.safe_load((home / "config.yaml").read_text())["memory"]
     assert written["provider"] == "isokron"
     assert written["isokron"] == {
@@ -282,18 +275,23 @@ def test_hermes_memory_setup_writes_what_the_provider_reads(
     # Run again, keeping every value: Hermes offers each as str() of what config.yaml
     # holds (the list as "['policy.voice.provider', 'policy.budget']") and hands that
     # text back, after writing it to config.yaml itself.
-    kept = [(prompt, "") for prompt, _ in answers]
+    memory_setup(home, [(prompt, "") for prompt, _ in answers])
+    again = yaml.safe_load((home / "config.yaml").read_text())["memory"]
+    assert again == written
+    assert "state: configured" in memory_status(home)
+
+
+def memory_setup(home: Path, answers: list[tuple[str, str]]) -> None:
+    """`hermes memory setup` on a terminal: pick isokron, answer each prompt in turn."""
     transcript = run_on_terminal(
         [Path(sys.executable).parent / "hermes", "memory", "setup"],
         env=hermes_env(home, TERM="xterm"),
-        keys=[("Built-in only", "\x1b[A\r"), *((p, a + "\r") for p, a in kept)],
+        # "Built-in only" starts selected; the user plugin is listed just above it.
+        keys=[("Built-in only", "\x1b[A\r"), *((p, a + "\r") for p, a in answers)],
         until="Start a new session",
     )
     assert "Provider config saved" in transcript, transcript
     assert "Failed to write provider config" not in transcript, transcript
-    again = yaml.safe_load((home / "config.yaml").read_text())["memory"]
-    assert again == written
-    assert "state: configured" in memory_status(home)
 
 
 def run_on_terminal(
