@@ -4,6 +4,7 @@ on most files never misses one."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,45 @@ def test_the_query_matches_only_where_a_candidate_was_found(
         assert source_module._lenient_candidate(
             data
         ) or source_module._uninitialized_const(file)
+
+
+# The keyword scan finds, with bytes.find, what the expression below finds (which tries
+# every position in Python's engine): a whole word, then extras holding a line break.
+_KEYWORD_WORDS = [
+    "type",
+    "declare",
+    "abstract",
+    "interface",
+    "namespace",
+    "module",
+    "async",
+]
+_KEYWORD_EXPRESSION = re.compile(
+    rb"\b(?:" + "|".join(_KEYWORD_WORDS).encode() + rb")\b"
+)
+
+
+def _keyword_scan_by_expression(data: bytes) -> bool:
+    for keyword in _KEYWORD_EXPRESSION.finditer(data):
+        gap = source_module._EXTRAS_AT.match(data, keyword.end())
+        if gap is not None and source_module._LINE_BREAK.search(
+            data, keyword.end(), gap.end()
+        ):
+            return True
+    return False
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [*_KEYWORD_WORDS, *_EXTRAS, *_TOKENS, "$", "_", "9", "é", "types", "xtype"]
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_the_keyword_scan_finds_what_the_whole_word_expression_finds(text: str) -> None:
+    data = text.encode()
+    assert source_module._keyword_break_candidate(data) == _keyword_scan_by_expression(
+        data
+    )

@@ -1088,10 +1088,10 @@ class _Walker:
         what it spreads (a shallow copy). A function in it sees the object as ``this``
         when called as its method (``O.m()``, ``A[0]()``); then it is not fresh either."""
         atom = self.fresh()
-        inner = self.new_scope(scope, scope.fn)
         if is_plain_object(self.source, node):
             self._fresh.add(atom)  # holds nothing, runs nothing: as walked, faster
             return [atom]
+        inner = self.new_scope(scope, scope.fn)
         inner.names["this"] = atom
         parts: list[str] = []
         methods = False
