@@ -1234,6 +1234,13 @@ class MirrorBuilder:
                 ):
                     results.append(member)  # primitives map to themselves
                     continue
+                if isinstance(member, ir.RecordType):
+                    raise file.error(
+                        node,
+                        f"{file.snippet(node)} is a Record, mirrored as a mapping, not "
+                        "an object type with properties: a mapped type over it (Partial, "
+                        "Required, Pick, ...) is not supported",
+                    )
                 raise file.error(node, f"{file.snippet(node)} is not an object type")
             results.append(ops.Shape(change(fields)))
         return ops.union_of(results)
