@@ -135,6 +135,15 @@ def test_undeclared_name_is_refused(tmp_path: Path) -> None:
     assert "'MISSING' is not declared or imported" in error.message
 
 
+def test_a_global_used_as_a_value_is_refused_as_a_global(tmp_path: Path) -> None:
+    error = refusal(tmp_path, "export const X = { json: JSON };\n", "X")
+    assert error.location is not None
+    assert (error.location.line, error.location.col) == (1, 26)
+    assert error.message == (
+        "'JSON' is a global of JavaScript or Node.js, not a value tsmirror evaluates"
+    )
+
+
 def test_duplicate_key_is_refused_at_the_second_key(tmp_path: Path) -> None:
     error = refusal(tmp_path, "export const X = {\n  a: 1,\n  a: 2,\n};\n", "X")
     assert error.location is not None

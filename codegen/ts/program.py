@@ -18,6 +18,7 @@ from tree_sitter import Node
 from tsmirror.cache import Dependencies, package_manifests
 from tsmirror.config import DEFAULT_TRUSTED_CALLEES
 from tsmirror.errors import InputError, shown
+from tsmirror.ts.effects import KNOWN_GLOBALS
 from tsmirror.ts.source import Declaration, SourceFile, parse_source
 from tsmirror.valueclass import valueclass
 
@@ -193,6 +194,12 @@ class Program:
     ) -> Binding:
         binding = file.imports.get(name)
         if binding is None:
+            if want == "value" and name in KNOWN_GLOBALS:
+                raise file.error(
+                    node,
+                    f"{name!r} is a global of JavaScript or Node.js, not a value "
+                    "tsmirror evaluates",
+                )
             raise file.error(
                 node, f"{name!r} is not declared or imported in {file.display}"
             )
