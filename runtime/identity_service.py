@@ -120,10 +120,10 @@ class IdentityService:
             else self.config.default_workspace_id
         )
         self.sessions.bind(session_id, workspace)
+        self.running_loop()
         if workspace is None:  # the provider warns, with the host's callback
             self._told_no_workspace = True
-        self.running_loop()
-        if workspace is not None:
+        else:
             self._warm(workspace)
         return workspace
 

@@ -2141,7 +2141,7 @@ def _is_literal_primitive(node: Node | None) -> bool:
         return (
             node.children[0].type == "-"
             and operand is not None
-            and (operand.type == "number")
+            and operand.type == "number"
         )
     if node.type == "template_string":
         return not any(c.type == "template_substitution" for c in node.children)
